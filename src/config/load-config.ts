@@ -1,0 +1,193 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { didYouMean } from '../commands/did-you-mean.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { crossFieldProblems } from './cross-checks.js';
+import { type Config, ConfigSchema } from './schema.js';
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Config already in hand (the sandbox builds its own); the file is not read then. */
+  raw?: unknown;
+  /** Where relative kubeconfig paths are resolved from when `raw` is given. */
+  baseDir?: string;
+}
+
+/** Environment variables that override the file; secrets belong here rather than in the file. */
+const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
+  ['SLACK_SIGNING_SECRET', ['slack', 'signingSecret'], String],
+  ['SLACK_BOT_TOKEN', ['slack', 'botToken'], String],
+  ['SLACK_APP_TOKEN', ['slack', 'appToken'], String],
+  ['SLACK_MODE', ['slack', 'mode'], String],
+  ['SLACK_API_URL', ['slack', 'apiUrl'], String],
+  ['BOSUN_SLACK_PORT', ['slack', 'port'], Number],
+  ['REDIS_URL', ['redis', 'url'], String],
+  ['BOSUN_REDIS_PREFIX', ['redis', 'prefix'], String],
+  ['BOSUN_LOG_LEVEL', ['log', 'level'], String],
+];
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(top level)';
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  '': ['slack', 'redis', 'health', 'worker', 'log', 'clusters', 'policy', 'audit'],
+  slack: ['mode', 'command', 'signingSecret', 'botToken', 'appToken', 'port', 'apiUrl'],
+  redis: ['url', 'prefix'],
+  health: ['botPort', 'workerPort'],
+  worker: ['concurrency', 'lockDurationMs', 'stalledIntervalMs'],
+  log: ['level'],
+  cluster: ['name', 'kubeconfig', 'context', 'channels', 'defaultIn'],
+};
+
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  if (path.length === 0) return KNOWN_KEYS[''] ?? [];
+  if (path[0] === 'clusters' && path.length === 2) return KNOWN_KEYS.cluster ?? [];
+  return KNOWN_KEYS[String(path[0])] ?? [];
+}
+
+/** Turns zod issues into problems a person can act on; values are never echoed (they may be secrets). */
+export function problemsFrom(issues: ReadonlyArray<z.core.$ZodIssue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const hint = didYouMean(key, knownKeysAt(issue.path));
+        problems.push({
+          path: formatPath([...issue.path, key]),
+          message: `unknown key${hint ? `; did you mean "${hint}"?` : `; known keys here: ${knownKeysAt(issue.path).join(', ')}`}`,
+        });
+      }
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+    else if (issue.code === 'invalid_value' && 'values' in issue) {
+      message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    problems.push({ path: formatPath(issue.path), message });
+  }
+  return problems;
+}
+
+function kubeconfigProblems(config: Config, baseDir: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  config.clusters.forEach((cluster, i) => {
+    const file = isAbsolute(cluster.kubeconfig) ? cluster.kubeconfig : resolve(baseDir, cluster.kubeconfig);
+    cluster.kubeconfig = file;
+    if (!existsSync(file)) {
+      problems.push({
+        path: `clusters[${i}].kubeconfig`,
+        message: `file not found: ${file}; give the path of a readable kubeconfig`,
+      });
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = YAML.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      problems.push({
+        path: `clusters[${i}].kubeconfig`,
+        message: `${file} is not valid YAML (${(error as Error).message.split('\n')[0]})`,
+      });
+      return;
+    }
+    const doc = (parsed ?? {}) as { contexts?: Array<{ name?: string }>; 'current-context'?: string };
+    const contexts = (doc.contexts ?? [])
+      .map((c) => c.name)
+      .filter((n): n is string => typeof n === 'string');
+    const wanted = cluster.context ?? doc['current-context'];
+    if (!wanted) {
+      problems.push({
+        path: `clusters[${i}].context`,
+        message: `${file} has no current-context; name one of: ${contexts.join(', ') || '(none)'}`,
+      });
+    } else if (!contexts.includes(wanted)) {
+      const hint = didYouMean(wanted, contexts);
+      problems.push({
+        path: `clusters[${i}].context`,
+        message: `context "${wanted}" is not in ${file}${hint ? `; did you mean "${hint}"?` : `; it has: ${contexts.join(', ') || '(none)'}`}`,
+      });
+    }
+  });
+  return problems;
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Reads `BOSUN_CONFIG` (default ./bosun.yaml), overlays environment variables, validates everything and
+ * throws one ConfigError listing every problem.
+ */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  let raw: unknown = options.raw;
+  let source = 'embedded';
+  let baseDir = options.baseDir ?? process.cwd();
+  if (raw === undefined) {
+    const file = resolve(env.BOSUN_CONFIG ?? 'bosun.yaml');
+    source = file;
+    baseDir = dirname(file);
+    if (existsSync(file)) {
+      try {
+        raw = YAML.parse(readFileSync(file, 'utf8')) ?? {};
+      } catch (error) {
+        throw new ConfigError(
+          [{ path: '(file)', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }],
+          source,
+        );
+      }
+    } else if (env.BOSUN_CONFIG) {
+      throw new ConfigError(
+        [{ path: '(file)', message: `BOSUN_CONFIG points at ${file}, which does not exist` }],
+        source,
+      );
+    } else {
+      raw = {};
+      source = 'environment (no bosun.yaml)';
+    }
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError([{ path: '(top level)', message: 'must be a mapping of keys to values' }], source);
+  }
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  for (const [name, path, convert] of ENV_OVERRIDES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(merged, path, convert(value));
+  }
+  const result = ConfigSchema.safeParse(merged);
+  const problems = [
+    ...(result.success ? [] : problemsFrom(result.error.issues)),
+    ...crossFieldProblems(merged),
+  ];
+  if (result.success) problems.push(...kubeconfigProblems(result.data, baseDir));
+  if (problems.length > 0) throw new ConfigError(dedupe(problems), source);
+  if (!result.success) throw new ConfigError([{ path: '(top level)', message: 'invalid' }], source);
+  return result.data;
+}
