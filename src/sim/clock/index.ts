@@ -1,0 +1,1 @@
+export { ScaledClock } from './scaled-clock.js';
