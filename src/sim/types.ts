@@ -64,6 +64,28 @@ export interface ResourceInfo extends ResourceRef {
   subresources?: string[];
   /** Whether metadata.generation is tracked (bumped on spec change). */
   tracksGeneration?: boolean;
+  /** DELETE answers with the object (pods, PVs, PVCs, …) instead of a Status Success. */
+  returnsDeletedObject?: boolean;
+  /** Pods: DELETE sets deletionTimestamp = now + grace instead of removing at once. */
+  gracefulDelete?: boolean;
+  /** Served because a CustomResourceDefinition defines it (strategic merge patch is refused with 415). */
+  custom?: boolean;
+  /** Create keeps a client-supplied status (nodes, events); for the rest the server resets it. */
+  keepsStatusOnCreate?: boolean;
+  /** Extra versions served for the same objects (custom resources with several served versions). */
+  otherVersions?: string[];
+  /** Table columns of a custom resource (`additionalPrinterColumns`). */
+  printerColumns?: PrinterColumn[];
+}
+
+/** A custom resource's `additionalPrinterColumns` entry. */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  jsonPath: string;
+  description?: string;
+  priority?: number;
+  format?: string;
 }
 
 export interface StatusCause {
@@ -127,6 +149,11 @@ export interface ListResult {
 export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
+  /**
+   * In-process seeding only (scenarios, tests): keep the status given on create instead of resetting it as the
+   * API server does. Never set from HTTP.
+   */
+  keepStatus?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -135,7 +162,37 @@ export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
 }
 
-export type PatchType = 'strategic' | 'merge' | 'json';
+/** `apply` is server-side apply (`application/apply-patch+yaml`), served as a merge that may create. */
+export type PatchType = 'strategic' | 'merge' | 'json' | 'apply';
+
+/** What a delete did: `removed` is false while finalizers or a grace period keep the object. */
+export interface DeleteOutcome {
+  object: KubeObject;
+  removed: boolean;
+}
+
+/** A request for a subresource that is not plain status (eviction, binding, scale, finalize, …). */
+export interface SubresourceRequest {
+  verb: 'get' | 'create' | 'update' | 'patch';
+  ref: ResourceRef;
+  namespace: string | undefined;
+  name: string;
+  subresource: string;
+  body: unknown;
+  patchType?: PatchType;
+  dryRun: boolean;
+}
+
+/** The answer of a subresource handler; errors are thrown as StatusError. */
+export interface SubresourceResponse {
+  code: number;
+  body: unknown;
+}
+
+export type SubresourceHandler = (
+  request: SubresourceRequest,
+  registry: Registry,
+) => Promise<SubresourceResponse>;
 
 export interface WatchOptions {
   namespace?: string;
@@ -148,6 +205,8 @@ export interface WatchOptions {
 /** A live watch; `stop()` ends it. `onEnd` of the caller is called with a StatusError on 410 Gone. */
 export interface WatchHandle {
   stop(): void;
+  /** The resourceVersion this watch has seen everything up to: what a BOOKMARK event carries. */
+  bookmark(): string;
 }
 
 /**
@@ -168,7 +227,7 @@ export interface Registry {
     ref: ResourceRef,
     namespace: string | undefined,
     object: KubeObject,
-    options?: WriteOptions & { subresource?: 'status' },
+    options?: WriteOptions & { subresource?: 'status' | 'finalize' },
   ): Promise<KubeObject>;
   patch(
     ref: ResourceRef,
@@ -191,4 +250,31 @@ export interface Registry {
     onEvent: (event: WatchEvent) => void,
     onEnd?: (error?: StatusError) => void,
   ): WatchHandle;
+
+  /** The catalog entry for a resource, including custom resources; 404 StatusError when not served. */
+  resolve(ref: ResourceRef): ResourceInfo;
+  /** The cluster-wide resourceVersion now. */
+  currentResourceVersion(): Promise<string>;
+  /** As `delete`, and says whether the object is gone (HTTP answers a Status then, for most kinds). */
+  deleteWithOutcome(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<DeleteOutcome>;
+  /** DELETE on a collection: deletes every object the selectors match, returns their last states. */
+  deleteCollection(ref: ResourceRef, options: ListOptions & DeleteOptions): Promise<KubeObject[]>;
+  /**
+   * Serves `<resource>/<subresource>` with `handler` (e.g. 'pods', 'eviction'), replacing the built-in one.
+   * A string names a core-group resource.
+   */
+  setSubresourceHandler(
+    resource: ResourceRef | string,
+    subresource: string,
+    handler: SubresourceHandler,
+  ): void;
+  /** Runs a subresource other than status (eviction, binding, scale, finalize), with admission applied first. */
+  invokeSubresource(request: SubresourceRequest): Promise<SubresourceResponse>;
+  /** Called after the served resources change (a CRD became established or was removed). */
+  onCatalogChange(listener: () => void): () => void;
 }
