@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { Config } from '../src/config/schema.js';
+import type { Clock } from '../src/ports/clock.js';
+import type { Cancellations } from '../src/queue/cancellations.js';
+import type { OpsQueue } from '../src/queue/ops-queue.js';
+import type { RequestMeta, SlackMessage } from '../src/queue/payloads.js';
+import type { RequestStore } from '../src/queue/requests.js';
+import type { RequestReporter } from '../src/report/request-reporter.js';
+
+/** What every handler may use. Handlers never call a cluster: they read config and Redis, and enqueue. */
+export interface HandlerDeps {
+  config: Config;
+  slash: string;
+  requests: RequestStore;
+  reporter: RequestReporter;
+  ops: OpsQueue;
+  cancellations: Cancellations;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** The ack a handler asks for: nothing (the card will speak), or a message only the requester sees. */
+export type Ack = { kind: 'none' } | { kind: 'ephemeral'; message: SlackMessage };
+
+export const noAck: Ack = { kind: 'none' };
+export const ephemeral = (message: SlackMessage): Ack => ({ kind: 'ephemeral', message });
+
+export interface CommandContext<C> {
+  meta: RequestMeta;
+  command: C;
+  deps: HandlerDeps;
+  log: Logger;
+}

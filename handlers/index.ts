@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import type { HandlerDeps } from './deps.js';
+import { slashCommand } from './slash-command.js';
+
+/** Registers every Slack listener on the Bolt app. */
+export function register(app: App, deps: HandlerDeps): void {
+  app.command(deps.slash, slashCommand(deps));
+}

@@ -1,0 +1,233 @@
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { defer } from '../../queue/defer.js';
+import type { Keys } from '../../queue/keys.js';
+import { OutboxPayload, OutboxProgress, type SlackMessage } from '../../queue/payloads.js';
+import {
+  type ChannelRateLimiter,
+  EPHEMERAL_RATE,
+  POST_RATE,
+  type RateSpec,
+  UPDATE_RATE,
+} from '../../queue/rate-limit.js';
+import type { RequestStore } from '../../queue/requests.js';
+
+export interface OutboxSenderDeps {
+  web: WebClient;
+  requests: RequestStore;
+  limiter: ChannelRateLimiter;
+  keys: Keys;
+  logger: Logger;
+  /** How long to wait before looking again for a parent message or an earlier reply. */
+  pollMs?: number;
+}
+
+type Progress = { sendAt?: number; failures: number };
+
+const metadataFor = (requestId: string | undefined) =>
+  requestId ? { event_type: 'bosun_request', event_payload: { request_id: requestId } } : undefined;
+
+function withinLimits(message: SlackMessage): { text: string; blocks?: SlackMessage['blocks'] } {
+  // Block Kit limits are enforced when messages are built (src/messages); this is the last line of defence.
+  return { text: message.text.slice(0, 39_000), blocks: message.blocks?.slice(0, 50) };
+}
+
+/** Errors worth retrying (network, 5xx) vs errors that will never succeed (channel_not_found, invalid_blocks). */
+function classify(
+  error: unknown,
+): { kind: 'ratelimited'; retryAfterS: number } | { kind: 'transient' } | { kind: 'permanent' } {
+  const code = (error as { code?: string }).code;
+  if (code === ErrorCode.RateLimitedError) {
+    return { kind: 'ratelimited', retryAfterS: Number((error as { retryAfter?: number }).retryAfter ?? 1) };
+  }
+  if (code === ErrorCode.HTTPError) {
+    const status = Number((error as { statusCode?: number }).statusCode ?? 0);
+    if (status === 429) {
+      const header = (error as { headers?: Record<string, string> }).headers?.['retry-after'];
+      return { kind: 'ratelimited', retryAfterS: Number(header ?? 1) };
+    }
+    return status >= 500 || status === 408 ? { kind: 'transient' } : { kind: 'permanent' };
+  }
+  if (code === ErrorCode.RequestError) return { kind: 'transient' };
+  if (code === ErrorCode.PlatformError) {
+    const slackError = (error as { data?: { error?: string } }).data?.error;
+    const transient = [
+      'internal_error',
+      'fatal_error',
+      'service_unavailable',
+      'request_timeout',
+      'ratelimited',
+    ];
+    return transient.includes(slackError ?? '') ? { kind: 'transient' } : { kind: 'permanent' };
+  }
+  return { kind: 'transient' };
+}
+
+/**
+ * Delivers outbox jobs to Slack. Per channel, new messages are paced by a shared token bucket (bursts, then about
+ * one per second); a thread's replies go strictly in order after its parent; card updates coalesce to the latest
+ * state; 429 Retry-After is honoured and 5xx retried with backoff, without ever dropping a message.
+ */
+export function createOutboxProcessor(deps: OutboxSenderDeps) {
+  const pollMs = deps.pollMs ?? 100;
+
+  return async function processOutboxJob(job: Job, token?: string): Promise<unknown> {
+    const parsed = OutboxPayload.safeParse(job.data);
+    if (!parsed.success)
+      throw new UnrecoverableError(`outbox payload does not decode: ${parsed.error.message}`);
+    const payload = parsed.data;
+    const progress: Progress = OutboxProgress.parse(job.data.progress ?? {});
+    const log = deps.logger.child({
+      requestId: payload.requestId,
+      channel: payload.channel,
+      kind: payload.kind,
+    });
+
+    const saveProgress = async (next: Progress) => {
+      await job.updateData({ ...job.data, progress: next });
+    };
+
+    /** Waits for a paced slot (booked once, kept across delays). Returns a DelayedError to throw, if any. */
+    const awaitSlot = async (bucket: string, spec: RateSpec) => {
+      const now = Date.now();
+      if (progress.sendAt === undefined) {
+        const wait = await deps.limiter.reserve(deps.keys.rate(bucket, payload.channel), spec, now);
+        progress.sendAt = now + wait;
+        if (wait > 0) await saveProgress(progress);
+      }
+      if (progress.sendAt > Date.now() + 5) return await defer(job, token, progress.sendAt - Date.now());
+      return undefined;
+    };
+
+    const onFailure = async (error: unknown, bucket: string) => {
+      const verdict = classify(error);
+      if (verdict.kind === 'permanent') {
+        log.error({ err: error }, 'slack refused the message; not retrying');
+        throw new UnrecoverableError(`slack refused: ${(error as Error).message}`);
+      }
+      progress.sendAt = undefined;
+      if (verdict.kind === 'ratelimited') {
+        const until = Date.now() + verdict.retryAfterS * 1000;
+        await deps.limiter.blockUntil(deps.keys.rate(bucket, payload.channel), until);
+        await saveProgress(progress);
+        log.warn({ retryAfterS: verdict.retryAfterS }, 'slack rate-limited the channel; waiting as told');
+        return await defer(job, token, verdict.retryAfterS * 1000);
+      }
+      progress.failures += 1;
+      await saveProgress(progress);
+      const backoff = Math.min(30_000, 500 * 2 ** Math.min(progress.failures - 1, 6));
+      log.warn(
+        { err: error, failures: progress.failures, backoffMs: backoff },
+        'slack call failed; retrying',
+      );
+      return await defer(job, token, backoff);
+    };
+
+    switch (payload.kind) {
+      case 'parent': {
+        const slot = await awaitSlot('post', POST_RATE);
+        if (slot) throw slot;
+        const state = await deps.requests.cardState(payload.requestId);
+        if (state.parentTs) return { ts: state.parentTs };
+        if (!state.card) throw new UnrecoverableError('request has no card to post');
+        try {
+          const result = await deps.web.chat.postMessage({
+            channel: payload.channel,
+            ...withinLimits(state.card),
+            metadata: metadataFor(payload.requestId),
+            unfurl_links: false,
+          });
+          const ts = String(result.ts);
+          await deps.requests.setParent(payload.requestId, ts, state.version);
+          return { ts };
+        } catch (error) {
+          throw await onFailure(error, 'post');
+        }
+      }
+      case 'reply': {
+        const parentTs = await deps.requests.parentTs(payload.requestId);
+        if (!parentTs) throw await defer(job, token, pollMs);
+        const done = await deps.requests.threadDone(payload.requestId);
+        if (done >= payload.seq) return { duplicate: true };
+        if (done < payload.seq - 1) throw await defer(job, token, pollMs);
+        const slot = await awaitSlot('post', POST_RATE);
+        if (slot) throw slot;
+        try {
+          let ts: string | undefined;
+          if (payload.attachment) {
+            await deps.web.filesUploadV2({
+              channel_id: payload.channel,
+              thread_ts: parentTs,
+              initial_comment: payload.message.text,
+              filename: payload.attachment.filename,
+              title: payload.attachment.title,
+              content: payload.attachment.content,
+            });
+          } else {
+            const result = await deps.web.chat.postMessage({
+              channel: payload.channel,
+              thread_ts: parentTs,
+              ...withinLimits(payload.message),
+              metadata: metadataFor(payload.requestId),
+              unfurl_links: false,
+            });
+            ts = String(result.ts);
+          }
+          await deps.requests.markReplyDone(payload.requestId, payload.seq);
+          return { ts };
+        } catch (error) {
+          throw await onFailure(error, 'post');
+        }
+      }
+      case 'card': {
+        const state = await deps.requests.cardState(payload.requestId);
+        if (!state.parentTs) {
+          // The parent post will carry the latest card; nothing to update until it exists.
+          if (state.sent >= state.version) return { coalesced: true };
+          throw await defer(job, token, pollMs);
+        }
+        if (state.sent >= state.version || !state.card) return { coalesced: true };
+        const owner = `${job.id ?? 'job'}:${token ?? ''}`;
+        if (!(await deps.requests.lockCard(payload.requestId, owner))) throw await defer(job, token, pollMs);
+        try {
+          const slot = await awaitSlot('update', UPDATE_RATE);
+          if (slot) throw slot;
+          const latest = await deps.requests.cardState(payload.requestId);
+          if (latest.sent >= latest.version || !latest.card) return { coalesced: true };
+          try {
+            await deps.web.chat.update({
+              channel: payload.channel,
+              ts: state.parentTs,
+              ...withinLimits(latest.card),
+              metadata: metadataFor(payload.requestId),
+            });
+            await deps.requests.markCardSent(payload.requestId, latest.version);
+            return { version: latest.version };
+          } catch (error) {
+            throw await onFailure(error, 'update');
+          }
+        } finally {
+          await deps.requests.unlockCard(payload.requestId, owner);
+        }
+      }
+      case 'ephemeral': {
+        const slot = await awaitSlot('ephemeral', EPHEMERAL_RATE);
+        if (slot) throw slot;
+        const threadTs =
+          payload.inThread && payload.requestId ? await deps.requests.parentTs(payload.requestId) : undefined;
+        try {
+          await deps.web.chat.postEphemeral({
+            channel: payload.channel,
+            user: payload.user,
+            ...withinLimits(payload.message),
+            thread_ts: threadTs,
+          });
+          return {};
+        } catch (error) {
+          throw await onFailure(error, 'ephemeral');
+        }
+      }
+    }
+  };
+}

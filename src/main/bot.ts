@@ -1,0 +1,99 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App } from '@slack/bolt';
+import { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { register } from '../../handlers/index.js';
+import { slackLogger } from '../adapters/slack/slack-logger.js';
+import { createWebClient, verifyBotToken } from '../adapters/slack/web-client.js';
+import { systemClock } from '../adapters/system-clock.js';
+import type { Config } from '../config/schema.js';
+import { Cancellations } from '../queue/cancellations.js';
+import { producerConnection, redisReachable } from '../queue/connection.js';
+import { Keys } from '../queue/keys.js';
+import { OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
+import { OpsQueue } from '../queue/ops-queue.js';
+import { Outbox } from '../queue/outbox.js';
+import { RequestStore } from '../queue/requests.js';
+import { RequestReporter } from '../report/request-reporter.js';
+import { startHealthServer } from './health-server.js';
+
+export interface RunningBot {
+  /** Port of the HTTP receiver (`/slack/events`); undefined in Socket Mode. */
+  port?: number;
+  healthPort: number;
+  stop(): Promise<void>;
+}
+
+/** `bosun bot`: the Bolt app. Acks every command within Slack's 3 seconds; enqueues work, never runs it. */
+export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
+  const { slack } = config;
+  const botToken = slack.botToken ?? '';
+  const web = createWebClient(botToken, logger, slack.apiUrl);
+  const identity = await verifyBotToken(web);
+  logger.info(
+    { botUserId: identity.botUserId, team: identity.team, mode: slack.mode },
+    'slack token verified',
+  );
+
+  const redis = producerConnection(config.redis.url);
+  const keys = new Keys(config.redis.prefix);
+  const opsQueue = new Queue(OPS_QUEUE, { connection: redis, prefix: config.redis.prefix });
+  const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: config.redis.prefix });
+  const requests = new RequestStore(redis, keys);
+  const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2 } };
+
+  const app =
+    slack.mode === 'socket'
+      ? new App({
+          token: botToken,
+          appToken: slack.appToken,
+          socketMode: true,
+          botId: identity.botId,
+          botUserId: identity.botUserId,
+          clientOptions,
+          installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl } },
+          logger: slackLogger(logger),
+        })
+      : new App({
+          token: botToken,
+          signingSecret: slack.signingSecret,
+          botId: identity.botId,
+          botUserId: identity.botUserId,
+          clientOptions,
+          logger: slackLogger(logger),
+        });
+
+  register(app, {
+    config,
+    slash: slack.command,
+    requests,
+    reporter: new RequestReporter(requests, new Outbox(outboxQueue)),
+    ops: new OpsQueue(opsQueue),
+    cancellations: new Cancellations(redis, keys),
+    logger,
+    clock: systemClock,
+  });
+
+  let port: number | undefined;
+  if (slack.mode === 'socket') {
+    await app.start();
+  } else {
+    const server = (await app.start(slack.port)) as Server;
+    port = (server.address() as AddressInfo).port;
+  }
+  const health = await startHealthServer({ port: config.health.botPort, ready: () => redisReachable(redis) });
+  logger.info({ port, healthPort: health.port }, 'bot started');
+
+  return {
+    port,
+    healthPort: health.port,
+    async stop() {
+      await app.stop();
+      await health.close();
+      await opsQueue.close();
+      await outboxQueue.close();
+      redis.disconnect();
+    },
+  };
+}

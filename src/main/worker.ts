@@ -1,0 +1,109 @@
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { JOBS } from '../../jobs/index.js';
+import { ActiveJobs, requestJob } from '../../jobs/request-job.js';
+import { ClusterConnections } from '../adapters/k8s/cluster-connections.js';
+import { createOutboxProcessor } from '../adapters/slack/outbox-sender.js';
+import { createWebClient } from '../adapters/slack/web-client.js';
+import { systemClock } from '../adapters/system-clock.js';
+import type { CommandName } from '../commands/grammar.js';
+import type { Config } from '../config/schema.js';
+import { Cancellations } from '../queue/cancellations.js';
+import { redisReachable, workerConnection } from '../queue/connection.js';
+import { Keys } from '../queue/keys.js';
+import { OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
+import { Outbox } from '../queue/outbox.js';
+import { ChannelRateLimiter } from '../queue/rate-limit.js';
+import { RequestStore } from '../queue/requests.js';
+import { RequestReporter } from '../report/request-reporter.js';
+import { startHealthServer } from './health-server.js';
+
+export interface RunningWorker {
+  healthPort: number;
+  /** Graceful: stop taking jobs, let short jobs finish and long ones checkpoint, then close. */
+  stop(): Promise<void>;
+}
+
+/** `bosun worker`: runs operation jobs against clusters and delivers the outbox to Slack. */
+export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
+  const prefix = config.redis.prefix;
+  const connection = workerConnection(config.redis.url);
+  const subscriber = workerConnection(config.redis.url);
+  const keys = new Keys(prefix);
+  const requests = new RequestStore(connection, keys);
+  const outboxQueue = new Queue(OUTBOX_QUEUE, { connection, prefix });
+  const reporter = new RequestReporter(requests, new Outbox(outboxQueue));
+  const cancellations = new Cancellations(connection, keys);
+  const active = new ActiveJobs();
+  await cancellations.subscribe(subscriber, (requestId, user) => active.cancel(requestId, user));
+
+  const deps = {
+    config,
+    slash: config.slack.command,
+    clusters: new ClusterConnections(config.clusters),
+    requests,
+    reporter,
+    cancellations,
+    clock: systemClock,
+    logger,
+  };
+  const processors = new Map(
+    Object.entries(JOBS).map(([name, op]) => [name, requestJob(op, deps, active)] as const),
+  );
+  const timing = {
+    lockDuration: config.worker.lockDurationMs,
+    stalledInterval: config.worker.stalledIntervalMs,
+    maxStalledCount: 2,
+  };
+
+  const opsConnection = workerConnection(config.redis.url);
+  const outboxConnection = workerConnection(config.redis.url);
+  const opsWorker = new Worker(
+    OPS_QUEUE,
+    async (job: Job, token?: string) => {
+      const processor = processors.get(job.name as CommandName);
+      if (!processor) throw new UnrecoverableError(`this worker has no job named "${job.name}"; upgrade it`);
+      return await processor(job, token);
+    },
+    {
+      connection: workerConnection(config.redis.url),
+      prefix,
+      concurrency: config.worker.concurrency,
+      ...timing,
+    },
+  );
+  const web = createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl);
+  const outboxWorker = new Worker(
+    OUTBOX_QUEUE,
+    createOutboxProcessor({ web, requests, limiter: new ChannelRateLimiter(connection), keys, logger }),
+    { connection: outboxConnection, prefix, concurrency: 16, ...timing },
+  );
+  for (const worker of [opsWorker, outboxWorker]) {
+    worker.on('error', (err) => logger.error({ err, queue: worker.name }, 'worker error'));
+    worker.on('stalled', (jobId) => logger.warn({ jobId, queue: worker.name }, 'job stalled; recovered'));
+  }
+
+  const health = await startHealthServer({
+    port: config.health.workerPort,
+    ready: async () => (await redisReachable(connection)) && opsWorker.isRunning(),
+  });
+  logger.info({ healthPort: health.port, concurrency: config.worker.concurrency }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    healthPort: health.port,
+    stop() {
+      stopping ??= (async () => {
+        logger.info({ active: active.size }, 'stopping: finishing or checkpointing active jobs');
+        active.shutdown();
+        await opsWorker.close();
+        await outboxWorker.close();
+        await outboxQueue.close();
+        await health.close();
+        for (const redis of [subscriber, connection, opsConnection, outboxConnection]) redis.disconnect();
+        logger.info('worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { SlackMessage } from '../queue/payloads.js';
+import type { RequestState } from '../queue/requests.js';
+import { actions, type Block, type Button, context, escapeMrkdwn, fitBlocks, section } from './blocks.js';
+
+/** What the parent message of a request shows. */
+export interface CardView {
+  requestId: string;
+  /** The command as typed, without the slash command itself. */
+  text: string;
+  slash: string;
+  user: string;
+  cluster?: string;
+  state: RequestState;
+  /** One or two lines on where the request stands (e.g. "12 evicted, 3 remaining, 1 blocked"). */
+  detail?: string;
+  /** Extra sections (a preview, an approval summary). */
+  sections?: string[];
+  buttons?: Button[];
+}
+
+const STATE_LABEL: Record<RequestState, string> = {
+  queued: ':hourglass_flowing_sand: Queued',
+  'awaiting-approval': ':raised_hand: Waiting for approval',
+  running: ':arrows_counterclockwise: Running',
+  succeeded: ':white_check_mark: Done',
+  failed: ':x: Failed',
+  cancelled: ':no_entry_sign: Cancelled',
+  rejected: ':no_entry: Rejected',
+  expired: ':alarm_clock: Expired',
+};
+
+export function requestCard(view: CardView): SlackMessage {
+  const command = `\`${escapeMrkdwn(`${view.slash} ${view.text}`.trim())}\``;
+  const where = view.cluster ? ` on *${escapeMrkdwn(view.cluster)}*` : '';
+  const blocks: Block[] = [
+    section(`${command}${where}\n*${STATE_LABEL[view.state]}*${view.detail ? ` · ${view.detail}` : ''}`),
+    ...(view.sections ?? []).map(section),
+  ];
+  if (view.buttons && view.buttons.length > 0) blocks.push(actions(`req:${view.requestId}`, view.buttons));
+  blocks.push(
+    context(`Requested by <@${view.user}> · request \`${view.requestId}\` · details in the thread`),
+  );
+  const plain = STATE_LABEL[view.state].replace(/^:[a-z_]+: /, '');
+  return {
+    text: `${view.slash} ${view.text}${view.cluster ? ` on ${view.cluster}` : ''}: ${plain}${view.detail ? ` (${view.detail})` : ''}`,
+    blocks: fitBlocks(blocks),
+  };
+}

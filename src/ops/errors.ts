@@ -1,0 +1,30 @@
+/**
+ * An error meant for the person in the channel: a stable code, a message saying what is wrong and a hint saying
+ * what to do. Stack traces go to the log, never to Slack. Jobs fail these at once (no retry).
+ */
+export class BosunError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'BosunError';
+  }
+}
+
+/** A failure that may pass if tried again (network, 5xx, timeouts). Jobs retry these with backoff. */
+export class TransientError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TransientError';
+  }
+}
+
+/** The operation stopped because someone cancelled the request. */
+export class CancelledError extends Error {
+  constructor(readonly by?: string) {
+    super(by ? `cancelled by ${by}` : 'cancelled');
+    this.name = 'CancelledError';
+  }
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { Command } from '../commands/grammar.js';
+
+/**
+ * Job payloads shared by handlers (which enqueue) and jobs (which decode). `v` is bumped on any change a
+ * worker of the previous version could not read; a job that fails to decode fails at once with a message.
+ */
+export const RequestMeta = z.object({
+  id: z.string().regex(/^r-[a-z0-9]{12}$/),
+  channel: z.string(),
+  user: z.string(),
+  /** The command as typed, for cards, logs and the audit trail. */
+  text: z.string(),
+  /** The cluster the command resolved to (explicit --cluster or the channel's default). */
+  cluster: z.string().optional(),
+  requestedAt: z.number(),
+});
+export type RequestMeta = z.infer<typeof RequestMeta>;
+
+export const OpsPayload = z.object({
+  v: z.literal(1),
+  request: RequestMeta,
+  command: Command,
+});
+export type OpsPayload = z.infer<typeof OpsPayload>;
+
+/** Where a message goes: a new top-level message, a reply in the request's thread, or one person's view. */
+export const SlackMessage = z.object({
+  text: z.string(),
+  blocks: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+export type SlackMessage = z.infer<typeof SlackMessage>;
+
+const OutboxBase = z.object({ v: z.literal(1), requestId: z.string().optional(), channel: z.string() });
+
+export const OutboxPayload = z.discriminatedUnion('kind', [
+  /** The request's parent message: posts the card's latest state. */
+  OutboxBase.extend({ kind: z.literal('parent'), requestId: z.string() }),
+  /** A reply in the request's thread; `seq` keeps replies in order. */
+  OutboxBase.extend({
+    kind: z.literal('reply'),
+    requestId: z.string(),
+    seq: z.number().int().positive(),
+    message: SlackMessage,
+    attachment: z.object({ filename: z.string(), title: z.string(), content: z.string() }).optional(),
+  }),
+  /** Bring the parent message up to the card's latest state (coalesces). */
+  OutboxBase.extend({ kind: z.literal('card'), requestId: z.string() }),
+  OutboxBase.extend({
+    kind: z.literal('ephemeral'),
+    user: z.string(),
+    message: SlackMessage,
+    /** Show it in the request's thread. */
+    inThread: z.boolean().optional(),
+  }),
+]);
+export type OutboxPayload = z.infer<typeof OutboxPayload>;
+
+/** Transport state the outbox keeps in job data between delays (not part of the message). */
+export const OutboxProgress = z.object({
+  sendAt: z.number().optional(),
+  failures: z.number().int().default(0),
+});

@@ -1,0 +1,67 @@
+import type { Outbox } from '../queue/outbox.js';
+import type { RequestMeta, SlackMessage } from '../queue/payloads.js';
+import type { RequestState, RequestStore } from '../queue/requests.js';
+
+export interface Attachment {
+  filename: string;
+  title: string;
+  content: string;
+}
+
+/**
+ * How handlers and jobs talk about a request in Slack: one parent message (the card) whose state is updated in
+ * place, and replies in its thread. Everything goes through the outbox; nothing here calls Slack.
+ */
+export class RequestReporter {
+  constructor(
+    private readonly requests: RequestStore,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** Records the request and posts its card. False (and nothing posted) if the request was seen before. */
+  async open(meta: RequestMeta, state: RequestState, card: SlackMessage): Promise<boolean> {
+    if (!(await this.requests.claim(meta, state, card))) return false;
+    await this.outbox.enqueue(
+      { v: 1, kind: 'parent', requestId: meta.id, channel: meta.channel },
+      `${meta.id}-parent`,
+    );
+    return true;
+  }
+
+  /** Shows a new state on the card; rapid updates coalesce to the latest. */
+  async card(request: Pick<RequestMeta, 'id' | 'channel'>, card: SlackMessage): Promise<void> {
+    await this.requests.saveCard(request.id, card);
+    await this.outbox.enqueue({ v: 1, kind: 'card', requestId: request.id, channel: request.channel });
+  }
+
+  /** A reply in the request's thread, after every earlier one. A long text can travel as a file. */
+  async reply(
+    request: Pick<RequestMeta, 'id' | 'channel'>,
+    message: SlackMessage,
+    attachment?: Attachment,
+  ): Promise<void> {
+    const seq = await this.requests.nextSeq(request.id);
+    await this.outbox.enqueue(
+      { v: 1, kind: 'reply', requestId: request.id, channel: request.channel, seq, message, attachment },
+      `${request.id}-r${seq}`,
+    );
+  }
+
+  /** A message only `user` sees, optionally in the request's thread. */
+  async ephemeral(
+    channel: string,
+    user: string,
+    message: SlackMessage,
+    options: { requestId?: string; inThread?: boolean } = {},
+  ): Promise<void> {
+    await this.outbox.enqueue({
+      v: 1,
+      kind: 'ephemeral',
+      channel,
+      user,
+      message,
+      requestId: options.requestId,
+      inThread: options.inThread,
+    });
+  }
+}
