@@ -61,9 +61,9 @@ export const actions = (blockId: string, buttons: Button[]): Block => ({
   })),
 });
 
-/** A fenced block of fixed-width text, cut to fit one text object. */
+/** A fenced block of fixed-width text (escaped: Slack reads `<…>` even inside code), cut to fit one text object. */
 export function codeBlock(lines: string[]): string {
-  return clip(`\`\`\`\n${lines.join('\n')}\n\`\`\``);
+  return clip(`\`\`\`\n${escapeMrkdwn(lines.join('\n'))}\n\`\`\``);
 }
 
 /** Left-aligned columns, like kubectl's tabwriter. */

@@ -23,7 +23,7 @@ export function nodesReply(cluster: string, nodes: NodeRow[]): ReplyWithFile {
     (cordoned > 0 ? `, ${cordoned} cordoned` : '') +
     ` · kubelet ${versions.map(escapeMrkdwn).join(', ') || 'n/a'}`;
   const table = lines.join('\n');
-  const text = `${nodes.length} nodes on ${cluster}\n${table}`;
+  const text = escapeMrkdwn(`${nodes.length} nodes on ${cluster}\n${table}`);
   if (nodes.length === 0) {
     return {
       message: {
