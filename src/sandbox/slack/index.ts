@@ -4,7 +4,13 @@ export type { FileReference, MessageMetadata, RecordedMessage } from './message-
 export type { OpenView, SubmittedValues } from './modal-store.js';
 export type { SlackDelivery, SlackStandInOptions } from './options.js';
 export { slackRequestSignature } from './request-signature.js';
-export type { SlackStandIn, StandInChannel, StandInUser, WaitForOptions } from './slack-stand-in.js';
+export type {
+  SlackStandIn,
+  StandInChannel,
+  StandInUser,
+  UserPost,
+  WaitForOptions,
+} from './slack-stand-in.js';
 export type { SlashCommandInput, SlashCommandResult } from './slash-commands.js';
 export { startSlackStandIn } from './start-slack-stand-in.js';
 export type { SubmitInput, SubmitResult } from './view-submissions.js';

@@ -20,6 +20,14 @@ export interface StandInUser {
   realName: string;
 }
 
+export interface UserPost {
+  channel: string;
+  user: string;
+  text: string;
+  /** Posts a reply in this thread. */
+  threadTs?: string;
+}
+
 export interface WaitForOptions {
   /** Default 2000. */
   timeoutMs?: number;
@@ -42,6 +50,8 @@ export interface SlackStandIn {
   deliverTo(delivery: SlackDelivery): void;
 
   slashCommand(input: SlashCommandInput): Promise<SlashCommandResult>;
+  /** A person writes in a channel or thread (recorded only: no Events API delivery to the bot). */
+  postAsUser(post: UserPost): { ts: string };
   click(input: ClickInput): Promise<ClickResult>;
   views(): OpenView[];
   submit(input: SubmitInput): Promise<SubmitResult>;

@@ -191,6 +191,30 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     deliverTo: (target) => delivery.retarget(target),
     slashCommand: (input) =>
       deliverSlashCommand(interactions, input, { user: 'UALICE', channel: 'COPS', command: '/bosun' }),
+    postAsUser: (post) => {
+      const user = directory.requireUser(post.user);
+      const channel = directory.ensureChannel(post.channel);
+      const parent = post.threadTs === undefined ? undefined : store.find(channel.id, post.threadTs);
+      if (post.threadTs !== undefined && !parent)
+        throw new Error(`no message ${post.threadTs} in ${channel.id}`);
+      const ts = ids.messageTs();
+      store.add({
+        channel: channel.id,
+        ts,
+        threadTs: parent ? (parent.threadTs ?? parent.ts) : undefined,
+        user: user.id,
+        botId: undefined,
+        text: post.text,
+        blocks: [],
+        metadata: undefined,
+        files: undefined,
+        ephemeralTo: undefined,
+        edited: false,
+        broadcast: false,
+        answersRequest: undefined,
+      });
+      return { ts };
+    },
     click: (input) => deliverClick(interactions, input),
     views: () => modals.list(),
     submit: (input) => deliverViewSubmission(interactions, input),
