@@ -4,5 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/main/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+await import('../src/main/entry.ts');
