@@ -6,6 +6,8 @@
  * metadata handling, admission, watch events and resourceVersion as a write from kubectl.
  */
 
+import type { Clock } from '../ports/clock.js';
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
@@ -215,6 +217,8 @@ export interface WatchHandle {
  */
 export interface Registry {
   readonly catalog: ReadonlyArray<ResourceInfo>;
+  /** The time the registry stamps objects with; the HTTP layer computes Table ages from it. */
+  readonly clock?: Clock;
   get(ref: ResourceRef, namespace: string | undefined, name: string): Promise<KubeObject>;
   list(ref: ResourceRef, options?: ListOptions): Promise<ListResult>;
   create(
