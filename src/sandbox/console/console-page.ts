@@ -1,0 +1,345 @@
+export interface ConsolePageSettings {
+  defaultChannel: string;
+  defaultUser: string;
+  command: string;
+}
+
+const STYLE = `
+  :root { --fg: #1d1c1d; --muted: #616061; --line: #e2e2e2; --accent: #1264a3; --bg: #f8f8f8; --danger: #e01e5a; --ok: #007a5a; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); }
+  header { display: flex; gap: 16px; align-items: center; padding: 8px 16px; background: #3f0e40; color: #fff; }
+  header a { color: #fff; }
+  header select { font: inherit; }
+  #status { margin-left: auto; font-size: 13px; opacity: .85; }
+  #layout { display: grid; grid-template-columns: 200px 1fr 340px; height: calc(100vh - 44px); }
+  nav { background: #f4ede4; padding: 8px 0; overflow-y: auto; }
+  nav button { display: block; width: 100%; text-align: left; border: 0; background: none; padding: 4px 16px; font: inherit; cursor: pointer; }
+  nav button.selected { background: var(--accent); color: #fff; }
+  main { display: flex; flex-direction: column; min-width: 0; border-right: 1px solid var(--line); }
+  main h2 { margin: 0; padding: 10px 16px; border-bottom: 1px solid var(--line); font-size: 17px; }
+  #messages { flex: 1; overflow-y: auto; padding: 8px 16px; }
+  .message { padding: 6px 0; border-bottom: 1px solid #f0f0f0; }
+  .message.ephemeral { background: #fffbe6; }
+  .meta { font-size: 13px; color: var(--muted); display: flex; gap: 8px; flex-wrap: wrap; }
+  .meta .who { font-weight: 700; color: var(--fg); }
+  .badge { font-size: 11px; border: 1px solid var(--line); border-radius: 8px; padding: 0 6px; }
+  .replies { margin: 4px 0 0 18px; padding-left: 10px; border-left: 3px solid var(--line); }
+  .replies summary { cursor: pointer; color: var(--accent); font-size: 13px; }
+  .section { margin: 4px 0; display: flex; gap: 12px; align-items: flex-start; justify-content: space-between; }
+  .fields { display: grid; grid-template-columns: 1fr 1fr; gap: 2px 16px; margin-top: 4px; }
+  .context { font-size: 12px; color: var(--muted); margin: 4px 0; display: flex; gap: 8px; flex-wrap: wrap; }
+  .actions { display: flex; gap: 8px; flex-wrap: wrap; margin: 6px 0; }
+  .btn { font: inherit; font-size: 14px; padding: 3px 12px; border-radius: 4px; border: 1px solid #bbb; background: #fff; cursor: pointer; }
+  .btn.primary { background: var(--ok); border-color: var(--ok); color: #fff; }
+  .btn.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
+  h3.block-header { margin: 6px 0 2px; font-size: 16px; }
+  code { background: #f3f3f3; border: 1px solid #e5e5e5; border-radius: 3px; padding: 0 3px; font-size: 13px; }
+  pre { background: #f6f6f6; border: 1px solid #e5e5e5; padding: 6px; border-radius: 4px; overflow-x: auto; font-size: 13px; margin: 4px 0; }
+  .file { display: inline-block; border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; margin: 4px 0; font-size: 13px; }
+  #command-form { display: flex; gap: 8px; padding: 10px 16px; border-top: 1px solid var(--line); align-items: center; }
+  #command-form input { flex: 1; font: inherit; padding: 6px 8px; }
+  #command-form .prefix { font-family: ui-monospace, monospace; color: var(--muted); }
+  aside { overflow-y: auto; padding: 12px; background: var(--bg); }
+  aside h2 { font-size: 15px; margin: 0 0 8px; }
+  .modal { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; margin-bottom: 12px; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
+  .modal h3 { margin: 0 0 8px; font-size: 16px; }
+  .modal label { display: block; font-weight: 600; margin: 8px 0 2px; }
+  .modal input, .modal textarea, .modal select { width: 100%; font: inherit; padding: 5px; }
+  .modal .hint { font-size: 12px; color: var(--muted); }
+  .modal .error { color: var(--danger); font-size: 13px; }
+  .empty { color: var(--muted); font-style: italic; }
+`;
+
+const SCRIPT = `
+const state = { channel: settings.defaultChannel, user: settings.defaultUser, users: [], channels: [],
+  seen: { channels: '', messages: '', views: '' }, errors: {} };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'class') node.className = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+async function api(path, body) {
+  const response = await fetch(path, body === undefined ? undefined : {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new Error(json.error || response.statusText);
+  return json;
+}
+
+function say(text, isError) {
+  const status = $('status');
+  status.textContent = text;
+  status.style.color = isError ? '#ffb3c6' : '';
+}
+
+function nameOf(id) {
+  const user = state.users.find((candidate) => candidate.id === id);
+  if (user) return user.name;
+  if (id === 'USLACKBOT') return 'Slackbot';
+  if (id === 'UBOSUN') return 'bosun';
+  return id;
+}
+
+function channelName(id) {
+  const channel = state.channels.find((candidate) => candidate.id === id);
+  return channel ? channel.name : id;
+}
+
+/* Slack's mrkdwn, the common parts: *bold* _italic_ ~strike~ \`code\` \`\`\`pre\`\`\` <@U…> <#C…> <url|label>. */
+function mrkdwn(text) {
+  const fragment = document.createDocumentFragment();
+  const parts = String(text || '').split(/(\`\`\`[\\s\\S]*?\`\`\`|\`[^\`\\n]+\`|<[^>\\n]+>|\\*[^*\\n]+\\*|_[^_\\n]+_|~[^~\\n]+~|\\n)/);
+  for (const part of parts) {
+    if (!part) continue;
+    if (part.startsWith('\`\`\`') && part.length >= 6) fragment.append(el('pre', {}, part.slice(3, -3)));
+    else if (part.startsWith('\`') && part.length > 2) fragment.append(el('code', {}, part.slice(1, -1)));
+    else if (part.startsWith('<') && part.endsWith('>')) fragment.append(reference(part.slice(1, -1)));
+    else if (part.startsWith('*') && part.length > 2) fragment.append(el('b', {}, part.slice(1, -1)));
+    else if (part.startsWith('_') && part.length > 2) fragment.append(el('i', {}, part.slice(1, -1)));
+    else if (part.startsWith('~') && part.length > 2) fragment.append(el('s', {}, part.slice(1, -1)));
+    else if (part === '\\n') fragment.append(el('br'));
+    else fragment.append(part);
+  }
+  return fragment;
+}
+
+function reference(inner) {
+  const [target, label] = inner.split('|');
+  if (target.startsWith('@')) return el('b', {}, '@' + (label || nameOf(target.slice(1))));
+  if (target.startsWith('#')) return el('b', {}, '#' + (label || channelName(target.slice(1))));
+  if (target.startsWith('!')) return el('b', {}, '@' + (label || target.slice(1).replace(/^subteam\\^/, '')));
+  if (/^https?:\\/\\//.test(target)) return el('a', { href: target, target: '_blank', rel: 'noreferrer' }, label || target);
+  return document.createTextNode('<' + inner + '>');
+}
+
+function textObject(object) {
+  if (!object) return document.createTextNode('');
+  return object.type === 'mrkdwn' ? mrkdwn(object.text) : document.createTextNode(object.text || '');
+}
+
+async function click(message, element, value) {
+  try {
+    const result = await api('/api/sandbox/click', {
+      ts: message.ts, actionId: element.action_id, user: state.user, channel: message.channel, value });
+    say(result.status === 200 ? 'clicked ' + element.action_id : 'the bot answered ' + result.status, result.status !== 200);
+    await refresh();
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+function interactive(element, message) {
+  if (element.type === 'button') {
+    return el('button', { class: 'btn ' + (element.style || ''), onclick: () => click(message, element) },
+      textObject(element.text));
+  }
+  if (element.type === 'static_select' || element.type === 'overflow') {
+    const options = element.options || (element.option_groups || []).flatMap((group) => group.options || []);
+    return el('select', { onchange: (event) => event.target.value && click(message, element, event.target.value) },
+      el('option', { value: '' }, element.placeholder ? element.placeholder.text : '…'),
+      options.map((option) => el('option', { value: option.value }, option.text ? option.text.text : option.value)));
+  }
+  if (element.type === 'image') return el('span', { class: 'badge' }, '[image: ' + (element.alt_text || '') + ']');
+  return el('span', { class: 'badge' }, '[' + element.type + ']');
+}
+
+function renderBlocks(blocks, message) {
+  return blocks.map((block) => {
+    switch (block.type) {
+      case 'header': return el('h3', { class: 'block-header' }, textObject(block.text));
+      case 'divider': return el('hr');
+      case 'section': return el('div', { class: 'section' },
+        el('div', {}, block.text ? el('div', {}, textObject(block.text)) : null,
+          block.fields ? el('div', { class: 'fields' }, block.fields.map((field) => el('div', {}, textObject(field)))) : null),
+        block.accessory ? interactive(block.accessory, message) : null);
+      case 'context': return el('div', { class: 'context' }, (block.elements || []).map((element) =>
+        element.type === 'image' ? el('span', {}, '[' + (element.alt_text || 'image') + ']') : el('span', {}, textObject(element))));
+      case 'actions': return el('div', { class: 'actions' }, (block.elements || []).map((element) => interactive(element, message)));
+      case 'image': return el('div', { class: 'badge' }, '[image: ' + (block.alt_text || '') + ']');
+      case 'rich_text': return el('div', {}, mrkdwn(message.text));
+      default: return el('div', { class: 'badge' }, '[' + block.type + ' block]');
+    }
+  });
+}
+
+function visible(message) {
+  return !message.ephemeral || message.ephemeral.user === state.user;
+}
+
+function renderMessage(message) {
+  const seconds = Number(message.ts.split('.')[0]);
+  const meta = el('div', { class: 'meta' },
+    el('span', { class: 'who' }, nameOf(message.user)),
+    el('span', {}, new Date(seconds * 1000).toLocaleTimeString()),
+    message.edited ? el('span', {}, '(edited)') : null,
+    message.ephemeral ? el('span', { class: 'badge' }, 'only visible to you') : null,
+    message.requestId ? el('span', { class: 'badge', title: 'request id' }, message.requestId) : null);
+  const body = message.blocks && message.blocks.length > 0 ? renderBlocks(message.blocks, message) : [mrkdwn(message.text)];
+  if (message.blocks && message.blocks.length > 0 && message.text && !message.blocks.some((b) => b.type === 'section' || b.type === 'header' || b.type === 'rich_text')) {
+    body.unshift(el('div', {}, mrkdwn(message.text)));
+  }
+  const files = (message.files || []).map((file) => el('div', { class: 'file' },
+    el('a', { href: '/api/sandbox/files/' + file.id, target: '_blank' }, '📄 ' + (file.title || file.name)),
+    ' ' + file.name + ', ' + file.size + ' bytes'));
+  const replies = (message.replies || []).filter(visible);
+  return el('div', { class: 'message' + (message.ephemeral ? ' ephemeral' : ''), 'data-ts': message.ts },
+    meta, body, files,
+    replies.length > 0 ? el('details', { class: 'replies', open: true },
+      el('summary', {}, replies.length + (replies.length === 1 ? ' reply' : ' replies')),
+      replies.map(renderMessage)) : null);
+}
+
+function renderChannels() {
+  $('channels').replaceChildren(...state.channels.map((channel) => el('button', {
+    class: channel.id === state.channel ? 'selected' : '',
+    onclick: () => { state.channel = channel.id; state.seen.messages = ''; renderChannels(); refresh(); },
+  }, (channel.imUser ? '@' : '#') + channel.name)));
+  $('channel-title').textContent = '#' + channelName(state.channel);
+}
+
+function renderMessages(messages) {
+  const box = $('messages');
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const shown = messages.filter(visible);
+  box.replaceChildren(...(shown.length > 0 ? shown.map(renderMessage)
+    : [el('p', { class: 'empty' }, 'No messages yet. Try ' + settings.command + ' help below.')]));
+  if (atBottom) box.scrollTop = box.scrollHeight;
+}
+
+function inputControl(element) {
+  const name = element.action_id;
+  if (element.type === 'static_select') {
+    return el('select', { name }, el('option', { value: '' }, '…'),
+      (element.options || []).map((option) => el('option', { value: option.value }, option.text.text)));
+  }
+  if (element.type === 'plain_text_input' && element.multiline) {
+    return el('textarea', { name, rows: 3, placeholder: element.placeholder && element.placeholder.text }, element.initial_value || '');
+  }
+  return el('input', { name, value: element.initial_value || '', placeholder: element.placeholder && element.placeholder.text });
+}
+
+async function submit(view, form) {
+  const values = {};
+  for (const control of form.querySelectorAll('[name]')) values[control.name] = control.value;
+  try {
+    const result = await api('/api/sandbox/submit', { viewId: view.id, values, user: view.user });
+    state.errors[view.id] = result.errors || {};
+    state.seen.views = '';
+    say(result.closed ? 'submitted ' + view.title : result.errors ? 'the form has errors' : 'the bot answered ' + result.status,
+      Boolean(result.errors) || result.status !== 200);
+    await refresh();
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+function renderViews(views) {
+  const mine = views.filter((view) => view.user === state.user);
+  $('modals').replaceChildren(el('h2', {}, 'Open modals'), ...(mine.length === 0 ? [el('p', { class: 'empty' }, 'None for ' + nameOf(state.user) + '.')]
+    : mine.map((view) => {
+      const errors = state.errors[view.id] || {};
+      const form = el('form', { class: 'modal', onsubmit: (event) => { event.preventDefault(); submit(view, form); } },
+        el('h3', {}, view.title),
+        view.blocks.map((block) => block.type === 'input'
+          ? el('div', {}, el('label', {}, textObject(block.label)), inputControl(block.element),
+              block.hint ? el('div', { class: 'hint' }, textObject(block.hint)) : null,
+              errors[block.block_id] ? el('div', { class: 'error' }, errors[block.block_id]) : null)
+          : renderBlocks([block], { ts: '', channel: '', text: '' })),
+        el('div', { class: 'actions' }, el('button', { class: 'btn primary', type: 'submit' }, 'Submit')));
+      return form;
+    })));
+}
+
+async function refresh() {
+  try {
+    const [channels, messages, views] = await Promise.all([
+      api('/api/sandbox/channels'),
+      api('/api/sandbox/messages?channel=' + encodeURIComponent(state.channel)),
+      api('/api/sandbox/views'),
+    ]);
+    const channelsJson = JSON.stringify(channels);
+    if (channelsJson !== state.seen.channels) { state.seen.channels = channelsJson; state.channels = channels; renderChannels(); }
+    const messagesJson = JSON.stringify([state.user, messages]);
+    if (messagesJson !== state.seen.messages) { state.seen.messages = messagesJson; renderMessages(messages); }
+    const viewsJson = JSON.stringify([state.user, views, state.errors]);
+    if (viewsJson !== state.seen.views) { state.seen.views = viewsJson; renderViews(views); }
+  } catch (error) {
+    say('cannot reach the sandbox: ' + error.message, true);
+  }
+}
+
+async function start() {
+  state.users = await api('/api/sandbox/users');
+  $('user').replaceChildren(...state.users.map((user) => el('option', { value: user.id, selected: user.id === state.user }, user.name)));
+  $('user').addEventListener('change', (event) => { state.user = event.target.value; refresh(); });
+  $('command-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const input = $('command-text');
+    const text = input.value.trim();
+    try {
+      const { requestId } = await api('/api/sandbox/command', { text, user: state.user, channel: state.channel });
+      say(settings.command + ' ' + text + ' → ' + requestId);
+      input.value = '';
+      await refresh();
+    } catch (error) {
+      say(error.message, true);
+    }
+  });
+  await refresh();
+  setInterval(refresh, 1000);
+}
+start();
+`;
+
+/** The console: plain HTML and inline script, no build step and nothing loaded from elsewhere. */
+export function consolePage(settings: ConsolePageSettings): string {
+  const json = JSON.stringify(settings).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>bosun sandbox</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+  <strong>bosun sandbox</strong>
+  <label>acting as <select id="user" aria-label="acting as"></select></label>
+  <a href="/api/sandbox/kubeconfig" download="kubeconfig.yaml">kubeconfig</a>
+  <span id="status" role="status"></span>
+</header>
+<div id="layout">
+  <nav id="channels" aria-label="channels"></nav>
+  <main>
+    <h2 id="channel-title"></h2>
+    <div id="messages" aria-live="polite"></div>
+    <form id="command-form">
+      <span class="prefix">${settings.command.replace(/[^\w/-]/g, '')}</span>
+      <input id="command-text" autocomplete="off" placeholder="drain node-1" aria-label="command">
+      <button class="btn primary" type="submit">Send</button>
+    </form>
+  </main>
+  <aside id="modals"></aside>
+</div>
+<script>
+const settings = ${json};
+${SCRIPT}
+</script>
+</body>
+</html>
+`;
+}
