@@ -48,6 +48,16 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Randomness for fault injection and default watch timeouts. */
   random?: () => number;
+  /** Sees every request as it arrives (tests assert what kubectl sent). */
+  onRequest?: (request: ObservedRequest) => void;
+}
+
+export interface ObservedRequest {
+  method: string;
+  /** Path and query, e.g. `/api/v1/nodes?limit=500`. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
 }
 
 /** A request the admin API or a controller-added route serves. */
@@ -139,6 +149,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const method = (req.method ?? 'GET').toUpperCase();
     try {
       const body = await readBody(req);
+      options.onRequest?.({
+        method,
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: body.toString('latin1'),
+      });
       if (url.pathname.startsWith('/_sim/')) {
         await serveAdmin(method, url, body, res);
         return;
