@@ -98,12 +98,18 @@ function channelName(id) {
   return channel ? channel.name : id;
 }
 
+const EMOJI = { white_check_mark: '\u2705', heavy_check_mark: '\u2714\ufe0f', x: '\u274c', warning: '\u26a0\ufe0f',
+  hourglass_flowing_sand: '\u23f3', hourglass: '\u231b', rocket: '\ud83d\ude80', lock: '\ud83d\udd12', tada: '\ud83c\udf89',
+  construction: '\ud83d\udea7', no_entry: '\u26d4', large_green_circle: '\ud83d\udfe2', red_circle: '\ud83d\udd34',
+  information_source: '\u2139\ufe0f', stopwatch: '\u23f1\ufe0f', wrench: '\ud83d\udd27' };
+
 /* Slack's mrkdwn, the common parts: *bold* _italic_ ~strike~ \`code\` \`\`\`pre\`\`\` <@U…> <#C…> <url|label>. */
 function mrkdwn(text) {
   const fragment = document.createDocumentFragment();
-  const parts = String(text || '').split(/(\`\`\`[\\s\\S]*?\`\`\`|\`[^\`\\n]+\`|<[^>\\n]+>|\\*[^*\\n]+\\*|_[^_\\n]+_|~[^~\\n]+~|\\n)/);
+  const parts = String(text || '').split(/(\`\`\`[\\s\\S]*?\`\`\`|\`[^\`\\n]+\`|<[^>\\n]+>|:[a-z0-9_+-]+:|\\*[^*\\n]+\\*|\\b_[^_\\n]+_\\b|~[^~\\n]+~|\\n)/);
   for (const part of parts) {
     if (!part) continue;
+    if (/^:[a-z0-9_+-]+:$/.test(part)) { fragment.append(EMOJI[part.slice(1, -1)] || part); continue; }
     if (part.startsWith('\`\`\`') && part.length >= 6) fragment.append(el('pre', {}, part.slice(3, -3)));
     else if (part.startsWith('\`') && part.length > 2) fragment.append(el('code', {}, part.slice(1, -1)));
     else if (part.startsWith('<') && part.endsWith('>')) fragment.append(reference(part.slice(1, -1)));
@@ -247,11 +253,16 @@ async function submit(view, form) {
 }
 
 function renderViews(views) {
+  // Re-rendering must not lose what the user has typed into a modal that is still open.
+  const typed = {};
+  for (const control of document.querySelectorAll('#modals form [name]')) {
+    typed[control.closest('form').dataset.view + '/' + control.name] = control.value;
+  }
   const mine = views.filter((view) => view.user === state.user);
   $('modals').replaceChildren(el('h2', {}, 'Open modals'), ...(mine.length === 0 ? [el('p', { class: 'empty' }, 'None for ' + nameOf(state.user) + '.')]
     : mine.map((view) => {
       const errors = state.errors[view.id] || {};
-      const form = el('form', { class: 'modal', onsubmit: (event) => { event.preventDefault(); submit(view, form); } },
+      const form = el('form', { class: 'modal', 'data-view': view.id, onsubmit: (event) => { event.preventDefault(); submit(view, form); } },
         el('h3', {}, view.title),
         view.blocks.map((block) => block.type === 'input'
           ? el('div', {}, el('label', {}, textObject(block.label)), inputControl(block.element),
@@ -259,6 +270,10 @@ function renderViews(views) {
               errors[block.block_id] ? el('div', { class: 'error' }, errors[block.block_id]) : null)
           : renderBlocks([block], { ts: '', channel: '', text: '' })),
         el('div', { class: 'actions' }, el('button', { class: 'btn primary', type: 'submit' }, 'Submit')));
+      for (const control of form.querySelectorAll('[name]')) {
+        const value = typed[view.id + '/' + control.name];
+        if (value !== undefined) control.value = value;
+      }
       return form;
     })));
 }

@@ -45,6 +45,10 @@ export async function startSandboxConsole(options: SandboxConsoleOptions): Promi
       case 'GET /':
         sendText(response, 200, 'text/html; charset=utf-8', page);
         return;
+      case 'GET /favicon.ico':
+        response.writeHead(204);
+        response.end();
+        return;
       case 'POST /api/sandbox/command': {
         const body = await jsonBody(request, commandRequestSchema);
         const result = await deliver(() =>

@@ -260,6 +260,8 @@ function stringField(record: BlockObject, key: string): string {
 /** One input's state as Slack reports it for its element type. */
 function elementState(element: BlockObject, value: unknown): Record<string, unknown> {
   const type = typeof element.type === 'string' ? element.type : 'plain_text_input';
+  // Slack reports an input left empty as null, whatever the element.
+  if (value === '') return elementState(element, null);
   const option = (wanted: unknown) =>
     wanted === null || wanted === undefined
       ? null
