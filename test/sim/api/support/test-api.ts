@@ -72,8 +72,18 @@ export async function startTestApi(
 
 /** Reads NDJSON watch lines from a fetch response until `count` lines or `ms` pass. */
 export async function readWatchLines(response: Response, count: number, ms = 5000): Promise<unknown[]> {
+  return (await readWatch(response, count, ms)).lines;
+}
+
+/** As readWatchLines, and says whether the server ended the stream. */
+export async function readWatch(
+  response: Response,
+  count: number,
+  ms = 5000,
+): Promise<{ lines: unknown[]; ended: boolean }> {
   const body = response.body;
-  if (!body) return [];
+  let ended = false;
+  if (!body) return { lines: [], ended: true };
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const lines: unknown[] = [];
@@ -81,10 +91,15 @@ export async function readWatchLines(response: Response, count: number, ms = 500
   const deadline = Date.now() + ms;
   try {
     while (lines.length < count && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
       const chunk = await Promise.race([
         reader.read(),
-        new Promise<undefined>((resolve) => setTimeout(resolve, Math.max(1, deadline - Date.now()))),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), Math.max(1, deadline - Date.now()));
+        }),
       ]);
+      clearTimeout(timer);
+      if (chunk?.done) ended = true;
       if (!chunk || chunk.done) break;
       buffer += decoder.decode(chunk.value, { stream: true });
       let newline = buffer.indexOf('\n');
@@ -98,7 +113,7 @@ export async function readWatchLines(response: Response, count: number, ms = 500
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-  return lines;
+  return { lines, ended };
 }
 
 export const TABLE_ACCEPT =
