@@ -49,8 +49,20 @@ export class ChannelRateLimiter {
   }
 }
 
-/** Slack: about one new message per second per channel, short bursts tolerated. */
-export const POST_RATE: RateSpec = { intervalMs: 1000, burst: 4 };
+/**
+ * Slack: about one new message per second per channel, short bursts tolerated. The burst is kept small so that
+ * Slack's own bucket always has a token of headroom: messages arrive later than we book them (network, queue
+ * latency), and a late burst followed by an on-time message must still pass.
+ */
+export const POST_RATE: RateSpec = { intervalMs: 1000, burst: 2 };
 /** chat.update and ephemeral messages are paced on their own; card updates coalesce, so this rarely binds. */
 export const UPDATE_RATE: RateSpec = { intervalMs: 500, burst: 6 };
 export const EPHEMERAL_RATE: RateSpec = { intervalMs: 300, burst: 10 };
+
+export interface OutboxRates {
+  post: RateSpec;
+  update: RateSpec;
+  ephemeral: RateSpec;
+}
+
+export const SLACK_RATES: OutboxRates = { post: POST_RATE, update: UPDATE_RATE, ephemeral: EPHEMERAL_RATE };

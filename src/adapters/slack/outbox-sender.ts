@@ -6,10 +6,9 @@ import type { Keys } from '../../queue/keys.js';
 import { OutboxPayload, OutboxProgress, type SlackMessage } from '../../queue/payloads.js';
 import {
   type ChannelRateLimiter,
-  EPHEMERAL_RATE,
-  POST_RATE,
+  type OutboxRates,
   type RateSpec,
-  UPDATE_RATE,
+  SLACK_RATES,
 } from '../../queue/rate-limit.js';
 import type { RequestStore } from '../../queue/requests.js';
 
@@ -21,6 +20,8 @@ export interface OutboxSenderDeps {
   logger: Logger;
   /** How long to wait before looking again for a parent message or an earlier reply. */
   pollMs?: number;
+  /** Pacing per channel; Slack's limits unless a test speeds them up. */
+  rates?: OutboxRates;
 }
 
 type Progress = { sendAt?: number; failures: number };
@@ -71,6 +72,7 @@ function classify(
  */
 export function createOutboxProcessor(deps: OutboxSenderDeps) {
   const pollMs = deps.pollMs ?? 100;
+  const rates = deps.rates ?? SLACK_RATES;
 
   return async function processOutboxJob(job: Job, token?: string): Promise<unknown> {
     const parsed = OutboxPayload.safeParse(job.data);
@@ -126,7 +128,7 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
 
     switch (payload.kind) {
       case 'parent': {
-        const slot = await awaitSlot('post', POST_RATE);
+        const slot = await awaitSlot('post', rates.post);
         if (slot) throw slot;
         const state = await deps.requests.cardState(payload.requestId);
         if (state.parentTs) return { ts: state.parentTs };
@@ -151,7 +153,7 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         const done = await deps.requests.threadDone(payload.requestId);
         if (done >= payload.seq) return { duplicate: true };
         if (done < payload.seq - 1) throw await defer(job, token, pollMs);
-        const slot = await awaitSlot('post', POST_RATE);
+        const slot = await awaitSlot('post', rates.post);
         if (slot) throw slot;
         try {
           let ts: string | undefined;
@@ -191,7 +193,7 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         const owner = `${job.id ?? 'job'}:${token ?? ''}`;
         if (!(await deps.requests.lockCard(payload.requestId, owner))) throw await defer(job, token, pollMs);
         try {
-          const slot = await awaitSlot('update', UPDATE_RATE);
+          const slot = await awaitSlot('update', rates.update);
           if (slot) throw slot;
           const latest = await deps.requests.cardState(payload.requestId);
           if (latest.sent >= latest.version || !latest.card) return { coalesced: true };
@@ -212,7 +214,7 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         }
       }
       case 'ephemeral': {
-        const slot = await awaitSlot('ephemeral', EPHEMERAL_RATE);
+        const slot = await awaitSlot('ephemeral', rates.ephemeral);
         if (slot) throw slot;
         const threadTs =
           payload.inThread && payload.requestId ? await deps.requests.parentTs(payload.requestId) : undefined;

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { startBot } from '../main/bot.js';
+import { startWorker } from '../main/worker.js';
+import { requestIdFromTrigger } from '../queue/request-id.js';
+import { startSimulator } from '../sim/index.js';
+import { startSandboxConsole } from './console/index.js';
+import { startLocalRedis } from './redis-server.js';
+import type { SlackStandIn } from './slack/index.js';
+import { startSlackStandIn } from './slack/index.js';
+
+export interface SandboxOptions {
+  /** Port of the sandbox API and console (0 = any free port). */
+  port?: number;
+  host?: string;
+  scenario?: string;
+  timeScale?: number;
+  /** Use this Redis (with a key prefix unique to the run) instead of starting redis-server. */
+  redisUrl?: string;
+  /** Deliver commands over Socket Mode instead of signed HTTP requests. */
+  socketMode?: boolean;
+  /** Channels besides #ops (COPS) that may address the sandbox cluster. */
+  extraChannels?: string[];
+  /** Worker job-lock timings (tests shorten them to see stalled-job recovery quickly). */
+  worker?: Partial<Config['worker']>;
+  logger: Logger;
+}
+
+export interface RunningSandbox {
+  url: string;
+  standIn: SlackStandIn;
+  config: Config;
+  kubeconfigPath: string;
+  clusterUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product on one machine: Redis, the Kubernetes simulator, the Slack stand-in, the bot and a worker,
+ * all on ephemeral loopback ports, plus the sandbox API and console on `port`. Resolves once the cluster has
+ * settled (nodes Ready, pods Running) and everything answers.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const { logger } = options;
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while stopping the sandbox');
+      }
+    }
+    stops.length = 0;
+  };
+  try {
+    const dir = await mkdtemp(join(tmpdir(), 'bosun-sandbox-'));
+    stops.push(() => rm(dir, { recursive: true, force: true }));
+
+    let redisUrl = options.redisUrl;
+    let prefix = 'bosun';
+    if (redisUrl) prefix = `sandbox-${randomBytes(4).toString('hex')}`;
+    else {
+      const redis = await startLocalRedis();
+      stops.push(() => redis.stop());
+      redisUrl = redis.url;
+    }
+
+    const sim = await startSimulator({
+      scenario: options.scenario ?? 'small',
+      timeScale: options.timeScale ?? 1,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    stops.push(() => sim.stop());
+    const kubeconfigPath = join(dir, 'sandbox.kubeconfig');
+    await sim.writeKubeconfig(kubeconfigPath);
+
+    const signingSecret = randomBytes(16).toString('hex');
+    const botToken = `xoxb-sandbox-${randomBytes(8).toString('hex')}`;
+    const appToken = `xapp-sandbox-${randomBytes(8).toString('hex')}`;
+    const standIn = await startSlackStandIn({
+      signingSecret,
+      botToken,
+      appToken,
+      delivery: options.socketMode ? { mode: 'socket' } : { mode: 'http', url: 'http://127.0.0.1:9/unset' },
+      requestIdOf: requestIdFromTrigger,
+    });
+    stops.push(() => standIn.stop());
+
+    const channels = ['COPS', ...(options.extraChannels ?? [])];
+    const config = loadConfig({
+      env: {},
+      raw: {
+        slack: {
+          mode: options.socketMode ? 'socket' : 'http',
+          command: '/bosun',
+          signingSecret,
+          botToken,
+          appToken,
+          port: 0,
+          apiUrl: standIn.apiUrl,
+        },
+        redis: { url: redisUrl, prefix },
+        health: { botPort: 0, workerPort: 0 },
+        worker: { concurrency: 8, ...options.worker },
+        log: { level: logger.level },
+        clusters: [{ name: 'sandbox', kubeconfig: kubeconfigPath, channels, defaultIn: channels }],
+      },
+    });
+
+    const bot = await startBot(config, logger.child({ process: 'bot' }));
+    stops.push(() => bot.stop());
+    if (!options.socketMode)
+      standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events` });
+    const worker = await startWorker(config, logger.child({ process: 'worker' }));
+    stops.push(() => worker.stop());
+
+    await sim.settled({ timeoutMs: 120_000 });
+
+    const console = await startSandboxConsole({
+      port: options.port ?? 3000,
+      host: options.host ?? '127.0.0.1',
+      standIn,
+      kubeconfig: () => sim.kubeconfig(),
+    });
+    stops.push(() => console.close());
+
+    return {
+      url: console.url,
+      standIn,
+      config,
+      kubeconfigPath,
+      clusterUrl: sim.url,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

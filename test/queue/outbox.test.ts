@@ -1,0 +1,152 @@
+import { notice } from '../../src/messages/notice.js';
+import type { RequestMeta } from '../../src/queue/payloads.js';
+import type { OutboxRates } from '../../src/queue/rate-limit.js';
+import { type OutboxRig, startOutboxRig } from '../support/outbox-rig.js';
+
+/** Slack's pacing, ten times faster, so the suite stays quick; the stand-in enforces Slack's limit ten times faster. */
+const FAST: OutboxRates = {
+  post: { intervalMs: 100, burst: 2 },
+  update: { intervalMs: 50, burst: 6 },
+  ephemeral: { intervalMs: 30, burst: 10 },
+};
+
+let rig: OutboxRig;
+let counter = 0;
+
+function meta(channel = 'COPS'): RequestMeta {
+  counter += 1;
+  return {
+    id: `r-outbox${String(counter).padStart(4, '0')}`,
+    channel,
+    user: 'UALICE',
+    text: `nodes ${counter}`,
+    cluster: 'prod',
+    requestedAt: Date.now(),
+  };
+}
+
+const card = (text: string) => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+
+beforeAll(async () => {
+  rig = await startOutboxRig(import.meta.url, FAST, ['COPS', 'CRETRY', 'CFLAKY', 'CCARD', 'CFILES']);
+});
+afterAll(async () => {
+  await rig.close();
+});
+afterEach(() => {
+  rig.standIn.faults.clear();
+});
+
+describe('outbox', () => {
+  it('posts each request once with its replies in order, pacing the channel so Slack never limits it', async () => {
+    rig.standIn.faults.enforcePostingLimit({ burst: 3, perSecond: 10 });
+    const requests = Array.from({ length: 5 }, () => meta());
+    for (const request of requests) {
+      expect(await rig.reporter.open(request, 'queued', card(`card ${request.id}`))).toBe(true);
+    }
+    for (let i = 1; i <= 4; i++) {
+      for (const request of requests)
+        await rig.reporter.reply(request, notice('info', `${request.id} step ${i}`));
+    }
+    // A redelivered command changes nothing.
+    expect(await rig.reporter.open(requests[0] as RequestMeta, 'queued', card('again'))).toBe(false);
+
+    const parents = await rig.standIn.waitFor(
+      () => {
+        const mine = rig.standIn.messages('COPS').filter((m) => requests.some((r) => r.id === m.requestId));
+        return mine.length === 5 && mine.every((m) => m.replies.length === 4) ? mine : undefined;
+      },
+      { timeoutMs: 15_000, description: '5 parents with 4 replies each' },
+    );
+    for (const parent of parents) {
+      expect(parent.text).toBe(`card ${parent.requestId}`);
+      expect(parent.metadata).toEqual({
+        event_type: 'bosun_request',
+        event_payload: { request_id: parent.requestId },
+      });
+      expect(parent.replies.map((r) => r.text)).toEqual(
+        [1, 2, 3, 4].map((i) => `${parent.requestId} step ${i}`),
+      );
+      for (const reply of parent.replies) expect(reply.requestId).toBe(parent.requestId);
+    }
+    expect(rig.standIn.faults.limitedCount('chat.postMessage')).toBe(0);
+  });
+
+  it("waits as long as Slack's Retry-After says, then delivers", async () => {
+    const before = rig.standIn.callCount('chat.postMessage');
+    const limitedBefore = rig.standIn.faults.limitedCount('chat.postMessage');
+    rig.standIn.faults.inject({
+      method: 'chat.postMessage',
+      kind: 'ratelimited',
+      times: 1,
+      retryAfterSeconds: 1,
+    });
+    const request = meta('CRETRY');
+    await rig.reporter.open(request, 'queued', card('rate limited parent'));
+    await rig.reporter.reply(request, notice('info', 'after the wait'));
+    const parent = await rig.standIn.waitFor(
+      () => rig.standIn.messages('CRETRY').find((m) => m.requestId === request.id && m.replies.length === 1),
+      { timeoutMs: 10_000 },
+    );
+    expect(parent.text).toBe('rate limited parent');
+    expect(parent.replies[0]?.text).toBe('after the wait');
+    expect(rig.standIn.faults.limitedCount('chat.postMessage') - limitedBefore).toBe(1);
+    expect(rig.standIn.callCount('chat.postMessage') - before).toBe(3);
+  });
+
+  it('retries server errors and drops nothing', async () => {
+    rig.standIn.faults.inject({ method: 'chat.postMessage', kind: 'server_error', status: 503, times: 3 });
+    const request = meta('CFLAKY');
+    await rig.reporter.open(request, 'queued', card('flaky parent'));
+    for (let i = 1; i <= 3; i++) await rig.reporter.reply(request, notice('info', `reply ${i}`));
+    const parent = await rig.standIn.waitFor(
+      () => rig.standIn.messages('CFLAKY').find((m) => m.requestId === request.id && m.replies.length === 3),
+      { timeoutMs: 15_000 },
+    );
+    expect(parent.replies.map((r) => r.text)).toEqual(['reply 1', 'reply 2', 'reply 3']);
+  });
+
+  it('coalesces rapid card updates to the latest state', async () => {
+    const request = meta('CCARD');
+    await rig.reporter.open(request, 'queued', card('state 0'));
+    await rig.standIn.waitFor(() => rig.standIn.messages('CCARD').find((m) => m.requestId === request.id));
+    const before = rig.standIn.callCount('chat.update');
+    for (let i = 1; i <= 30; i++) await rig.reporter.card(request, card(`state ${i}`));
+    await rig.standIn.waitFor(
+      () => rig.standIn.messages('CCARD').find((m) => m.requestId === request.id && m.text === 'state 30'),
+      { timeoutMs: 10_000 },
+    );
+    const updates = rig.standIn.callCount('chat.update') - before;
+    expect(updates).toBeGreaterThan(0);
+    expect(updates).toBeLessThan(30);
+    expect(rig.standIn.messages('CCARD').filter((m) => m.requestId === request.id)).toHaveLength(1);
+  });
+
+  it('attaches long content as a file in the thread, after the replies before it', async () => {
+    const request = meta('CFILES');
+    await rig.reporter.open(request, 'queued', card('with a file'));
+    await rig.reporter.reply(request, notice('info', 'summary first'));
+    const content = Array.from({ length: 500 }, (_, i) => `worker-${i}   Ready`).join('\n');
+    await rig.reporter.reply(request, notice('info', 'The full list:'), {
+      filename: 'nodes.txt',
+      title: 'Nodes',
+      content,
+    });
+    const parent = await rig.standIn.waitFor(
+      () => rig.standIn.messages('CFILES').find((m) => m.requestId === request.id && m.replies.length === 2),
+      { timeoutMs: 10_000 },
+    );
+    expect(parent.replies[0]?.text).toBe('summary first');
+    const file = parent.replies[1]?.files?.[0];
+    expect(file?.name).toBe('nodes.txt');
+    expect(rig.standIn.fileContent(file?.id ?? '')?.toString()).toBe(content);
+  });
+
+  it('shows ephemeral messages only to their user', async () => {
+    await rig.reporter.ephemeral('COPS', 'UBOB', notice('warning', 'only for bob'));
+    const message = await rig.standIn.waitFor(() =>
+      rig.standIn.messages('COPS').find((m) => m.text.includes('only for bob')),
+    );
+    expect(message.ephemeral).toEqual({ user: 'UBOB' });
+  });
+});
