@@ -383,3 +383,56 @@ describe('Slack stand-in Web API', () => {
     expect(standIn.fileContent(reply?.files?.[0]?.id ?? '')).toEqual(Buffer.from('binary\u0000bytes'));
   });
 });
+
+describe('Slack stand-in when the bot does not take a delivery', () => {
+  it('tells the user operation_timeout when the bot does not ack in time', async () => {
+    const silent = createServer(() => {
+      // never answers: the stand-in gives up after ackTimeoutMs and drops the connection
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const standIn = await startSlackStandIn({
+      signingSecret,
+      botToken,
+      ackTimeoutMs: 100,
+      delivery: { mode: 'http', url: `http://127.0.0.1:${port}/slack/events` },
+    });
+    try {
+      const result = await standIn.slashCommand({ text: 'drain node-1' });
+
+      expect(result.status).toBe(504);
+      expect(standIn.messages('COPS')).toEqual([
+        expect.objectContaining({
+          user: 'USLACKBOT',
+          text: '/bosun failed with the error "operation_timeout"',
+          ephemeral: { user: 'UALICE' },
+          requestId: result.requestId,
+        }),
+      ]);
+    } finally {
+      await standIn.stop();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('tells the user dispatch_failed when no Socket Mode client is connected', async () => {
+    const standIn = await startSlackStandIn({
+      signingSecret,
+      botToken,
+      appToken,
+      delivery: { mode: 'socket' },
+    });
+    try {
+      const result = await standIn.slashCommand({ text: 'status', user: 'UBOB' });
+
+      expect(result.status).toBe(503);
+      expect(standIn.messages('COPS')[0]).toMatchObject({
+        text: '/bosun failed with the error "dispatch_failed"',
+        ephemeral: { user: 'UBOB' },
+      });
+    } finally {
+      await standIn.stop();
+    }
+  });
+});
