@@ -169,7 +169,7 @@ export function chatMethods(deps: ChatMethodsDeps): Record<string, WebApiMethod>
     },
 
     'chat.getPermalink': {
-      scope: 'none',
+      scope: '',
       token: 'bot',
       run: (params) => {
         const channel = channelOf(params);

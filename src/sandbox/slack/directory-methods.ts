@@ -18,7 +18,7 @@ export function directoryMethods({
   const { team, bot } = directory;
   return {
     'auth.test': {
-      scope: 'none',
+      scope: '',
       token: 'bot',
       run: () => ({
         url: `https://${team.domain}.slack.com/`,

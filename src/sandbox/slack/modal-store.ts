@@ -160,7 +160,7 @@ export class ModalStore {
   methods(triggers: TriggerRegistry): Record<string, WebApiMethod> {
     return {
       'views.open': {
-        scope: 'none',
+        scope: '',
         token: 'bot',
         run: (params) => {
           const triggerId = requiredArgument(params, 'trigger_id', z.string(), 'invalid_trigger_id');
@@ -176,7 +176,7 @@ export class ModalStore {
       },
 
       'views.push': {
-        scope: 'none',
+        scope: '',
         token: 'bot',
         run: (params) => {
           const triggerId = requiredArgument(params, 'trigger_id', z.string(), 'invalid_trigger_id');
@@ -194,7 +194,7 @@ export class ModalStore {
       },
 
       'views.update': {
-        scope: 'none',
+        scope: '',
         token: 'bot',
         run: (params) => {
           const definition = requiredArgument(

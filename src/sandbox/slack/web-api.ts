@@ -5,7 +5,7 @@ import type { WebApiParams } from './web-api-params.js';
 
 /** One Web API method the stand-in implements. */
 export interface WebApiMethod {
-  /** The scope Slack wants for it; sent back in `x-accepted-oauth-scopes` like Slack does. */
+  /** The scope Slack wants for it ('' for none); sent back in `x-accepted-oauth-scopes` like Slack does. */
   scope: string;
   /** Which token it takes: the bot token (`xoxb-`) or the app-level token (`xapp-`). */
   token: 'bot' | 'app';
@@ -52,8 +52,8 @@ export class SlackWebApi {
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       'x-oauth-scopes': BOT_SCOPES,
-      'x-accepted-oauth-scopes': spec?.scope ?? '',
     };
+    if (spec?.scope) headers['x-accepted-oauth-scopes'] = spec.scope;
     const fault = this.faults.takeInjected(method);
     if (fault) return faultAnswer(fault, headers);
     if (!spec)
