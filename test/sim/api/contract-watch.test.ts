@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../src/sim/types.js';
-import { NODES, nodeObject } from './support/seed.js';
+import { NODES, nodeObject, PODS } from './support/seed.js';
 import { readWatch, readWatchLines, startTestApi, TABLE_ACCEPT, type TestApi } from './support/test-api.js';
 
 let t: TestApi;
@@ -130,6 +130,28 @@ describe('watch contract', () => {
     const events = (await readWatchLines(response, 2)) as Event[];
     controller.abort();
     expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
+  });
+
+  it('kubectl get pods --watch prints the change as a new row', async () => {
+    const watcher = t.kubectl.spawn(['get', 'pods', '--watch']);
+    let output = '';
+    watcher.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      for (let i = 0; i < 100 && !output.includes('web-2'); i++) await new Promise((r) => setTimeout(r, 50));
+      await t.registry.delete(PODS, 'default', 'web-2');
+      for (let i = 0; i < 100 && !output.includes('Terminating'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      watcher.kill('SIGTERM');
+      await watcher;
+    }
+    const lines = output.trim().split('\n');
+    expect(lines[0]?.split(/\s+/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    expect(lines.slice(1, 3).map((l) => l.split(/\s+/)[0])).toEqual(['web-1', 'web-2']);
+    expect(lines.at(-1)).toMatch(/^web-2\s+1\/1\s+Terminating\s+0\s+0s$/);
+    await t.registry.delete(PODS, 'default', 'web-2', { gracePeriodSeconds: 0 });
   });
 
   it('kubectl get nodes --watch prints the change', async () => {

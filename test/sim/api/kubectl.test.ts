@@ -184,6 +184,29 @@ describe('real kubectl against the simulator', () => {
     expect(jsonPatch.stdout.trim()).toBe('pod/web-1 patched');
   });
 
+  it('scale goes through the scale subresource and bumps the generation', async () => {
+    await t.registry.create(DEPLOYMENTS, 'team', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api' },
+      spec: {
+        selector: { matchLabels: { app: 'api' } },
+        template: {
+          metadata: { labels: { app: 'api' } },
+          spec: { containers: [{ name: 'c', image: 'api:1' }] },
+        },
+      },
+    });
+    const result = await t.kubectl.run(['scale', 'deployment', 'api', '-n', 'team', '--replicas=4']);
+    expect(result.stdout.trim()).toBe('deployment.apps/api scaled');
+    expect(
+      t.requests.some((r) => r.url.startsWith('/apis/apps/v1/namespaces/team/deployments/api/scale')),
+    ).toBe(true);
+    const deployment = await t.registry.get(DEPLOYMENTS, 'team', 'api');
+    expect(deployment.spec.replicas).toBe(4);
+    expect(deployment.metadata.generation).toBe(2);
+  });
+
   it('get of a missing node is an error with exit 1', async () => {
     const result = await t.kubectl.run(['get', 'node', 'nope']);
     expect(result.exitCode).toBe(1);

@@ -1,0 +1,2 @@
+export { BUILTIN_RESOURCES } from './builtin-resources.js';
+export { customResourceInfo, ResourceCatalog } from './resource-catalog.js';
