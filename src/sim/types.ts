@@ -204,7 +204,10 @@ export interface WatchOptions {
   resourceVersion?: string;
 }
 
-/** A live watch; `stop()` ends it. `onEnd` of the caller is called with a StatusError on 410 Gone. */
+/**
+ * A live watch; `stop()` ends it (without calling `onEnd`). `onEnd` is called with a StatusError when the server
+ * ends the watch: 410 Expired when the resourceVersion is older than the change feed.
+ */
 export interface WatchHandle {
   stop(): void;
   /** The resourceVersion this watch has seen everything up to: what a BOOKMARK event carries. */

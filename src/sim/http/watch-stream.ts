@@ -90,7 +90,10 @@ export async function streamWatch(
     onEnd,
   );
   sendHeaders();
-  const stopDrop = request.faults.onDrop(() => handle.stop());
+  const stopDrop = request.faults.onDrop(() => {
+    handle.stop();
+    finish();
+  });
   res.on('close', () => {
     stopDrop();
     handle.stop();
@@ -104,7 +107,10 @@ export async function streamWatch(
       ? timeoutParam * 1000
       : (1800 + Math.floor(request.random() * 1800)) * 1000;
   clock.sleep(timeoutMs, abort.signal).then(
-    () => handle.stop(),
+    () => {
+      handle.stop();
+      finish();
+    },
     () => undefined,
   );
 

@@ -363,11 +363,11 @@ export class SimRegistry implements Registry {
       onEnd?.(error instanceof StatusError ? error : unknownError(String(error)));
     });
     return {
+      // An explicit stop is the caller's own doing: onEnd is not called for it.
       stop: () => {
         if (stopped) return;
         stopped = true;
         storeWatch?.cancel();
-        onEnd?.();
       },
       bookmark: () => String(storeWatch ? storeWatch.progressRevision() : startRevision),
     };

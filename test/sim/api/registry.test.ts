@@ -229,3 +229,94 @@ describe('registry', () => {
     expect(gone.code).toBe(404);
   });
 });
+
+describe('registry deletion and finalizers', () => {
+  it('keeps a graceful pod whose finalizer is removed until the kubelet deletes it with grace 0', async () => {
+    const registry = createRegistry();
+    await seedNamespaces(registry);
+    await registry.create(PODS, 'default', {
+      ...podObject('held', 'default', 'w1'),
+      metadata: { name: 'held', finalizers: ['example.com/x'] },
+    });
+    const marked = await registry.deleteWithOutcome(PODS, 'default', 'held');
+    expect(marked.removed).toBe(false);
+    expect(marked.object.metadata.deletionGracePeriodSeconds).toBe(30);
+    await registry.patch(PODS, 'default', 'held', 'merge', { metadata: { finalizers: null } });
+    expect((await registry.get(PODS, 'default', 'held')).metadata.deletionTimestamp).toBeDefined();
+    const gone = await registry.deleteWithOutcome(PODS, 'default', 'held', { gracePeriodSeconds: 0 });
+    expect(gone.removed).toBe(true);
+    expect((await statusOf(registry.get(PODS, 'default', 'held'))).code).toBe(404);
+  });
+
+  it('adds the foregroundDeletion finalizer for a Foreground delete and leaves removal to the garbage collector', async () => {
+    const registry = createRegistry();
+    await seedNamespaces(registry);
+    await registry.create(CONFIGMAPS, 'default', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+    });
+    const outcome = await registry.deleteWithOutcome(CONFIGMAPS, 'default', 'c', {
+      propagationPolicy: 'Foreground',
+    });
+    expect(outcome.removed).toBe(false);
+    expect(outcome.object.metadata.finalizers).toEqual(['foregroundDeletion']);
+  });
+
+  it('a dry-run delete changes nothing', async () => {
+    const registry = createRegistry();
+    await seedNamespaces(registry);
+    await registry.create(CONFIGMAPS, 'default', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+    });
+    const before = await registry.currentResourceVersion();
+    const outcome = await registry.deleteWithOutcome(CONFIGMAPS, 'default', 'c', { dryRun: true });
+    expect(outcome.removed).toBe(true);
+    expect(await registry.currentResourceVersion()).toBe(before);
+    expect((await registry.get(CONFIGMAPS, 'default', 'c')).metadata.name).toBe('c');
+  });
+
+  it('stop() ends a watch without calling onEnd', async () => {
+    const registry = createRegistry();
+    let ended = 0;
+    const handle = registry.watch(
+      NODES,
+      {},
+      () => undefined,
+      () => {
+        ended++;
+      },
+    );
+    handle.stop();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(ended).toBe(0);
+  });
+
+  it('a custom eviction handler replaces the built-in one and runs after namespace admission', async () => {
+    const registry = createRegistry();
+    await seedNamespaces(registry);
+    await registry.create(PODS, 'default', podObject('p', 'default', 'w1'));
+    const calls: string[] = [];
+    registry.setSubresourceHandler('pods', 'eviction', async (request) => {
+      calls.push(`${request.namespace}/${request.name}`);
+      return {
+        code: 201,
+        body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 },
+      };
+    });
+    const answer = await registry.invokeSubresource({
+      verb: 'create',
+      ref: PODS,
+      namespace: 'default',
+      name: 'p',
+      subresource: 'eviction',
+      body: {},
+      dryRun: false,
+    });
+    expect(answer.code).toBe(201);
+    expect(calls).toEqual(['default/p']);
+    expect((await registry.get(PODS, 'default', 'p')).metadata.deletionTimestamp).toBeUndefined();
+  });
+});
