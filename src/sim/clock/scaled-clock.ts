@@ -48,6 +48,11 @@ export class ScaledClock implements Clock {
     return this.base.sleep(this.scale(ms), signal);
   }
 
+  /** Sleeps until a real timestamp (a deadline computed with `now()` and `scale`). */
+  sleepUntil(timestamp: number, signal?: AbortSignal): Promise<void> {
+    return this.base.sleep(Math.max(0, timestamp - this.base.now()), signal);
+  }
+
   /** Real milliseconds that a simulated duration takes, for comparing against elapsed `now()` differences. */
   scale(ms: number): number {
     return Math.max(0, ms * this.factor);

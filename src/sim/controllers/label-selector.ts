@@ -42,4 +42,3 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
   }
   return true;
 }
-

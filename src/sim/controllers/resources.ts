@@ -1,0 +1,16 @@
+import type { ResourceRef } from '../types.js';
+
+/** The resources the controllers read and write. */
+export const resources = {
+  namespaces: { group: '', resource: 'namespaces' },
+  nodes: { group: '', resource: 'nodes' },
+  pods: { group: '', resource: 'pods' },
+  services: { group: '', resource: 'services' },
+  replicationControllers: { group: '', resource: 'replicationcontrollers' },
+  deployments: { group: 'apps', resource: 'deployments' },
+  replicaSets: { group: 'apps', resource: 'replicasets' },
+  statefulSets: { group: 'apps', resource: 'statefulsets' },
+  daemonSets: { group: 'apps', resource: 'daemonsets' },
+  jobs: { group: 'batch', resource: 'jobs' },
+  podDisruptionBudgets: { group: 'policy', resource: 'poddisruptionbudgets' },
+} as const satisfies Record<string, ResourceRef>;

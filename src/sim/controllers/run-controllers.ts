@@ -1,0 +1,64 @@
+import type { ScaledClock } from '../clock/scaled-clock.js';
+import type { Registry } from '../types.js';
+import type { Controller, ControllerContext } from './controller-context.js';
+import { startDaemonSetController } from './daemon-set.js';
+import { startDeploymentController } from './deployment.js';
+import { startGarbageCollector } from './garbage-collector.js';
+import { startJobController } from './job.js';
+import { startKubelets } from './kubelet.js';
+import { startNamespaceController } from './namespace.js';
+import { NodeAgents } from './node-agents.js';
+import { startNodeLifecycle } from './node-lifecycle.js';
+import { startPdbStatusController } from './pdb-status.js';
+import { startReplicaSetController } from './replica-set.js';
+import { startScheduler } from './scheduler.js';
+import { SharedInformers } from './shared-informers.js';
+import { type SimLog, silentLog } from './sim-log.js';
+import { startStatefulSetController } from './stateful-set.js';
+
+export interface RunningControllers {
+  context: ControllerContext;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the simulated control plane and kubelets against `registry`: the caches list first, then every
+ * controller reconciles what is already there and follows the watches from then on.
+ */
+export async function startControllers(options: {
+  registry: Registry;
+  clock: ScaledClock;
+  log?: SimLog;
+  agents?: NodeAgents;
+}): Promise<RunningControllers> {
+  const log = options.log ?? silentLog;
+  const context: ControllerContext = {
+    registry: options.registry,
+    clock: options.clock,
+    informers: new SharedInformers(options.registry, log),
+    agents: options.agents ?? new NodeAgents(),
+    log,
+  };
+  const controllers: Controller[] = [
+    startScheduler(context),
+    startKubelets(context),
+    startNodeLifecycle(context),
+    startReplicaSetController(context),
+    startDeploymentController(context),
+    startDaemonSetController(context),
+    startStatefulSetController(context),
+    startJobController(context),
+    startPdbStatusController(context),
+    startNamespaceController(context),
+    startGarbageCollector(context),
+  ];
+  await context.informers.start();
+  for (const controller of controllers) controller.start();
+  return {
+    context,
+    async stop() {
+      await Promise.all(controllers.map((controller) => controller.stop()));
+      context.informers.stop();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type { KubeObject } from '../types.js';
+import type { Controller, ControllerContext } from './controller-context.js';
+import { objectKey } from './informer.js';
+import { controllerRefOf, isControlledBy } from './owner-references.js';
+import { type PodTemplate, podFromTemplate } from './pod-template.js';
+import { isPodReady, isTerminating } from './pods.js';
+import { resources } from './resources.js';
+import { writeStatus } from './status-writer.js';
+import { templateHash } from './template-hash.js';
+import { WorkQueue } from './work-queue.js';
+
+function ordinalOf(set: KubeObject, pod: KubeObject): number | undefined {
+  const prefix = `${set.metadata.name ?? ''}-`;
+  const name = pod.metadata.name ?? '';
+  if (!name.startsWith(prefix)) return undefined;
+  const ordinal = Number(name.slice(prefix.length));
+  return Number.isInteger(ordinal) && ordinal >= 0 ? ordinal : undefined;
+}
+
+function runningAndReady(pod: KubeObject): boolean {
+  return pod.status?.phase === 'Running' && isPodReady(pod) && !isTerminating(pod);
+}
+
+/**
+ * The StatefulSet controller: pods `<sts>-<ordinal>` with stable names. OrderedReady creates 0..n-1 one at a
+ * time, each waiting for the previous to be Running and Ready, and scales down from the highest ordinal; a
+ * deleted or evicted pod comes back with the same name and a new UID once the old one is gone (what drain's
+ * UID check waits for). Template changes roll from the highest ordinal down.
+ */
+export function startStatefulSetController(context: ControllerContext): Controller {
+  const { registry, clock, informers } = context;
+  const statefulSets = informers.for(resources.statefulSets);
+  const pods = informers.for(resources.pods);
+
+  const deletePod = async (pod: KubeObject) => {
+    const deleted = await registry.delete(resources.pods, pod.metadata.namespace, pod.metadata.name ?? '');
+    if (deleted.metadata.deletionTimestamp) pods.observe(deleted);
+    else pods.observeRemoval(deleted);
+  };
+
+  const reconcile = async (key: string) => {
+    const slash = key.indexOf('/');
+    const set = statefulSets.get(key.slice(0, slash), key.slice(slash + 1));
+    if (!set || isTerminating(set)) return;
+    const namespace = set.metadata.namespace;
+    const name = set.metadata.name ?? '';
+    const template: PodTemplate = set.spec?.template ?? {};
+    const revision = `${name}-${templateHash(template)}`;
+    const replicas = Number(set.spec?.replicas ?? 1);
+    const ordered = (set.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+    const byOrdinal = new Map<number, KubeObject>();
+    for (const pod of pods.inNamespace(namespace)) {
+      if (!isControlledBy(pod, set)) continue;
+      const ordinal = ordinalOf(set, pod);
+      if (ordinal !== undefined) byOrdinal.set(ordinal, pod);
+    }
+
+    let blocked = false;
+    for (let ordinal = 0; ordinal < replicas && !blocked; ordinal++) {
+      const pod = byOrdinal.get(ordinal);
+      if (!pod) {
+        const podName = `${name}-${ordinal}`;
+        const created = podFromTemplate(template, set, {
+          name: podName,
+          labels: {
+            'apps.kubernetes.io/pod-index': String(ordinal),
+            'controller-revision-hash': revision,
+            'statefulset.kubernetes.io/pod-name': podName,
+          },
+          spec: { hostname: podName, subdomain: set.spec?.serviceName ?? name },
+        });
+        pods.observe(await registry.create(resources.pods, namespace, created));
+        if (ordered) blocked = true;
+        continue;
+      }
+      if (pod.status?.phase === 'Failed' && !isTerminating(pod)) {
+        await deletePod(pod);
+        if (ordered) blocked = true;
+        continue;
+      }
+      // The old pod must be gone before its successor with the same name can exist.
+      if (ordered && !runningAndReady(pod)) blocked = true;
+    }
+
+    const surplus = [...byOrdinal.entries()]
+      .filter(([ordinal]) => ordinal >= replicas)
+      .sort(([a], [b]) => b - a);
+    for (const [, pod] of surplus) {
+      if (isTerminating(pod)) {
+        if (ordered) break;
+        continue;
+      }
+      if (ordered && [...byOrdinal.entries()].some(([o, p]) => o < replicas && !runningAndReady(p))) break;
+      await deletePod(pod);
+      if (ordered) break;
+    }
+
+    const current = [...byOrdinal.entries()].filter(([o]) => o < replicas).map(([, p]) => p);
+    const strategy = set.spec?.updateStrategy ?? {};
+    const partition = Number(strategy.rollingUpdate?.partition ?? 0);
+    if (strategy.type !== 'OnDelete' && current.length === replicas && current.every(runningAndReady)) {
+      const stale = current
+        .filter((pod) => pod.metadata.labels?.['controller-revision-hash'] !== revision)
+        .filter((pod) => (ordinalOf(set, pod) ?? 0) >= partition)
+        .sort((a, b) => (ordinalOf(set, b) ?? 0) - (ordinalOf(set, a) ?? 0));
+      const [next] = stale;
+      if (next) await deletePod(next);
+    }
+
+    const live = [...byOrdinal.values()].filter((pod) => !isTerminating(pod));
+    const ready = live.filter(isPodReady).length;
+    const updated = live.filter(
+      (pod) => pod.metadata.labels?.['controller-revision-hash'] === revision,
+    ).length;
+    await writeStatus(registry, resources.statefulSets, statefulSets, set, {
+      observedGeneration: set.metadata.generation ?? 1,
+      replicas: live.length,
+      readyReplicas: ready,
+      currentReplicas: updated,
+      updatedReplicas: updated,
+      availableReplicas: ready,
+      currentRevision: revision,
+      updateRevision: revision,
+      collisionCount: 0,
+    });
+  };
+
+  const queue = new WorkQueue('statefulset', reconcile, clock, context.log);
+
+  const subscriptions = [
+    statefulSets.on((_type, set) => queue.add(objectKey(set))),
+    pods.on((_type, pod) => {
+      const ref = controllerRefOf(pod);
+      if (ref?.kind === 'StatefulSet') queue.add(`${pod.metadata.namespace ?? ''}/${ref.name}`);
+    }),
+  ];
+
+  return {
+    name: 'statefulset',
+    start() {
+      for (const set of statefulSets.list()) queue.add(objectKey(set));
+    },
+    async stop() {
+      for (const unsubscribe of subscriptions) unsubscribe();
+      await queue.stop();
+    },
+  };
+}

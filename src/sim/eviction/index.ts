@@ -1,0 +1,1 @@
+export { evictionHandler } from './eviction-handler.js';
