@@ -11,6 +11,11 @@ import type { Clock } from '../../ports/clock.js';
 import { realClock } from '../registry/real-clock.js';
 import { resourceNotServed } from '../registry/status-errors.js';
 import { type Registry, type Status, StatusError } from '../types.js';
+import {
+  AGGREGATED_DISCOVERY_CONTENT_TYPE,
+  aggregatedDiscovery,
+  wantsAggregatedDiscovery,
+} from './aggregated-discovery.js';
 import { apiGroup, coreVersions, groupList, resourceList } from './discovery.js';
 import { FaultInjector, type FaultSettings } from './fault-injector.js';
 import { toStatus, writeJson, writeStatus } from './http-response.js';
@@ -48,6 +53,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Randomness for fault injection and default watch timeouts. */
   random?: () => number;
+  /** Answer /api and /apis with aggregated discovery when asked (default true); false serves only the legacy form. */
+  aggregatedDiscovery?: boolean;
   /** Sees every request as it arrives (tests assert what kubectl sent). */
   onRequest?: (request: ObservedRequest) => void;
 }
@@ -221,10 +228,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const parsed = parseApiPath(path, (group, version, resource) =>
       Boolean(registryResources(group, version).find((info) => info.resource === resource)?.namespaced),
     );
+    const aggregated = options.aggregatedDiscovery !== false && wantsAggregatedDiscovery(req.headers.accept);
     switch (parsed.type) {
       case 'core-versions':
+        if (aggregated) return writeAggregated(res, aggregatedDiscovery(groupVersions(), true));
         return writeJson(res, 200, coreVersions(address));
       case 'group-list':
+        if (aggregated) return writeAggregated(res, aggregatedDiscovery(groupVersions(), false));
         return writeJson(res, 200, groupList(groupVersions()));
       case 'group': {
         const versions = groupVersions()
@@ -336,6 +346,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       });
     },
   };
+}
+
+function writeAggregated(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, {
+    'Content-Type': AGGREGATED_DISCOVERY_CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
+  res.end(text);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

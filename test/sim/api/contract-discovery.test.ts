@@ -1,3 +1,4 @@
+import { Kubectl } from '../../support/kubectl.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 let t: TestApi;
@@ -36,11 +37,52 @@ describe('discovery contract', () => {
     }
   });
 
-  it('2: /api and /apis answer legacy discovery with plain application/json to the aggregated Accept', async () => {
+  it('2: with the aggregated Accept, /api and /apis answer APIGroupDiscoveryList with the exact Content-Type', async () => {
     const api = await t.request('/api?timeout=32s', { headers: { Accept: AGGREGATED_ACCEPT } });
+    expect(api.headers.get('content-type')).toBe(
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
+    const core = (await api.json()) as {
+      kind: string;
+      items: Array<{
+        metadata: { name: string };
+        versions: Array<{ version: string; resources: Array<Record<string, unknown>> }>;
+      }>;
+    };
+    expect(core.kind).toBe('APIGroupDiscoveryList');
+    expect(core.items.map((i) => i.metadata.name)).toEqual(['']);
+    const pods = core.items[0]?.versions[0]?.resources.find((r) => r.resource === 'pods');
+    expect(pods).toMatchObject({
+      responseKind: { group: '', version: 'v1', kind: 'Pod' },
+      scope: 'Namespaced',
+      singularResource: 'pod',
+      shortNames: ['po'],
+      categories: ['all'],
+    });
+    expect(pods?.subresources).toEqual(
+      expect.arrayContaining([
+        {
+          subresource: 'eviction',
+          responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' },
+          verbs: ['create'],
+        },
+      ]),
+    );
+    const apis = await t.request('/apis?timeout=32s', { headers: { Accept: AGGREGATED_ACCEPT } });
+    expect(apis.headers.get('content-type')).toBe(
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
+    const groups = (await apis.json()) as { items: Array<{ metadata: { name: string } }> };
+    expect(groups.items.map((i) => i.metadata.name)).toEqual(
+      expect.arrayContaining(['apps', 'policy', 'batch']),
+    );
+  });
+
+  it('2: with a plain Accept, /api and /apis answer legacy discovery as application/json', async () => {
+    const api = await t.request('/api', { headers: { Accept: 'application/json' } });
     expect(api.headers.get('content-type')).toBe('application/json');
     expect(await api.json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
-    const apis = await t.request('/apis?timeout=32s', { headers: { Accept: AGGREGATED_ACCEPT } });
+    const apis = await t.request('/apis');
     expect(apis.headers.get('content-type')).toBe('application/json');
     const body = (await apis.json()) as {
       kind: string;
@@ -62,6 +104,16 @@ describe('discovery contract', () => {
       groupVersion: 'policy/v1',
       version: 'v1',
     });
+  });
+
+  it('2: kubectl on a cold cache uses aggregated discovery and fetches no group-version lists', async () => {
+    const cold = await Kubectl.forKubeconfig(t.api.kubeconfig());
+    t.requests.length = 0;
+    const result = await cold.run(['get', 'nodes']);
+    await cold.dispose();
+    expect(result.exitCode).toBe(0);
+    const paths = t.requests.map((r) => r.url.split('?')[0]);
+    expect(paths).toEqual(['/version', '/api', '/apis', '/api/v1/nodes']);
   });
 
   it('3: /api/v1 lists pods/eviction exactly as drain requires, nodes, nodes/status and pods/status', async () => {
@@ -191,5 +243,26 @@ describe('discovery contract', () => {
     expect(result.stdout.trim()).toBe('configmap/validated created');
     const post = t.requests.find((r) => r.method === 'POST');
     expect(post?.url).toContain('fieldValidation=Strict');
+  });
+});
+
+describe('legacy-only discovery', () => {
+  let legacy: TestApi;
+  beforeAll(async () => {
+    legacy = await startTestApi({ aggregatedDiscovery: false });
+  });
+  afterAll(async () => {
+    await legacy.close();
+  });
+
+  it('2: kubectl falls back to fetching every group-version and still prints nodes', async () => {
+    const api = await legacy.request('/api', { headers: { Accept: AGGREGATED_ACCEPT } });
+    expect(api.headers.get('content-type')).toBe('application/json');
+    const result = await legacy.kubectl.run(['get', 'nodes']);
+    expect(result.stdout).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\n/);
+    const paths = legacy.requests.map((r) => r.url.split('?')[0]);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/v1', '/apis/apps/v1', '/apis/policy/v1', '/api/v1/nodes']),
+    );
   });
 });

@@ -49,6 +49,7 @@ export async function startTestApi(
     registry,
     clock,
     https: options.https,
+    aggregatedDiscovery: options.aggregatedDiscovery,
     bookmarkIntervalMs: 200,
     onRequest: (request) => {
       if (requests.length < 10_000) requests.push(request);
