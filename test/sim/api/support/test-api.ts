@@ -27,7 +27,7 @@ export interface TestApi {
  * bound to it. Objects are created at the clock's start; tests advance the clock to get exact ages.
  */
 export async function startTestApi(
-  options: { https?: boolean; historyLimit?: number; seed?: boolean } = {},
+  options: { https?: boolean; historyLimit?: number; seed?: boolean; aggregatedDiscovery?: boolean } = {},
 ): Promise<TestApi> {
   const clock = new ManualClock();
   const store = createMemoryStore({ historyLimit: options.historyLimit });
