@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { runSim, type SimIo } from '../../../src/main/sim.js';
 
-function recordingIo(): SimIo & { lines: string[]; errors: string[]; stop(): void; waitFor(text: string): Promise<void> } {
+function recordingIo(): SimIo & {
+  lines: string[];
+  errors: string[];
+  stop(): void;
+  waitFor(text: string): Promise<void>;
+} {
   const lines: string[] = [];
   const errors: string[] = [];
   let release: () => void = () => {};
@@ -19,8 +24,10 @@ function recordingIo(): SimIo & { lines: string[]; errors: string[]; stop(): voi
     stopRequested: () => stopped,
     stop: () => release(),
     async waitFor(text) {
-      for (let i = 0; i < 500 && !lines.some((l) => l.includes(text)); i++) await new Promise((r) => setTimeout(r, 20));
-      if (!lines.some((l) => l.includes(text))) throw new Error(`never printed "${text}": ${lines.join(' | ')} ${errors.join(' | ')}`);
+      for (let i = 0; i < 500 && !lines.some((l) => l.includes(text)); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      if (!lines.some((l) => l.includes(text)))
+        throw new Error(`never printed "${text}": ${lines.join(' | ')} ${errors.join(' | ')}`);
     },
   };
 }
