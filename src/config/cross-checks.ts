@@ -1,4 +1,5 @@
 import type { ConfigProblem } from './config-error.js';
+import { policyCrossProblems } from './policy-schema.js';
 
 type Loose = Record<string, unknown>;
 const asObject = (v: unknown): Loose =>
@@ -65,5 +66,6 @@ export function crossFieldProblems(raw: Loose): ConfigProblem[] {
       } else if (name !== undefined) defaults.set(channel, name);
     });
   });
+  problems.push(...policyCrossProblems(raw));
   return problems;
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { didYouMean } from '../commands/did-you-mean.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { crossFieldProblems } from './cross-checks.js';
+import { policyKeysAt } from './policy-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 export interface LoadOptions {
@@ -60,6 +61,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
 
 function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
   if (path.length === 0) return KNOWN_KEYS[''] ?? [];
+  const policyKeys = policyKeysAt(path);
+  if (policyKeys) return policyKeys;
   if (path[0] === 'clusters' && path.length === 2) return KNOWN_KEYS.cluster ?? [];
   return KNOWN_KEYS[String(path[0])] ?? [];
 }
@@ -187,6 +190,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
     ...crossFieldProblems(merged),
   ];
   if (result.success) problems.push(...kubeconfigProblems(result.data, baseDir));
+  if (result.success && result.data.audit.file && !isAbsolute(result.data.audit.file)) {
+    result.data.audit.file = resolve(baseDir, result.data.audit.file);
+  }
   if (problems.length > 0) throw new ConfigError(dedupe(problems), source);
   if (!result.success) throw new ConfigError([{ path: '(top level)', message: 'invalid' }], source);
   return result.data;

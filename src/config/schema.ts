@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditSchema, PolicySchema } from './policy-schema.js';
 
 /** Slack ids: channels C…/G…, users U…/W…. Checked loosely: Slack adds prefixes over time. */
 export const channelId = z
@@ -74,6 +75,9 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   clusters: z.array(ClusterSchema).default([]),
+  /** Who may request and approve what, per cluster and command (src/config/policy-schema.ts). */
+  policy: PolicySchema.prefault({}),
+  audit: AuditSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
