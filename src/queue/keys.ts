@@ -19,4 +19,16 @@ export class Keys {
   cancelChannel(): string {
     return `${this.prefix}:cancel`;
   }
+  /** An approval of a request: `start` before it runs, or a named phase while it runs. */
+  approval(id: string, phase: string): string {
+    return `${this.prefix}:req:${id}:approval:${phase}`;
+  }
+  /** Cached members of a Slack user group. */
+  usergroup(id: string): string {
+    return `${this.prefix}:usergroup:${id}`;
+  }
+  /** The audit log: an append-only stream. */
+  audit(): string {
+    return `${this.prefix}:audit`;
+  }
 }

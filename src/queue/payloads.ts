@@ -21,6 +21,12 @@ export const OpsPayload = z.object({
   v: z.literal(1),
   request: RequestMeta,
   command: Command,
+  /**
+   * `approval`: not the operation itself but its read-only approval stage (job id `<request id>-approval`): it
+   * computes the preview, posts the approval card and waits, delayed, until the approval's expiry
+   * (src/approvals/approval-stage.ts). The operation's own job is enqueued once the approval is granted.
+   */
+  stage: z.literal('approval').optional(),
 });
 export type OpsPayload = z.infer<typeof OpsPayload>;
 
