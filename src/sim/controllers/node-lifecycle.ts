@@ -1,4 +1,4 @@
-import type { KubeObject } from '../types.js';
+import { type KubeObject, StatusError } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { objectKey } from './informer.js';
@@ -45,11 +45,11 @@ function toleratedFor(pod: KubeObject, taint: Taint): number | undefined {
 }
 
 /**
- * The node lifecycle controller and its taint manager: the `node.kubernetes.io/unschedulable:NoSchedule`
+ * The node lifecycle controller, its taint manager and the pod garbage collector: the `node.kubernetes.io/unschedulable:NoSchedule`
  * taint follows `spec.unschedulable`; a node whose kubelet stopped gets Ready=Unknown, the `unreachable`
  * taints and its pods marked not Ready; a node Ready=False gets the `not-ready` taints; pods that do not
  * tolerate those NoExecute taints are evicted when their toleration runs out (300 s by default, scaled),
- * and their controllers recreate them elsewhere.
+ * and their controllers recreate them elsewhere; pods bound to a deleted node are removed.
  */
 export function startNodeLifecycle(context: ControllerContext): Controller {
   const { registry, clock, informers, agents } = context;
@@ -132,10 +132,28 @@ export function startNodeLifecycle(context: ControllerContext): Controller {
     else pods.observeRemoval(deleted);
   };
 
+  /** PodGC: pods bound to a node that no longer exists are force-deleted. */
+  const collectOrphans = async (name: string) => {
+    for (const pod of [...pods.list()]) {
+      if (pod.spec?.nodeName !== name) continue;
+      try {
+        pods.observeRemoval(
+          await registry.delete(resources.pods, pod.metadata.namespace, pod.metadata.name ?? '', {
+            gracePeriodSeconds: 0,
+            preconditions: { uid: pod.metadata.uid ?? '' },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof StatusError && (error.code === 404 || error.code === 409))) throw error;
+      }
+    }
+  };
+
   const reconcile = async (name: string) => {
     let node = nodes.get(undefined, name);
     if (!node) {
       taintedAt.delete(name);
+      await collectOrphans(name);
       return;
     }
     if (!agents.isRunning(name) && findCondition(node.status?.conditions, 'Ready')?.status !== 'Unknown') {
