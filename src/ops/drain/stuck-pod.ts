@@ -1,0 +1,22 @@
+import type { BudgetSummary } from '../../ports/disruption-budgets.js';
+import type { PodRef } from '../../ports/pod-inventory.js';
+
+/** Why a pod has been waiting on its budget for a while, with the numbers a person needs to decide. */
+export interface StuckPod {
+  node: string;
+  pod: PodRef;
+  blockedForMs: number;
+  /** The API server's own words for the last refusal. */
+  message: string;
+  budget?: Pick<
+    BudgetSummary,
+    | 'namespace'
+    | 'name'
+    | 'minAvailable'
+    | 'maxUnavailable'
+    | 'currentHealthy'
+    | 'desiredHealthy'
+    | 'expectedPods'
+    | 'disruptionsAllowed'
+  >;
+}

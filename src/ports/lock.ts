@@ -1,0 +1,30 @@
+/** What a lock covers: one node, or the whole cluster (upgrades, etcd restores) which node operations respect. */
+export type LockScope =
+  | { kind: 'node'; cluster: string; node: string }
+  | { kind: 'cluster'; cluster: string };
+
+export interface LockHolder {
+  requestId: string;
+  /** The command holding it (`drain`, `maintain`, `upgrade`), for the refusal. */
+  operation: string;
+}
+
+/** A held lock. The fencing token grows with every grant, so a stale holder can be told apart. */
+export interface LockLease {
+  readonly token: number;
+  /** Extends the lease; false when it was lost (expired and taken by someone else). */
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+export type LockAttempt =
+  | { acquired: true; lease: LockLease }
+  | { acquired: false; heldBy: LockHolder; scope: LockScope };
+
+/**
+ * Mutual exclusion for mutations: one per node, and none on a node while its cluster is locked. The same
+ * request may take its own lock again (a resumed job continues where the last worker left off).
+ */
+export interface Lock {
+  acquire(scope: LockScope, holder: LockHolder, ttlMs: number): Promise<LockAttempt>;
+}
