@@ -36,7 +36,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     'slack token verified',
   );
 
-  const redis = producerConnection(config.redis.url);
+  const redis = producerConnection(config.redis.url, { connectionName: 'bosun-bot' });
   const keys = new Keys(config.redis.prefix);
   const opsQueue = new Queue(OPS_QUEUE, { connection: redis, prefix: config.redis.prefix });
   const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: config.redis.prefix });

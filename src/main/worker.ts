@@ -27,8 +27,8 @@ export interface RunningWorker {
 /** `bosun worker`: runs operation jobs against clusters and delivers the outbox to Slack. */
 export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
   const prefix = config.redis.prefix;
-  const connection = workerConnection(config.redis.url);
-  const subscriber = workerConnection(config.redis.url);
+  const connection = workerConnection(config.redis.url, { connectionName: 'bosun-worker' });
+  const subscriber = workerConnection(config.redis.url, { connectionName: 'bosun-worker-cancellations' });
   const keys = new Keys(prefix);
   const requests = new RequestStore(connection, keys);
   const outboxQueue = new Queue(OUTBOX_QUEUE, { connection, prefix });
@@ -56,8 +56,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     maxStalledCount: 2,
   };
 
-  const opsConnection = workerConnection(config.redis.url);
-  const outboxConnection = workerConnection(config.redis.url);
+  const opsConnection = workerConnection(config.redis.url, { connectionName: 'bosun-worker-ops' });
+  const outboxConnection = workerConnection(config.redis.url, { connectionName: 'bosun-worker-outbox' });
   const opsWorker = new Worker(
     OPS_QUEUE,
     async (job: Job, token?: string) => {
@@ -66,7 +66,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       return await processor(job, token);
     },
     {
-      connection: workerConnection(config.redis.url),
+      connection: opsConnection,
       prefix,
       concurrency: config.worker.concurrency,
       ...timing,

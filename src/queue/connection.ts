@@ -3,7 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 /**
  * Redis connections. Workers need `maxRetriesPerRequest: null` (BullMQ blocks on them); the bot's producer
  * connection fails fast instead, so a slash command with Redis down is answered with an error within Slack's
- * 3 seconds rather than hanging.
+ * 3 seconds rather than hanging. Name connections (`connectionName`) so `CLIENT LIST` tells them apart.
  */
 export function workerConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {
