@@ -4,7 +4,7 @@ import { type SandboxConsole, startSandboxConsole } from '../../src/sandbox/cons
 import { type RecordedMessage, type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
 
 const signingSecret = 'console-test-signing-secret';
-const botToken = 'xoxb-console-test';
+const botToken = 'xoxb-console';
 const kubeconfig = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 
 function buildBot(slackApiUrl: string): App {

@@ -4,7 +4,7 @@ import { requestIdFromTrigger } from '../../src/queue/request-id.js';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
 
 const signingSecret = 'stand-in-test-signing-secret';
-const botToken = 'xoxb-stand-in-test';
+const botToken = 'xoxb-standin';
 
 /** What the bot's listeners ran, so a test can tell a rejected request from one that reached a listener. */
 const listenerRuns: string[] = [];

@@ -2,8 +2,8 @@ import { App, LogLevel } from '@slack/bolt';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
 
 const signingSecret = 'socket-test-signing-secret';
-const botToken = 'xoxb-socket-test';
-const appToken = 'xapp-1-socket-test';
+const botToken = 'xoxb-socket';
+const appToken = 'xapp-socket';
 
 describe('Slack stand-in with a Bolt app in Socket Mode', () => {
   let standIn: SlackStandIn;

@@ -9,8 +9,8 @@ import {
 } from '../../src/sandbox/slack/index.js';
 
 const signingSecret = 'web-api-test-signing-secret';
-const botToken = 'xoxb-web-api-test';
-const appToken = 'xapp-1-web-api-test';
+const botToken = 'xoxb-webapi';
+const appToken = 'xapp-webapi';
 
 /** A clock the test moves by hand, so expiry rules can be checked without waiting. */
 class ManualClock implements Clock {

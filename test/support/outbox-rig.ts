@@ -26,7 +26,7 @@ export async function startOutboxRig(
   rates?: OutboxRates,
   channels: string[] = ['COPS'],
 ): Promise<OutboxRig> {
-  const botToken = 'xoxb-outbox-test';
+  const botToken = 'xoxb-outbox';
   const standIn = await startSlackStandIn({
     signingSecret: 'outbox-test',
     botToken,
