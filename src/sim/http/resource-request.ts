@@ -178,6 +178,15 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
     const type = PATCH_TYPES[baseContentType(request.req.headers['content-type'])];
     if (!type)
       throw unsupportedMediaType(info.custom ? UNSUPPORTED_PATCH_MESSAGE : UNSUPPORTED_PATCH_MESSAGE_BUILTIN);
+    if (type === 'apply' && !query.get('fieldManager')) {
+      throw invalid('PatchOptions', 'meta.k8s.io', '', [
+        {
+          reason: 'FieldValueRequired',
+          message: 'Required value: is required for apply patch',
+          field: 'fieldManager',
+        },
+      ]);
+    }
     const patch = type === 'apply' ? parseYamlBody(request) : parseJsonBody(request);
     if (sub !== undefined && sub !== 'status') {
       const answer = await registry.invokeSubresource({
@@ -192,12 +201,20 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       });
       return writeJson(request.res, answer.code, answer.body);
     }
+    // Server-side apply of something new creates it, and then answers 201 Created.
+    const creates =
+      type === 'apply' &&
+      sub === undefined &&
+      (await registry.get(info, namespace, name).then(
+        () => false,
+        () => true,
+      ));
     const patched = await registry.patch(info, namespace, name, type, patch, {
       dryRun,
       subresource: sub === 'status' ? 'status' : undefined,
       fieldManager: query.get('fieldManager') ?? undefined,
     });
-    return writeObject(request, info, withVersion(patched, info, apiVersion), shape, 200);
+    return writeObject(request, info, withVersion(patched, info, apiVersion), shape, creates ? 201 : 200);
   }
 
   if (method === 'DELETE') {

@@ -81,6 +81,30 @@ describe('write contract', () => {
     expect(((await ops.json()) as KubeObject).metadata.labels?.zone).toBe('a');
   });
 
+  it('10: server-side apply needs a fieldManager (422 without) and creates what does not exist', async () => {
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa' }, data: { a: '1' } };
+    const missing = await t.request('/api/v1/namespaces/default/configmaps/ssa', {
+      method: 'PATCH',
+      ...json(body, 'application/apply-patch+yaml'),
+    });
+    expect(missing.status).toBe(422);
+    const applied = await t.request(
+      '/api/v1/namespaces/default/configmaps/ssa?fieldManager=kubectl&force=false',
+      {
+        method: 'PATCH',
+        ...json(body, 'application/apply-patch+yaml'),
+      },
+    );
+    expect(applied.status).toBe(201);
+    expect(((await applied.json()) as KubeObject).data).toEqual({ a: '1' });
+    const again = await t.request('/api/v1/namespaces/default/configmaps/ssa?fieldManager=kubectl', {
+      method: 'PATCH',
+      ...json({ ...body, data: { a: '2' } }, 'application/apply-patch+yaml'),
+    });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as KubeObject).data).toEqual({ a: '2' });
+  });
+
   it('11: merge patch with a null label removes it', async () => {
     const response = await t.request('/api/v1/nodes/worker-1', {
       method: 'PATCH',
