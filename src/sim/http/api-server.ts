@@ -4,7 +4,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../../ports/clock.js';
@@ -82,7 +82,7 @@ export type AdminHandler = (
 export interface ApiServer {
   /** `http://127.0.0.1:<port>` (or https). */
   url: string;
-  server: Server;
+  server: Server | HttpsServer;
   /** PEM of the serving CA when started with `https: true`. */
   ca?: string;
   faults: FaultInjector;
@@ -296,14 +296,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     });
   };
   let ca: string | undefined;
-  let server: Server;
+  let server: Server | HttpsServer;
   if (options.https) {
     const certificate = await generateServingCertificate();
     ca = certificate.ca;
-    server = createHttpsServer(
-      { cert: certificate.cert, key: certificate.key },
-      listener,
-    ) as unknown as Server;
+    server = createHttpsServer({ cert: certificate.cert, key: certificate.key }, listener);
   } else {
     server = createHttpServer(listener);
   }
