@@ -1,0 +1,32 @@
+import { AppsV1Api, CoreV1Api, type KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
+import type { DrainPorts } from '../../ops/drain/drain-ports.js';
+import type { Clock } from '../../ports/clock.js';
+import type { NodeCapacities } from '../../ports/node-capacity.js';
+import { KubeDisruptionBudgets } from './kube-disruption-budgets.js';
+import { KubeNodeCapacity } from './kube-node-capacity.js';
+import { KubeNodeScheduling } from './kube-node-scheduling.js';
+import { KubePodEviction } from './kube-pod-eviction.js';
+import { KubePodInventory } from './kube-pod-inventory.js';
+import { KubePodWatch } from './kube-pod-watch.js';
+import { KubeNodeReader } from './node-reader.js';
+
+/** Every port node operations need, for one cluster's KubeConfig. */
+export function kubeDrainPorts(
+  kubeConfig: KubeConfig,
+  cluster: string,
+  clock: Clock,
+): DrainPorts & { capacity: NodeCapacities } {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  const policy = kubeConfig.makeApiClient(PolicyV1Api);
+  return {
+    nodes: new KubeNodeScheduling(core, cluster),
+    nodeList: new KubeNodeReader(core, cluster),
+    pods: new KubePodInventory(core, apps, cluster),
+    evictions: new KubePodEviction(core, cluster),
+    podWatch: new KubePodWatch(kubeConfig, core, cluster, clock),
+    budgets: new KubeDisruptionBudgets(kubeConfig, policy, cluster, clock),
+    capacity: new KubeNodeCapacity(core, cluster),
+    clock,
+  };
+}
