@@ -31,4 +31,24 @@ export class Keys {
   audit(): string {
     return `${this.prefix}:audit`;
   }
+  /** A node's mutation lock (drain, cordon, maintain): holder and fencing token. */
+  nodeLock(cluster: string, node: string): string {
+    return `${this.prefix}:lock:${cluster}:node:${node}`;
+  }
+  /** The cluster-wide lock (upgrade, etcd restore) that node operations respect. */
+  clusterLock(cluster: string): string {
+    return `${this.prefix}:lock:${cluster}:cluster`;
+  }
+  /** The nodes of a cluster that have (or recently had) a node lock, so the cluster lock can check them. */
+  nodeLocksOf(cluster: string): string {
+    return `${this.prefix}:lock:${cluster}:nodes`;
+  }
+  /** The fencing-token counter of a cluster's locks. */
+  lockFence(cluster: string): string {
+    return `${this.prefix}:lock:${cluster}:fence`;
+  }
+  /** Decisions made with a running request's buttons (skip a pod, abort, maintenance done), oldest first. */
+  decisions(id: string): string {
+    return `${this.prefix}:req:${id}:decisions`;
+  }
 }
