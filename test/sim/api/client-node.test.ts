@@ -144,4 +144,45 @@ describe('39: @kubernetes/client-node against the simulator', () => {
       await informer.stop();
     }
   });
+
+  it('KubernetesObjectApi creates, reads, lists, server-side applies and deletes through discovery', async () => {
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const spec = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'generic', namespace: 'team' },
+      data: { a: '1' },
+    };
+    const created = await objects.create(spec);
+    expect(created.metadata?.uid).toBeDefined();
+    const read = await objects.read({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'generic', namespace: 'team' },
+    });
+    expect((read as { data?: Record<string, string> }).data).toEqual({ a: '1' });
+    const listed = await objects.list('v1', 'ConfigMap', 'team');
+    expect(listed.items.map((i) => i.metadata?.name)).toContain('generic');
+    const applied = await objects.patch(
+      { ...spec, data: { a: '2' } },
+      undefined,
+      undefined,
+      'bosun',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
+    expect((applied as { data?: Record<string, string> }).data).toEqual({ a: '2' });
+    const deployment = await objects
+      .read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'team' } })
+      .catch((e: unknown) => e);
+    expect((deployment as k8s.ApiException<string>).code).toBe(404);
+    await objects.delete({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'generic', namespace: 'team' },
+    });
+    await expect(
+      t.registry.get({ group: '', resource: 'configmaps' }, 'team', 'generic'),
+    ).rejects.toMatchObject({ code: 404 });
+  });
 });
