@@ -147,7 +147,7 @@ describe('39: @kubernetes/client-node against the simulator', () => {
 
   it('KubernetesObjectApi creates, reads, lists, server-side applies and deletes through discovery', async () => {
     const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-    const spec = {
+    const spec: k8s.KubernetesObject & { data: Record<string, string> } = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'generic', namespace: 'team' },
