@@ -7,6 +7,7 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { ZodError, z } from 'zod';
 import type { Clock } from '../../ports/clock.js';
 import { realClock } from '../registry/real-clock.js';
 import { resourceNotServed } from '../registry/status-errors.js';
@@ -17,7 +18,7 @@ import {
   wantsAggregatedDiscovery,
 } from './aggregated-discovery.js';
 import { apiGroup, coreVersions, groupList, resourceList } from './discovery.js';
-import { FaultInjector, type FaultSettings } from './fault-injector.js';
+import { FaultInjector, faultChangeSchema } from './fault-injector.js';
 import { toStatus, writeJson, writeStatus } from './http-response.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { OpenApiDocuments } from './openapi.js';
@@ -131,11 +132,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   addAdminRoute('GET', /^\/_sim\/faults$/, () => ({ code: 200, body: faults.current }));
   addAdminRoute('PUT', /^\/_sim\/faults$/, ({ body }) => ({
     code: 200,
-    body: faults.configure(faultChange(body)),
+    body: faults.configure(faultChangeSchema.parse(body ?? {})),
   }));
   addAdminRoute('POST', /^\/_sim\/faults$/, ({ body }) => ({
     code: 200,
-    body: faults.configure(faultChange(body)),
+    body: faults.configure(faultChangeSchema.parse(body ?? {})),
   }));
   addAdminRoute('DELETE', /^\/_sim\/faults$/, () => {
     faults.reset();
@@ -200,6 +201,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         writeJson(res, answer.code, answer.body);
       } catch (error) {
         if (error instanceof StatusError) writeStatus(res, error.status);
+        else if (error instanceof ZodError) writeJson(res, 400, { error: z.prettifyError(error) });
         else writeJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
       }
       return;
@@ -360,17 +362,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req)
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);
-}
-
-function faultChange(body: unknown): Partial<FaultSettings> {
-  if (typeof body !== 'object' || body === null) return {};
-  const record = body as Record<string, unknown>;
-  const change: Partial<FaultSettings> = {};
-  if (typeof record.errorRate === 'number') change.errorRate = record.errorRate;
-  if (typeof record.errorCode === 'number') change.errorCode = record.errorCode;
-  if (typeof record.latencyMs === 'number') change.latencyMs = record.latencyMs;
-  if (typeof record.pathPattern === 'string') change.pathPattern = record.pathPattern;
-  return change;
 }
 
 function injectedFailure(code: number): Status {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { badRequest } from '../registry/status-errors.js';
 import type { DeleteOptions } from '../types.js';
 
@@ -90,24 +91,25 @@ export function decodeProtobufDeleteOptions(body: Uint8Array): DeleteOptions {
   }
 }
 
-/** DeleteOptions from a JSON body (`{"propagationPolicy":"Background","gracePeriodSeconds":0}`). */
+const deleteOptionsBodySchema = z.looseObject({
+  gracePeriodSeconds: z.number().int().optional(),
+  propagationPolicy: z.enum(['Orphan', 'Background', 'Foreground']).optional(),
+  orphanDependents: z.boolean().optional(),
+  preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).optional(),
+  dryRun: z.array(z.string()).optional(),
+});
+
+/** DeleteOptions from a JSON body (`{"propagationPolicy":"Background","gracePeriodSeconds":0}`); bad fields are a 400. */
 export function deleteOptionsFromJson(body: unknown): DeleteOptions & { dryRunValues?: string[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
-  const record = body as Record<string, unknown>;
+  if (body === undefined || body === null) return {};
+  const parsed = deleteOptionsBodySchema.safeParse(body);
+  if (!parsed.success) throw badRequest(`invalid DeleteOptions: ${z.prettifyError(parsed.error)}`);
+  const record = parsed.data;
   const options: DeleteOptions & { dryRunValues?: string[] } = {};
-  if (typeof record.gracePeriodSeconds === 'number') options.gracePeriodSeconds = record.gracePeriodSeconds;
-  const policy = record.propagationPolicy;
-  if (policy === 'Orphan' || policy === 'Background' || policy === 'Foreground')
-    options.propagationPolicy = policy;
+  if (record.gracePeriodSeconds !== undefined) options.gracePeriodSeconds = record.gracePeriodSeconds;
+  if (record.propagationPolicy) options.propagationPolicy = record.propagationPolicy;
   if (record.orphanDependents === true) options.propagationPolicy = 'Orphan';
-  const preconditions = record.preconditions;
-  if (typeof preconditions === 'object' && preconditions !== null) {
-    const p = preconditions as Record<string, unknown>;
-    options.preconditions = {
-      ...(typeof p.uid === 'string' ? { uid: p.uid } : {}),
-      ...(typeof p.resourceVersion === 'string' ? { resourceVersion: p.resourceVersion } : {}),
-    };
-  }
-  if (Array.isArray(record.dryRun)) options.dryRunValues = record.dryRun.map(String);
+  if (record.preconditions) options.preconditions = record.preconditions;
+  if (record.dryRun) options.dryRunValues = record.dryRun;
   return options;
 }

@@ -1,14 +1,21 @@
+import { z } from 'zod';
+
 /** What the fault injector does to API requests; everything off by default. */
-export interface FaultSettings {
+export const faultSettingsSchema = z.object({
   /** Share of API requests (0..1) answered with `errorCode` instead of being served. */
-  errorRate: number;
+  errorRate: z.number().min(0).max(1),
   /** 500 InternalError, 503 ServiceUnavailable, 429 TooManyRequests, … */
-  errorCode: number;
+  errorCode: z.number().int().min(400).max(599),
   /** Delay added before serving each API request. */
-  latencyMs: number;
+  latencyMs: z.number().min(0),
   /** Only requests whose path matches this regular expression are affected (all when unset). */
-  pathPattern?: string;
-}
+  pathPattern: z.string().optional(),
+});
+
+export type FaultSettings = z.infer<typeof faultSettingsSchema>;
+
+/** A change to the settings, as the admin API takes it (`PUT /_sim/faults`). */
+export const faultChangeSchema = faultSettingsSchema.partial().strict();
 
 const OFF: FaultSettings = { errorRate: 0, errorCode: 500, latencyMs: 0 };
 
@@ -28,13 +35,9 @@ export class FaultInjector {
     return { ...this.settings };
   }
 
+  /** Applies a change; throws a ZodError (or a SyntaxError for a bad pathPattern) and keeps the old settings. */
   configure(change: Partial<FaultSettings>): FaultSettings {
-    const next = { ...this.settings, ...change };
-    if (!(next.errorRate >= 0 && next.errorRate <= 1)) throw new RangeError('errorRate must be within 0..1');
-    if (!(Number.isInteger(next.errorCode) && next.errorCode >= 400 && next.errorCode <= 599)) {
-      throw new RangeError('errorCode must be an HTTP error status');
-    }
-    if (!(next.latencyMs >= 0)) throw new RangeError('latencyMs must be >= 0');
+    const next = faultSettingsSchema.parse({ ...this.settings, ...change });
     this.pattern = next.pathPattern ? new RegExp(next.pathPattern) : undefined;
     this.settings = next;
     return this.current;
