@@ -14,8 +14,8 @@ import { jobs } from './jobs.js';
 
 type Handler = (ctx: CommandContext<never>) => Promise<Ack>;
 
-/** Slack gives a slash command 3 seconds; bosun answers well inside them even when Redis is slow. */
-const ACK_DEADLINE_MS = 2500;
+/** Commands answered from memory, in the ack itself; the rest ack at once and answer through response_url. */
+const ANSWERED_IN_ACK: ReadonlySet<CommandName> = new Set(['help', 'clusters']);
 
 const notYet =
   (name: CommandName): Handler =>
@@ -36,21 +36,12 @@ export const COMMAND_HANDLERS: Record<CommandName, Handler> = {
   audit: notYet('audit'),
 };
 
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), ms);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** `/bosun …`: parse → authorize → enqueue → ack. Bad input is answered in the ack and enqueues nothing. */
+/**
+ * `/bosun …`: parse → ack → authorize → enqueue. Bad input is answered in the ack and enqueues nothing; the ack
+ * never waits for Redis or Slack.
+ */
 export function slashCommand(deps: HandlerDeps) {
-  return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const meta = {
       id: requestIdFromTrigger(command.trigger_id),
       channel: command.channel_id,
@@ -67,28 +58,43 @@ export function slashCommand(deps: HandlerDeps) {
     }
     const handler = COMMAND_HANDLERS[parsed.command.name];
     const ctx: CommandContext<Command> = { meta, command: parsed.command, deps, log };
-    let answer: Ack | 'late';
-    try {
-      answer = await withDeadline(handler(ctx as CommandContext<never>), ACK_DEADLINE_MS);
-    } catch (error) {
+    const failed = (error: unknown): Ack => {
       log.error({ err: error }, 'handler failed');
-      answer = ephemeral(
+      return ephemeral(
         notice(
           'error',
           `bosun could not take this request (${(error as Error).message}). Nothing was changed; try again.`,
         ),
       );
+    };
+
+    if (ANSWERED_IN_ACK.has(parsed.command.name)) {
+      let answer: Ack;
+      try {
+        answer = await handler(ctx as CommandContext<never>);
+      } catch (error) {
+        answer = failed(error);
+      }
+      if (answer.kind === 'none') await ack();
+      else await ack({ response_type: 'ephemeral', ...answer.message });
+      return;
     }
-    if (answer === 'late') {
-      log.warn('handler passed the ack deadline');
-      answer = ephemeral(
-        notice(
-          'warning',
-          `bosun is slow to queue request \`${meta.id}\`; it may still run. Check \`${deps.slash} jobs\`.`,
-        ),
-      );
+
+    // Everything that touches Redis acks first, so Slack's 3 seconds never depend on Redis; the handler's answer
+    // (a refusal, a listing) follows through the command's response_url, which Slack shows the same way.
+    await ack();
+    let answer: Ack;
+    try {
+      answer = await handler(ctx as CommandContext<never>);
+    } catch (error) {
+      answer = failed(error);
     }
-    if (answer.kind === 'none') await ack();
-    else await ack({ response_type: 'ephemeral', ...answer.message });
+    if (answer.kind === 'ephemeral') {
+      try {
+        await respond({ response_type: 'ephemeral', ...answer.message });
+      } catch (error) {
+        log.error({ err: error }, 'could not answer through response_url');
+      }
+    }
   };
 }

@@ -66,4 +66,6 @@ export type OutboxPayload = z.infer<typeof OutboxPayload>;
 export const OutboxProgress = z.object({
   sendAt: z.number().optional(),
   failures: z.number().int().default(0),
+  /** Times this reply found its turn not yet come (backs off). */
+  waits: z.number().int().default(0),
 });

@@ -183,6 +183,16 @@ export class RequestStore {
     return Number((await this.redis.hget(this.keys.request(id), 'threadDone')) ?? -1);
   }
 
+  /** Records the slot a thread message (parent or reply) is booked to go out at; replies behind it sleep until then. */
+  async bookThread(id: string, at: number): Promise<void> {
+    await this.redis.eval(RAISE, 1, this.keys.request(id), 'threadAt', String(Math.round(at)));
+  }
+
+  /** The latest slot a message of this thread is booked for (0 when none). */
+  async threadBookedAt(id: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.request(id), 'threadAt')) ?? 0);
+  }
+
   /** One card update at a time per request, so an older state never lands after a newer one. */
   async lockCard(id: string, owner: string): Promise<boolean> {
     return (await this.redis.set(this.keys.cardLock(id), owner, 'PX', 15_000, 'NX')) === 'OK';

@@ -24,7 +24,7 @@ export interface OutboxSenderDeps {
   rates?: OutboxRates;
 }
 
-type Progress = { sendAt?: number; failures: number };
+type Progress = { sendAt?: number; failures: number; waits: number };
 
 const metadataFor = (requestId: string | undefined) =>
   requestId ? { event_type: 'bosun_request', event_payload: { request_id: requestId } } : undefined;
@@ -97,6 +97,9 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         const wait = await deps.limiter.reserve(deps.keys.rate(bucket, payload.channel), spec, now);
         progress.sendAt = now + wait;
         if (wait > 0) await saveProgress(progress);
+        if (payload.kind === 'parent' || payload.kind === 'reply') {
+          await deps.requests.bookThread(payload.requestId, progress.sendAt);
+        }
       }
       if (progress.sendAt > Date.now() + 5) return await defer(job, token, progress.sendAt - Date.now());
       return undefined;
@@ -126,6 +129,20 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
       return await defer(job, token, backoff);
     };
 
+    /**
+     * A reply whose turn has not come (its parent or the reply before it is not delivered yet) sleeps until the
+     * thread's last booked slot, or backs off when nothing is booked, instead of polling: under load thousands
+     * of replies may wait behind their parents.
+     */
+    const awaitTurn = async (requestId: string) => {
+      const bookedAt = await deps.requests.threadBookedAt(requestId);
+      const backoff = Math.min(2000, pollMs * 2 ** Math.min(progress.waits, 5));
+      progress.waits += 1;
+      await saveProgress(progress);
+      const untilBooked = bookedAt - Date.now() + 20;
+      return await defer(job, token, untilBooked > pollMs ? untilBooked : backoff);
+    };
+
     switch (payload.kind) {
       case 'parent': {
         const slot = await awaitSlot('post', rates.post);
@@ -149,10 +166,10 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
       }
       case 'reply': {
         const parentTs = await deps.requests.parentTs(payload.requestId);
-        if (!parentTs) throw await defer(job, token, pollMs);
+        if (!parentTs) throw await awaitTurn(payload.requestId);
         const done = await deps.requests.threadDone(payload.requestId);
         if (done >= payload.seq) return { duplicate: true };
-        if (done < payload.seq - 1) throw await defer(job, token, pollMs);
+        if (done < payload.seq - 1) throw await awaitTurn(payload.requestId);
         const slot = await awaitSlot('post', rates.post);
         if (slot) throw slot;
         try {
