@@ -328,13 +328,15 @@ export class SimRegistry implements Registry {
     if (fromVersion !== undefined && fromVersion !== '' && !/^\d+$/.test(fromVersion)) {
       throw badRequest(`invalid resource version: ${fromVersion}`);
     }
-    const matches = (object: KubeObject) => labels.matches(object.metadata.labels) && fields.matches(object);
+    const unfiltered = labels.empty && fields.empty;
+    const matches = (object: KubeObject) =>
+      unfiltered || (labels.matches(object.metadata.labels) && fields.matches(object));
     let stopped = false;
     let storeWatch: StoreWatch | undefined;
     let startRevision = 0;
     const onChange = (change: StoreChange) => {
       if (stopped) return;
-      const event = toWatchEvent(change, matches);
+      const event = toWatchEvent(change, matches, unfiltered);
       if (event) onEvent(event);
     };
     const onExpired = (compacted: number) => {
@@ -784,7 +786,11 @@ function specChanged(info: ResourceInfo, before: KubeObject, after: KubeObject):
  * A store change as the watcher of a filtered set sees it: objects leaving the set are DELETED, objects entering
  * it ADDED (as the watch cache does). DELETED carries the last state with the deletion's resourceVersion.
  */
-function toWatchEvent(change: StoreChange, matches: (object: KubeObject) => boolean): WatchEvent | undefined {
+function toWatchEvent(
+  change: StoreChange,
+  matches: (object: KubeObject) => boolean,
+  unfiltered: boolean,
+): WatchEvent | undefined {
   const revision = String(change.modRevision);
   if (change.type === 'delete') {
     const object = JSON.parse(change.value) as KubeObject;
@@ -795,7 +801,7 @@ function toWatchEvent(change: StoreChange, matches: (object: KubeObject) => bool
   object.metadata.resourceVersion = revision;
   const now = matches(object);
   if (change.prevValue === undefined) return now ? { type: 'ADDED', object } : undefined;
-  const before = matches(JSON.parse(change.prevValue) as KubeObject);
+  const before = unfiltered || matches(JSON.parse(change.prevValue) as KubeObject);
   if (now && before) return { type: 'MODIFIED', object };
   if (now) return { type: 'ADDED', object };
   if (before) return { type: 'DELETED', object };
