@@ -1,0 +1,103 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { View } from '@slack/web-api';
+import { decodeApprovalRef } from '../src/approvals/approval-record.js';
+import { type ServicesContext, withApprovalServices } from '../src/approvals/approval-services.js';
+import { checkDecision, type DecisionAnswer, recordDecision } from '../src/approvals/record-decision.js';
+import { APPROVE_ACTION, REJECT_ACTION } from '../src/messages/approval-card.js';
+import {
+  REASON_BLOCK,
+  REASON_INPUT,
+  REJECT_MODAL,
+  rejectModal,
+} from '../src/messages/approval-reject-modal.js';
+import { notice } from '../src/messages/notice.js';
+import type { SlackMessage } from '../src/queue/payloads.js';
+import type { HandlerDeps } from './deps.js';
+
+type ButtonClick = BlockAction<ButtonAction>;
+
+const stale = notice('warning', 'This button is not one bosun knows (an old message?). Nothing was changed.');
+const failed = (error: unknown) =>
+  notice(
+    'error',
+    `bosun could not record that (${error instanceof Error ? error.message : String(error)}). Nothing was changed; try again.`,
+  );
+
+/** Only the person who clicked sees the answer; the card and the thread speak to everyone. */
+async function answer(respond: RespondFn, message: SlackMessage): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+}
+
+/**
+ * Approve / Reject on approval cards, and the reject-reason modal. Each acks at once; the decision itself is
+ * atomic in Redis (src/approvals/record-decision.ts), so any number of clicks, on any number of bot
+ * processes, start the job once. Refusals and explanations go only to the person who clicked.
+ */
+export function registerApprovals(app: App, deps: HandlerDeps): void {
+  const context: ServicesContext = deps;
+
+  app.action<ButtonClick>(APPROVE_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const ref = decodeApprovalRef(action.value ?? '');
+    const log = deps.logger.child({ requestId: ref?.requestId, user: body.user.id, action: 'approve' });
+    if (!ref) return await answer(respond, stale);
+    try {
+      const actor = { user: body.user.id, channel: body.channel?.id ?? '' };
+      const decided = await withApprovalServices(context, (services) =>
+        recordDecision(deps, services, ref, actor, 'approve'),
+      );
+      await answer(respond, decided.message);
+    } catch (error) {
+      log.error({ err: error }, 'approval not recorded');
+      await answer(respond, failed(error));
+    }
+  });
+
+  app.action<ButtonClick>(REJECT_ACTION, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const ref = decodeApprovalRef(action.value ?? '');
+    const log = deps.logger.child({ requestId: ref?.requestId, user: body.user.id, action: 'reject' });
+    if (!ref) return await answer(respond, stale);
+    try {
+      const actor = { user: body.user.id, channel: body.channel?.id ?? '' };
+      const check = await withApprovalServices(context, (services) =>
+        checkDecision(deps, services, ref, actor, 'reject'),
+      );
+      if (!check.ok) return await answer(respond, check.answer);
+      const view = rejectModal({ ref: action.value ?? '', text: check.record.text, slash: deps.slash });
+      await client.views.open({ trigger_id: body.trigger_id, view: view as unknown as View });
+    } catch (error) {
+      log.error({ err: error }, 'could not open the reject modal');
+      await answer(respond, failed(error));
+    }
+  });
+
+  app.view(REJECT_MODAL, async ({ ack, body, view }) => {
+    const ref = decodeApprovalRef(view.private_metadata);
+    const reason = view.state.values[REASON_BLOCK]?.[REASON_INPUT]?.value?.trim() ?? '';
+    const showError = (text: string) =>
+      ack({ response_action: 'errors', errors: { [REASON_BLOCK]: text.slice(0, 150) } });
+    if (!ref) return await showError('This request is not one bosun knows; nothing was changed.');
+    if (reason === '') return await showError('Say why, for the thread.');
+    let decided: (DecisionAnswer & { channel: string }) | undefined;
+    try {
+      decided = await withApprovalServices(context, async (services) => {
+        const channel = (await services.approvals.get(ref))?.channel;
+        if (!channel) return undefined;
+        const actor = { user: body.user.id, channel };
+        return { ...(await recordDecision(deps, services, ref, actor, 'reject', reason)), channel };
+      });
+    } catch (error) {
+      deps.logger.error({ err: error, requestId: ref.requestId }, 'rejection not recorded');
+      return await showError(failed(error).text);
+    }
+    if (!decided) return await showError('This approval no longer exists; nothing was changed.');
+    await ack();
+    // The modal closes either way; why the rejection did not count is told beside the card, where it renders.
+    if (!decided.counted) {
+      await deps.reporter.ephemeral(decided.channel, body.user.id, decided.message, {
+        requestId: ref.requestId,
+      });
+    }
+  });
+}

@@ -1,0 +1,72 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createWebClient } from '../adapters/slack/web-client.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { JsonLinesMirror } from '../audit/jsonl-mirror.js';
+import type { Config } from '../config/schema.js';
+import { CachedGroupMembers } from '../policy/group-members.js';
+import type { GroupMembership } from '../policy/principals.js';
+import type { Clock } from '../ports/clock.js';
+import { producerConnection } from '../queue/connection.js';
+import { Keys } from '../queue/keys.js';
+import { ApprovalStore } from './approval-store.js';
+import { RedisGroupCache } from './redis-group-cache.js';
+import { slackUsergroups } from './slack-usergroups.js';
+
+/** What policy, approvals and the audit log need at run time, on one Redis connection. */
+export interface ApprovalServices {
+  /** The connection they share (owned by whoever made the services). */
+  redis: Redis;
+  keys: Keys;
+  approvals: ApprovalStore;
+  audit: AuditLog;
+  groups: GroupMembership;
+}
+
+export interface ServicesContext {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Builds the services on `redis`, which the caller owns. */
+export function approvalServices(redis: Redis, context: ServicesContext): ApprovalServices {
+  const { config, clock, logger } = context;
+  const keys = new Keys(config.redis.prefix);
+  const mirror = config.audit.file
+    ? new JsonLinesMirror(config.audit.file, (err) =>
+        logger.warn(
+          { err, file: config.audit.file },
+          'audit mirror could not write; the Redis stream has the entry',
+        ),
+      )
+    : undefined;
+  return {
+    redis,
+    keys,
+    approvals: new ApprovalStore(redis, keys),
+    audit: new AuditLog(redis, keys.audit(), { maxEntries: config.audit.maxEntries, mirror }),
+    groups: new CachedGroupMembers(
+      slackUsergroups(() => createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl)),
+      new RedisGroupCache(redis, keys),
+      clock,
+    ),
+  };
+}
+
+/**
+ * Runs `work` with the services on a Redis connection of its own, closed afterwards. One connection per
+ * command, click or job: the bot's and worker's shared connections are not handed to handlers and jobs
+ * (HandlerDeps/WorkerDeps carry no Redis), and a connection left open would keep the process from exiting.
+ */
+export async function withApprovalServices<T>(
+  context: ServicesContext,
+  work: (services: ApprovalServices) => Promise<T>,
+): Promise<T> {
+  const redis = producerConnection(context.config.redis.url, { connectionName: 'bosun-approvals' });
+  try {
+    return await work(approvalServices(redis, context));
+  } finally {
+    redis.disconnect();
+  }
+}

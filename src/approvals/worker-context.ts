@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../ports/clock.js';
+import type { Cancellations } from '../queue/cancellations.js';
+import type { RequestStore } from '../queue/requests.js';
+import type { RequestReporter } from '../report/request-reporter.js';
+
+/** What the worker side of approvals uses from the jobs' dependencies (WorkerDeps has all of it). */
+export interface WorkerContext {
+  config: Config;
+  slash: string;
+  clock: Clock;
+  logger: Logger;
+  requests: RequestStore;
+  reporter: RequestReporter;
+  cancellations: Cancellations;
+}
+
+/** The job being processed and the lock token that lets it move itself to delayed. */
+export interface WaitingJob {
+  id?: string;
+  moveToDelayed(timestamp: number, token?: string): Promise<void>;
+  promote(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+import type { Redis } from 'ioredis';
+import { type AuditEntry, AuditRecord } from './audit-entry.js';
+import type { JsonLinesMirror } from './jsonl-mirror.js';
+
+export interface AuditQuery {
+  /** How far back, from Redis's clock. */
+  sinceSeconds: number;
+  cluster?: string;
+  requestId?: string;
+  /** At most this many entries, the newest ones (default 5,000). */
+  limit?: number;
+}
+
+export interface AuditListing {
+  /** Oldest first. */
+  records: AuditRecord[];
+  /** More entries matched than `limit`; the oldest were left out. */
+  truncated: boolean;
+}
+
+const PAGE = 500;
+
+/**
+ * The audit log: an append-only Redis stream (XADD, trimmed with MAXLEN ~ to about `maxEntries`), optionally
+ * mirrored to a JSON-lines file. Entries are never changed; what happened later is a new entry.
+ */
+export class AuditLog {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly options: { maxEntries: number; mirror?: JsonLinesMirror },
+  ) {}
+
+  async record(entry: AuditEntry): Promise<AuditRecord> {
+    const fields: string[] = [];
+    for (const [name, value] of Object.entries(entry)) {
+      if (value !== undefined) fields.push(name, String(value));
+    }
+    const id = await this.redis.xadd(
+      this.key,
+      'MAXLEN',
+      '~',
+      String(this.options.maxEntries),
+      '*',
+      ...fields,
+    );
+    const record: AuditRecord = { ...entry, id: String(id), at: timeOfId(String(id)) };
+    await this.options.mirror?.append(record);
+    return record;
+  }
+
+  async list(query: AuditQuery): Promise<AuditListing> {
+    const limit = query.limit ?? 5000;
+    const [seconds, micros] = await this.redis.time();
+    const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const matches = (record: AuditRecord) =>
+      (query.cluster === undefined || record.cluster === query.cluster) &&
+      (query.requestId === undefined || record.requestId === query.requestId);
+    // Newest first, so that a long listing keeps the most recent entries.
+    const newestFirst: AuditRecord[] = [];
+    let end = '+';
+    const start = `${Math.max(0, nowMs - query.sinceSeconds * 1000)}-0`;
+    for (;;) {
+      const page = await this.redis.xrevrange(this.key, end, start, 'COUNT', PAGE);
+      for (const [id, flat] of page) {
+        const record = decode(id, flat);
+        if (record && matches(record)) {
+          if (newestFirst.length === limit) return { records: newestFirst.reverse(), truncated: true };
+          newestFirst.push(record);
+        }
+      }
+      const last = page.at(-1);
+      if (page.length < PAGE || !last) break;
+      end = `(${last[0]}`;
+    }
+    return { records: newestFirst.reverse(), truncated: false };
+  }
+}
+
+function timeOfId(id: string): number {
+  return Number(id.split('-')[0]);
+}
+
+function decode(id: string, flat: string[]): AuditRecord | undefined {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] ?? ''] = flat[i + 1] ?? '';
+  const parsed = AuditRecord.safeParse({ ...fields, id, at: timeOfId(id) });
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,58 @@
+import type { Clock } from '../ports/clock.js';
+import type { RequestMeta } from '../queue/payloads.js';
+import type { AuditLog } from './audit-log.js';
+
+const MAX_DETAIL = 500;
+
+/**
+ * A job's audit trail, written from one place (jobs/request-job.ts) for every operation: its start (or
+ * resumption), its steps (every thread reply, and progress at most every `progressEveryMs`) and its result.
+ */
+export class JobAudit {
+  private lastProgressAt = Number.NEGATIVE_INFINITY;
+  private lastProgress = '';
+
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly request: RequestMeta,
+    private readonly clock: Clock,
+    private readonly progressEveryMs = 15_000,
+  ) {}
+
+  private async write(
+    event: 'job-started' | 'job-step' | 'job-finished',
+    outcome: string,
+    detail?: string,
+  ): Promise<void> {
+    await this.audit.record({
+      event,
+      requestId: this.request.id,
+      user: this.request.user,
+      cluster: this.request.cluster,
+      command: this.request.text,
+      outcome,
+      detail: detail === undefined ? undefined : detail.slice(0, MAX_DETAIL),
+    });
+  }
+
+  async started(resumed: boolean, detail?: string): Promise<void> {
+    await this.write('job-started', resumed ? 'resumed' : 'started', detail);
+  }
+
+  async step(text: string): Promise<void> {
+    await this.write('job-step', 'reply', text);
+  }
+
+  /** Progress is frequent (counts every few seconds); the audit keeps a changed value now and then. */
+  async progress(detail: string): Promise<void> {
+    const now = this.clock.now();
+    if (detail === this.lastProgress || now - this.lastProgressAt < this.progressEveryMs) return;
+    this.lastProgress = detail;
+    this.lastProgressAt = now;
+    await this.write('job-step', 'progress', detail);
+  }
+
+  async finished(outcome: string, detail?: string): Promise<void> {
+    await this.write('job-finished', outcome, detail);
+  }
+}

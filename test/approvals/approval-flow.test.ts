@@ -1,0 +1,270 @@
+import type { OperationJob } from '../../jobs/request-job.js';
+import { APPROVE_ACTION, REJECT_ACTION } from '../../src/messages/approval-card.js';
+import type { RecordedMessage } from '../../src/sandbox/slack/index.js';
+import { type ApprovalRig, buttonsOf, HandClock, startApprovalRig } from './support/approval-rig.js';
+
+const person = (id: string) => ({ id, name: id.slice(1).toLowerCase(), isBot: false, tz: 'Etc/UTC' });
+const USERS = ['UALICE', 'UBOB', 'UCAROL', 'UDAVE'].map(person);
+
+/** A stand-in for an operation: counts its runs, touches nothing. */
+function countingOperation(): OperationJob & { runs: string[] } {
+  const runs: string[] = [];
+  return {
+    runs,
+    async run({ payload }) {
+      runs.push(payload.request.id);
+      return { summary: 'probe ran' };
+    },
+  };
+}
+
+const textOf = (message: RecordedMessage) => JSON.stringify(message.blocks);
+const pending = (card: RecordedMessage) => buttonsOf(card).includes(APPROVE_ACTION);
+
+async function askFor(rig: ApprovalRig, user: string) {
+  const asked = await rig.command('nodes', user);
+  expect(asked.status).toBe(200);
+  const card = await rig.card(asked.requestId, pending);
+  return { requestId: asked.requestId, card };
+}
+
+/** The ephemeral answer `user` got about `requestId` whose text matches. */
+async function answerTo(rig: ApprovalRig, user: string, requestId: string, text: RegExp) {
+  return await rig.standIn.waitFor(
+    () => rig.ephemeralsFor(user).find((m) => m.requestId === requestId && text.test(m.text)),
+    { description: `an answer to ${user} matching ${text}` },
+  );
+}
+
+describe('approvals before a job runs', () => {
+  describe('one approval, four eyes', () => {
+    let rig: ApprovalRig;
+    const probe = countingOperation();
+
+    beforeAll(async () => {
+      rig = await startApprovalRig(import.meta.url, {
+        policy: { rules: [{ commands: ['nodes'], approvals: 1, approvers: { users: ['UALICE', 'UBOB'] } }] },
+        operations: { nodes: probe },
+        users: USERS,
+      });
+      await rig.startWorker();
+    });
+    afterAll(async () => await rig.close());
+
+    it("does not start on the requester's own click, tells her why, and starts on a teammate's", async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      expect(card.text).toContain('Waiting for approval');
+      expect(textOf(card)).toContain('needs 1 approval from someone other than <@UALICE>');
+      expect(buttonsOf(card)).toEqual([APPROVE_ACTION, REJECT_ACTION]);
+
+      const own = await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UALICE' });
+      expect(own.status).toBe(200);
+      const why = await answerTo(rig, 'UALICE', requestId, /four eyes/);
+      expect(why.text).toContain('your approval does not count');
+      expect(probe.runs).toEqual([]);
+      expect(await rig.ops.getJob(requestId)).toBeUndefined();
+
+      await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UBOB' });
+      const done = await rig.card(requestId, (c) => c.text.includes('Done'));
+      expect(probe.runs).toEqual([requestId]);
+      expect(textOf(done)).toContain('Approved by <@UBOB>');
+      expect(buttonsOf(done)).toEqual([]);
+      const thread = rig.standIn.thread('COPS', done.ts).map((m) => m.text);
+      expect(thread.some((t) => t.includes('Approved by <@UBOB>'))).toBe(true);
+    });
+
+    it('a rejection asks for a reason and puts it in the thread; a click on the old card changes nothing', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      // Slack is slow to update the card: UCAROL still sees the buttons after the rejection.
+      await rig.pauseOutbox();
+      await rig.standIn.click({ ts: card.ts, actionId: REJECT_ACTION, user: 'UBOB' });
+      const modal = await rig.standIn.waitFor(() => rig.standIn.views().find((v) => v.user === 'UBOB'));
+      expect(modal.title).toBe('Reject request');
+      const empty = await rig.standIn.submit({ viewId: modal.id, values: { reason_text: '' } });
+      expect(empty.errors).toEqual({ reason: 'Say why, for the thread.' });
+      const submitted = await rig.standIn.submit({
+        viewId: modal.id,
+        values: { reason_text: 'not during the release freeze' },
+      });
+      expect(submitted.closed).toBe(true);
+
+      await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UBOB' });
+      const late = await answerTo(rig, 'UBOB', requestId, /rejected by <@UBOB>/);
+      expect(late.text).toContain('a decision cannot be changed');
+      await rig.resumeOutbox();
+
+      const rejected = await rig.card(requestId, (c) => c.text.includes('Rejected'));
+      expect(buttonsOf(rejected)).toEqual([]);
+      expect(textOf(rejected)).toContain('not during the release freeze');
+      await rig.standIn.waitFor(() =>
+        rig.standIn
+          .thread('COPS', rejected.ts)
+          .find((m) => m.text.includes('Rejected by <@UBOB>: not during the release freeze')),
+      );
+      expect(await rig.ops.getJob(requestId)).toBeUndefined();
+      expect(probe.runs).not.toContain(requestId);
+    });
+
+    it('lets the requester withdraw her own request with Reject', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      await rig.standIn.click({ ts: card.ts, actionId: REJECT_ACTION, user: 'UALICE' });
+      const modal = await rig.standIn.waitFor(() => rig.standIn.views().find((v) => v.user === 'UALICE'));
+      await rig.standIn.submit({ viewId: modal.id, values: { reason_text: 'wrong node' } });
+      await rig.card(requestId, (c) => c.text.includes('Rejected'));
+    });
+  });
+
+  describe('a quorum of two people from a user group', () => {
+    let rig: ApprovalRig;
+    const probe = countingOperation();
+
+    beforeAll(async () => {
+      rig = await startApprovalRig(import.meta.url, {
+        policy: { rules: [{ commands: ['nodes'], approvals: 2, approvers: { groups: ['SSRE'] } }] },
+        operations: { nodes: probe },
+        users: USERS,
+        usergroups: [{ id: 'SSRE', handle: 'sre', users: ['UALICE', 'UBOB', 'UCAROL'] }],
+      });
+      await rig.startWorker();
+    });
+    afterAll(async () => await rig.close());
+
+    it('needs two distinct approvers: the same person twice counts once', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      expect(textOf(card)).toContain('needs 2 approvals from someone other than <@UALICE>');
+
+      await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UBOB' });
+      await answerTo(rig, 'UBOB', requestId, /counted \(1 of 2\)/);
+      const half = await rig.card(requestId, (c) =>
+        textOf(c).includes('Approved so far by <@UBOB> (1 of 2)'),
+      );
+      expect(pending(half)).toBe(true);
+
+      await rig.standIn.click({ ts: half.ts, actionId: APPROVE_ACTION, user: 'UBOB' });
+      await answerTo(rig, 'UBOB', requestId, /already approved/);
+      expect(await rig.ops.getJob(requestId)).toBeUndefined();
+
+      await rig.standIn.click({ ts: half.ts, actionId: APPROVE_ACTION, user: 'UCAROL' });
+      const done = await rig.card(requestId, (c) => c.text.includes('Done'));
+      expect(textOf(done)).toContain('Approved by <@UBOB> and <@UCAROL>');
+      expect(probe.runs).toEqual([requestId]);
+    });
+
+    it('turns away someone outside the approver group, audits it, and changes nothing', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UDAVE' });
+      const denial = await answerTo(rig, 'UDAVE', requestId, /not among the approvers/);
+      expect(denial.text).toContain('members of <!subteam^SSRE>');
+      const after = await rig.card(requestId);
+      expect(pending(after)).toBe(true);
+      expect(textOf(after)).not.toContain('Approved so far');
+      expect(await rig.ops.getJob(requestId)).toBeUndefined();
+      const entries = await rig.redis.xrange(`${rig.prefix}:audit`, '-', '+');
+      const denied = entries
+        .map(([, f]) => f.join(' '))
+        .filter((f) => f.includes(requestId) && f.includes('denied'));
+      expect(denied).toEqual([expect.stringContaining('user UDAVE')]);
+      expect(denied[0]).toContain('outcome not-approver');
+    });
+  });
+
+  describe('expiry', () => {
+    let rig: ApprovalRig;
+    const clock = new HandClock();
+    const probe = countingOperation();
+
+    beforeAll(async () => {
+      rig = await startApprovalRig(import.meta.url, {
+        policy: { rules: [{ commands: ['nodes'], approvals: 1, expiry: '30m' }] },
+        operations: { nodes: probe },
+        users: USERS,
+        clock,
+      });
+      await rig.startWorker();
+    });
+    afterAll(async () => await rig.close());
+
+    it('a click after the expiry is explained, closes the approval and starts nothing', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      expect(textOf(card)).toContain('expires <!date^');
+      clock.advance(30 * 60_000);
+      await rig.pauseOutbox();
+      await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UBOB' });
+      const answer = await answerTo(rig, 'UBOB', requestId, /expired/);
+      expect(answer.text).toContain('nobody decided in time');
+      await rig.standIn.click({ ts: card.ts, actionId: REJECT_ACTION, user: 'UCAROL' });
+      await answerTo(rig, 'UCAROL', requestId, /expired/);
+      expect(rig.standIn.views()).toEqual([]);
+      await rig.resumeOutbox();
+
+      const expired = await rig.card(requestId, (c) => c.text.includes('Expired'));
+      expect(buttonsOf(expired)).toEqual([]);
+      expect(await rig.ops.getJob(requestId)).toBeUndefined();
+      expect(await rig.ops.getJob(`${requestId}-approval`)).toBeUndefined();
+      expect(probe.runs).toEqual([]);
+    });
+  });
+
+  describe('expiry with nobody clicking', () => {
+    let rig: ApprovalRig;
+    const probe = countingOperation();
+
+    beforeAll(async () => {
+      rig = await startApprovalRig(import.meta.url, {
+        policy: { rules: [{ commands: ['nodes'], approvals: 1, expiry: '1s' }] },
+        operations: { nodes: probe },
+        users: USERS,
+      });
+      await rig.startWorker();
+    });
+    afterAll(async () => await rig.close());
+
+    it('the waiting approval stage closes it at its expiry and says so in the thread', async () => {
+      const { requestId } = await askFor(rig, 'UALICE');
+      const expired = await rig.card(requestId, (c) => c.text.includes('Expired'), 10_000);
+      expect(buttonsOf(expired)).toEqual([]);
+      await rig.standIn.waitFor(() =>
+        rig.standIn.thread('COPS', expired.ts).find((m) => m.text.includes('the approval expired')),
+      );
+      expect(probe.runs).toEqual([]);
+    });
+  });
+
+  describe('fifty people clicking Approve at once', () => {
+    let rig: ApprovalRig;
+    const probe = countingOperation();
+    const crowd = Array.from({ length: 50 }, (_, i) => `UCROWD${String(i).padStart(2, '0')}`);
+
+    beforeAll(async () => {
+      rig = await startApprovalRig(import.meta.url, {
+        policy: { rules: [{ commands: ['nodes'], approvals: 1 }] },
+        operations: { nodes: probe },
+        users: [person('UALICE'), ...crowd.map(person)],
+      });
+      await rig.startWorker();
+    });
+    afterAll(async () => await rig.close());
+
+    it('enqueue exactly one job, and each of the others is told it was already approved', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      const clicks = await Promise.all(
+        crowd.map((user) => rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user })),
+      );
+      expect(clicks.map((c) => c.status)).toEqual(crowd.map(() => 200));
+      await rig.card(requestId, (c) => c.text.includes('Done'), 10_000);
+      const answers = await rig.standIn.waitFor(
+        () => {
+          const all = crowd.flatMap((u) => rig.ephemeralsFor(u).filter((m) => m.requestId === requestId));
+          return all.length === crowd.length ? all : undefined;
+        },
+        { timeoutMs: 10_000, description: 'an answer for every click' },
+      );
+      expect(answers.filter((m) => /queued to run/.test(m.text))).toHaveLength(1);
+      expect(answers.filter((m) => /Already approved by <@UCROWD/.test(m.text))).toHaveLength(49);
+      expect(probe.runs).toEqual([requestId]);
+      const entries = await rig.redis.xrange(`${rig.prefix}:audit`, '-', '+');
+      const approvals = entries.filter(([, f]) => f.includes(requestId) && f.includes('approved'));
+      expect(approvals).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,263 @@
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { HandlerDeps } from '../../../handlers/deps.js';
+import { register } from '../../../handlers/index.js';
+import type { WorkerDeps } from '../../../jobs/deps.js';
+import { ActiveJobs, type OperationJob, requestJob } from '../../../jobs/request-job.js';
+import { ClusterConnections } from '../../../src/adapters/k8s/cluster-connections.js';
+import { createOutboxProcessor } from '../../../src/adapters/slack/outbox-sender.js';
+import { createWebClient } from '../../../src/adapters/slack/web-client.js';
+import { type Config, ConfigSchema } from '../../../src/config/schema.js';
+import type { Clock } from '../../../src/ports/clock.js';
+import { Cancellations } from '../../../src/queue/cancellations.js';
+import { producerConnection, workerConnection } from '../../../src/queue/connection.js';
+import { Keys } from '../../../src/queue/keys.js';
+import { OPS_QUEUE, OUTBOX_QUEUE } from '../../../src/queue/names.js';
+import { OpsQueue } from '../../../src/queue/ops-queue.js';
+import { Outbox } from '../../../src/queue/outbox.js';
+import { ChannelRateLimiter, type OutboxRates } from '../../../src/queue/rate-limit.js';
+import { RequestStore } from '../../../src/queue/requests.js';
+import { RequestReporter } from '../../../src/report/request-reporter.js';
+import {
+  type RecordedMessage,
+  type SlackStandIn,
+  type SlackStandInOptions,
+  startSlackStandIn,
+} from '../../../src/sandbox/slack/index.js';
+import { testPrefix, testRedisUrl } from '../../support/redis.js';
+
+const FAST: OutboxRates = {
+  post: { intervalMs: 1, burst: 1000 },
+  update: { intervalMs: 1, burst: 1000 },
+  ephemeral: { intervalMs: 1, burst: 1000 },
+};
+
+/** A clock tests move by hand; `sleep` resolves at once (nothing here sleeps on it). */
+export class HandClock implements Clock {
+  constructor(private ms = Date.parse('2026-11-25T10:00:00Z')) {}
+  now(): number {
+    return this.ms;
+  }
+  async sleep(): Promise<void> {}
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  set(ms: number): void {
+    this.ms = ms;
+  }
+}
+
+export interface RigOptions {
+  /** The `policy` section of the config. */
+  policy: unknown;
+  /** Operations by job name (the command's name, e.g. `nodes`). */
+  operations: Record<string, OperationJob>;
+  users?: SlackStandInOptions['users'];
+  usergroups?: SlackStandInOptions['usergroups'];
+  /** The bot's clock (policy windows, expiry of clicks); real time when left out. */
+  clock?: Clock;
+  /** The stand-in's clock (signature timestamps); real time when left out. */
+  slackClock?: Clock;
+  audit?: unknown;
+}
+
+export interface ApprovalRig {
+  standIn: SlackStandIn;
+  config: Config;
+  prefix: string;
+  redis: Redis;
+  ops: Queue;
+  botUrl: string;
+  signingSecret: string;
+  /** Starts a worker for the ops queue (one may run at a time here). */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  /** Holds back Slack writes (card updates, replies), as a slow Slack would: people still see the old card. */
+  pauseOutbox(): Promise<void>;
+  resumeOutbox(): Promise<void>;
+  command(text: string, user: string): Promise<{ requestId: string; status: number; body: string }>;
+  /** The request's parent message (its card) once `predicate` holds. */
+  card(
+    requestId: string,
+    predicate?: (card: RecordedMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedMessage>;
+  /** Ephemeral messages shown to `user`, anywhere. */
+  ephemeralsFor(user: string): RecordedMessage[];
+  close(): Promise<void>;
+}
+
+const signingSecret = 'approvals-test-secret';
+const botToken = 'xoxb-approvals-test';
+
+/** Redis, the Slack stand-in, the real handlers on an unmodified Bolt app, the outbox and an ops worker. */
+export async function startApprovalRig(testFile: string, options: RigOptions): Promise<ApprovalRig> {
+  const standIn = await startSlackStandIn({
+    signingSecret,
+    botToken,
+    delivery: { mode: 'http', url: 'http://127.0.0.1:1/slack/events' },
+    users: options.users,
+    usergroups: options.usergroups,
+    clock: options.slackClock,
+  });
+  const prefix = testPrefix(testFile);
+  const url = testRedisUrl();
+  const config = ConfigSchema.parse({
+    slack: { signingSecret, botToken, apiUrl: standIn.apiUrl },
+    redis: { url, prefix },
+    clusters: [{ name: 'prod', kubeconfig: 'unused.kubeconfig', channels: ['COPS'], defaultIn: ['COPS'] }],
+    policy: options.policy,
+    audit: options.audit ?? {},
+  });
+  const logger = pino({ level: process.env.BOSUN_TEST_LOG ?? 'silent' });
+  const clock = options.clock ?? { now: () => Date.now(), sleep: async () => {} };
+  const redis = producerConnection(url);
+  const shared = workerConnection(url);
+  const keys = new Keys(prefix);
+  const requests = new RequestStore(shared, keys);
+  const ops = new Queue(OPS_QUEUE, { connection: shared, prefix });
+  const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: shared, prefix });
+  const reporter = new RequestReporter(requests, new Outbox(outboxQueue));
+  const cancellations = new Cancellations(shared, keys);
+
+  const deps: HandlerDeps = {
+    config,
+    slash: '/bosun',
+    requests,
+    reporter,
+    ops: new OpsQueue(ops),
+    cancellations,
+    logger,
+    clock,
+  };
+  const app = new App({
+    token: botToken,
+    signingSecret,
+    botId: 'BBOSUN',
+    botUserId: 'UBOSUN',
+    clientOptions: { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } },
+    logLevel: LogLevel.ERROR,
+  });
+  register(app, deps);
+  const server = (await app.start(0)) as { address(): AddressInfo | string | null };
+  const address = server.address();
+  const botUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/slack/events`;
+  standIn.deliverTo({ mode: 'http', url: botUrl });
+
+  const outboxRedis = workerConnection(url);
+  const outboxWorker = new Worker(
+    OUTBOX_QUEUE,
+    createOutboxProcessor({
+      web: createWebClient(botToken, logger, standIn.apiUrl),
+      requests,
+      limiter: new ChannelRateLimiter(shared),
+      keys,
+      logger,
+      pollMs: 20,
+      rates: FAST,
+    }),
+    { connection: outboxRedis, prefix, concurrency: 16 },
+  );
+
+  const workerDeps: WorkerDeps = {
+    config,
+    slash: '/bosun',
+    clusters: new ClusterConnections(config.clusters),
+    requests,
+    reporter,
+    cancellations,
+    clock,
+    logger,
+  };
+  let opsWorker: { worker: Worker; connection: Redis } | undefined;
+
+  const rig: ApprovalRig = {
+    standIn,
+    config,
+    prefix,
+    redis,
+    ops,
+    botUrl,
+    signingSecret,
+    async startWorker() {
+      if (opsWorker) throw new Error('a worker is already running');
+      const active = new ActiveJobs();
+      const processors = new Map(
+        Object.entries(options.operations).map(([name, op]) => [name, requestJob(op, workerDeps, active)]),
+      );
+      const connection = workerConnection(url);
+      const worker = new Worker(
+        OPS_QUEUE,
+        async (job: Job, token?: string) => {
+          const processor = processors.get(job.name);
+          if (!processor) throw new Error(`no test operation ${job.name}`);
+          return await processor(job, token);
+        },
+        { connection, prefix, concurrency: 8 },
+      );
+      opsWorker = { worker, connection };
+    },
+    async stopWorker() {
+      if (!opsWorker) return;
+      await opsWorker.worker.close();
+      opsWorker.connection.disconnect();
+      opsWorker = undefined;
+    },
+    async pauseOutbox() {
+      await outboxQueue.pause();
+    },
+    async resumeOutbox() {
+      await outboxQueue.resume();
+    },
+    async command(text, user) {
+      const result = await standIn.slashCommand({ text, user, channel: 'COPS' });
+      return { requestId: result.requestId, status: result.status, body: result.body };
+    },
+    async card(requestId, predicate = () => true, timeoutMs = 5000) {
+      return await standIn.waitFor(
+        () =>
+          standIn
+            .messages('COPS')
+            .find((m) => m.requestId === requestId && !m.ephemeral && !m.threadTs && predicate(m)),
+        { timeoutMs, description: `the card of ${requestId}` },
+      );
+    },
+    ephemeralsFor(user) {
+      const all: RecordedMessage[] = [];
+      for (const message of standIn.messages()) {
+        if (message.ephemeral?.user === user) all.push(message);
+        for (const reply of message.replies) if (reply.ephemeral?.user === user) all.push(reply);
+      }
+      return all;
+    },
+    async close() {
+      await rig.stopWorker();
+      await app.stop();
+      await outboxWorker.close();
+      await ops.obliterate({ force: true });
+      await outboxQueue.obliterate({ force: true });
+      await ops.close();
+      await outboxQueue.close();
+      outboxRedis.disconnect();
+      shared.disconnect();
+      redis.disconnect();
+      await standIn.stop();
+    },
+  };
+  return rig;
+}
+
+/** The action ids of a message's buttons. */
+export function buttonsOf(message: RecordedMessage): string[] {
+  const ids: string[] = [];
+  for (const block of message.blocks) {
+    if (block.type !== 'actions' || !Array.isArray(block.elements)) continue;
+    for (const element of block.elements as Array<{ action_id?: string }>) {
+      if (element.action_id) ids.push(element.action_id);
+    }
+  }
+  return ids;
+}
