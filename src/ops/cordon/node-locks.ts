@@ -1,0 +1,55 @@
+import type { Clock } from '../../ports/clock.js';
+import type { Lock, LockHolder, LockLease, LockScope } from '../../ports/lock.js';
+
+export type NodeLocks =
+  | { acquired: true; leases: LockLease[] }
+  | { acquired: false; heldBy: LockHolder; scope: LockScope };
+
+/** Locks every node of a command, or none: on a refusal the locks already taken are given back. */
+export async function lockNodes(
+  lock: Lock,
+  cluster: string,
+  nodes: readonly string[],
+  holder: LockHolder,
+  ttlMs: number,
+): Promise<NodeLocks> {
+  const leases: LockLease[] = [];
+  for (const node of [...new Set(nodes)].sort()) {
+    const attempt = await lock.acquire({ kind: 'node', cluster, node }, holder, ttlMs);
+    if (!attempt.acquired) {
+      await Promise.all(leases.map((lease) => lease.release()));
+      return attempt;
+    }
+    leases.push(attempt.lease);
+  }
+  return { acquired: true, leases };
+}
+
+/**
+ * Renews the leases every `everyMs` until `signal` aborts. A lease that cannot be renewed was lost (it
+ * expired and someone else holds it now): `onLost` stops the operation before it touches anything else.
+ */
+export async function keepLeases(
+  leases: readonly LockLease[],
+  clock: Clock,
+  everyMs: number,
+  signal: AbortSignal,
+  onLost: () => void,
+): Promise<void> {
+  for (;;) {
+    try {
+      await clock.sleep(everyMs, signal);
+    } catch {
+      return;
+    }
+    try {
+      const renewed = await Promise.all(leases.map((lease) => lease.renew()));
+      if (renewed.includes(false)) {
+        onLost();
+        return;
+      }
+    } catch {
+      // Redis unreachable for a moment: the lease lives for its TTL; the next round tries again.
+    }
+  }
+}

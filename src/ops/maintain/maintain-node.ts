@@ -1,0 +1,155 @@
+import type { Checkpoint } from '../../ports/checkpoint.js';
+import type { OperatorDecision, OperatorDecisions } from '../../ports/operator-decisions.js';
+import type { DrainListener } from '../drain/drain-listener.js';
+import { drainNodes } from '../drain/drain-nodes.js';
+import type { DrainOptions, DrainPorts } from '../drain/drain-ports.js';
+import { nap } from '../drain/waiter.js';
+import { BosunError } from '../errors.js';
+import type { MaintainState } from './maintain-state.js';
+import { type PodMoves, wherePodsWent } from './where-pods-went.js';
+
+export interface MaintainListener {
+  drain?: DrainListener;
+  /** The node is drained and cordoned: the thread says so and offers "maintenance done". */
+  readyForMaintenance?(state: MaintainState): Promise<void> | void;
+  /** "maintenance done" was clicked; bosun now waits for the node to be Ready. */
+  maintenanceDone?(state: MaintainState): Promise<void> | void;
+}
+
+export interface MaintainRun {
+  signal: AbortSignal;
+  listener?: MaintainListener;
+  decisions?: OperatorDecisions;
+  checkpoint?: Checkpoint<MaintainState>;
+  resume?: MaintainState;
+}
+
+export interface MaintainOptions {
+  node: string;
+  drain: Omit<DrainOptions, 'nodes'>;
+  /** How long to wait for the node to report Ready after "maintenance done" (default 30 min). */
+  readyTimeoutMs?: number;
+  /** How often to look for the button and for readiness (default 1 s). */
+  pollMs?: number;
+}
+
+export interface MaintainReport {
+  state: MaintainState;
+  moves: PodMoves[];
+}
+
+/**
+ * The maintenance procedure of the cluster notes, as one request: drain → "ready for maintenance" → a person
+ * says the work is done → wait until the node is Ready → uncordon → where the pods went and how long it took.
+ * A drain that does not finish stops it there, the node left cordoned (or uncordoned on abort), as a drain would.
+ */
+export async function maintainNode(
+  ports: DrainPorts,
+  options: MaintainOptions,
+  run: MaintainRun,
+): Promise<MaintainReport> {
+  const { clock } = ports;
+  const state: MaintainState = run.resume ?? {
+    v: 1,
+    node: options.node,
+    phase: 'draining',
+    startedAt: clock.now(),
+  };
+  const save = async () => {
+    await run.checkpoint?.save(structuredClone(state));
+  };
+  const poll = options.pollMs ?? 1000;
+
+  if (state.phase === 'draining') {
+    const drain = await drainNodes(
+      ports,
+      { ...options.drain, nodes: [options.node] },
+      {
+        signal: run.signal,
+        listener: run.listener?.drain,
+        decisions: run.decisions,
+        resume: state.drain,
+        checkpoint: {
+          save: async (drainState) => {
+            state.drain = drainState;
+            await save();
+          },
+        },
+      },
+    );
+    state.drain = drain;
+    const outcome = drain.nodes[0]?.outcome;
+    if (outcome !== 'drained') {
+      state.phase = 'stopped';
+      state.stoppedBecause = `the drain ended ${outcome ?? 'early'}`;
+      await save();
+      return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+    }
+    state.phase = 'awaiting-maintenance';
+    await save();
+  }
+
+  if (state.phase === 'awaiting-maintenance') {
+    if (state.announcedAt === undefined) {
+      state.announcedAt = clock.now();
+      await save();
+      await run.listener?.readyForMaintenance?.(state);
+    }
+    const decision = await waitForDecision(run, clock, poll);
+    if (decision.kind === 'abort') {
+      await ports.nodes.setUnschedulable(options.node, false, run.signal);
+      state.phase = 'stopped';
+      state.stoppedBecause = `aborted by ${decision.by}`;
+      state.uncordonedAt = clock.now();
+      await save();
+      return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+    }
+    state.doneAt = clock.now();
+    state.doneBy = decision.by;
+    state.phase = 'waiting-ready';
+    await save();
+    await run.listener?.maintenanceDone?.(state);
+  }
+
+  if (state.phase === 'waiting-ready') {
+    const deadline = (state.doneAt ?? clock.now()) + (options.readyTimeoutMs ?? 30 * 60_000);
+    for (;;) {
+      const node = await ports.nodes.readNode(options.node, run.signal);
+      if (!node)
+        throw new BosunError('NODE_GONE', `Node \`${options.node}\` no longer exists; nothing to uncordon.`);
+      if (node.ready === 'True') break;
+      if (clock.now() >= deadline) {
+        state.phase = 'stopped';
+        state.stoppedBecause = `the node was not Ready ${Math.round((options.readyTimeoutMs ?? 1_800_000) / 60_000)} minutes after maintenance`;
+        await save();
+        return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+      }
+      if (!(await nap(clock, poll, run.signal))) throw run.signal.reason;
+    }
+    state.readyAt = clock.now();
+    await ports.nodes.setUnschedulable(options.node, false, run.signal);
+    state.uncordonedAt = clock.now();
+    state.phase = 'done';
+    await save();
+  }
+  return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+}
+
+/** Waits for "maintenance done" (or "abort"); other decisions do not apply any more and are dropped. */
+async function waitForDecision(
+  run: MaintainRun,
+  clock: DrainPorts['clock'],
+  poll: number,
+): Promise<Extract<OperatorDecision, { kind: 'maintenance-done' | 'abort' }>> {
+  for (;;) {
+    if (run.signal.aborted) throw run.signal.reason;
+    try {
+      for (const decision of (await run.decisions?.take(run.signal)) ?? []) {
+        if (decision.kind === 'maintenance-done' || decision.kind === 'abort') return decision;
+      }
+    } catch {
+      // Redis trouble: look again at the next poll.
+    }
+    if (!(await nap(clock, poll, run.signal))) throw run.signal.reason;
+  }
+}

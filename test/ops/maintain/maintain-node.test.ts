@@ -1,0 +1,92 @@
+import { maintainNode } from '../../../src/ops/maintain/maintain-node.js';
+import type { MaintainState } from '../../../src/ops/maintain/maintain-state.js';
+import type { OperatorDecision } from '../../../src/ports/operator-decisions.js';
+import { drainRig, web } from '../fakes/drain-rig.js';
+
+const never = new AbortController().signal;
+const drain = { timeoutSeconds: 600, force: false, deleteEmptyDirData: false, ignoreDaemonSets: true };
+
+describe('maintainNode', () => {
+  it('drains, waits for "maintenance done" and for Ready, uncordons, and says where the pods went', async () => {
+    const { clock, cluster, ports } = drainRig();
+    cluster.addWorkload(web({ replicas: 3, graceSeconds: 2 }), ['worker-1', 'worker-1', 'worker-2']);
+    const queue: OperatorDecision[] = [];
+    const seen: string[] = [];
+
+    const report = await clock.run(
+      maintainNode(
+        ports,
+        { node: 'worker-1', drain },
+        {
+          signal: never,
+          decisions: { take: async () => queue.splice(0) },
+          listener: {
+            readyForMaintenance: () => {
+              seen.push('ready-for-maintenance');
+              expect(cluster.node('worker-1')?.unschedulable).toBe(true);
+              cluster.setNodeReady('worker-1', false);
+              clock.sleep(5 * 60_000).then(
+                () => queue.push({ kind: 'maintenance-done', by: 'UALICE' }),
+                () => undefined,
+              );
+              clock.sleep(7 * 60_000).then(
+                () => cluster.setNodeReady('worker-1', true),
+                () => undefined,
+              );
+            },
+            maintenanceDone: () => void seen.push('maintenance-done'),
+          },
+        },
+      ),
+    );
+
+    expect(seen).toEqual(['ready-for-maintenance', 'maintenance-done']);
+    expect(report.state).toMatchObject({ phase: 'done', doneBy: 'UALICE' });
+    expect((report.state.readyAt ?? 0) - (report.state.doneAt ?? 0)).toBeGreaterThanOrEqual(2 * 60_000);
+    expect(cluster.node('worker-1')?.unschedulable).toBe(false);
+    expect(report.moves).toEqual([
+      { namespace: 'shop', owner: 'ReplicaSet/web', moved: 2, now: { 'worker-2': 2, 'worker-3': 1 } },
+    ]);
+  });
+
+  it('resumes while waiting for the button without draining again', async () => {
+    const { clock, cluster, ports } = drainRig();
+    cluster.addWorkload(web({ replicas: 1 }), ['worker-2']);
+    const saved: MaintainState[] = [];
+    const resume: MaintainState = {
+      v: 1,
+      node: 'worker-1',
+      phase: 'awaiting-maintenance',
+      startedAt: clock.now(),
+      announcedAt: clock.now(),
+    };
+    await cluster.setUnschedulable('worker-1', true);
+
+    const report = await clock.run(
+      maintainNode(
+        ports,
+        { node: 'worker-1', drain },
+        {
+          signal: never,
+          resume,
+          decisions: { take: async () => [{ kind: 'maintenance-done', by: 'UBOB' }] },
+          checkpoint: { save: async (s) => void saved.push(s) },
+        },
+      ),
+    );
+
+    expect(report.state.phase).toBe('done');
+    expect(saved.map((s) => s.phase)).toEqual(['waiting-ready', 'done']);
+    expect(cluster.evictionRequests.size).toBe(0);
+  });
+
+  it('stops with the node cordoned when the drain cannot finish', async () => {
+    const { clock, cluster, ports } = drainRig();
+    cluster.addPod({ namespace: 'default', name: 'debug', nodeName: 'worker-1' });
+
+    const report = await clock.run(maintainNode(ports, { node: 'worker-1', drain }, { signal: never }));
+
+    expect(report.state).toMatchObject({ phase: 'stopped', stoppedBecause: 'the drain ended refused' });
+    expect(cluster.node('worker-1')?.unschedulable).toBe(true);
+  });
+});
