@@ -1,0 +1,79 @@
+import type { DrainPreview } from '../ops/preview/drain-preview.js';
+import type { SlackMessage } from '../queue/payloads.js';
+import { clip, context, escapeMrkdwn, section } from './blocks.js';
+
+const cores = (millis: number) =>
+  millis % 1000 === 0 ? `${millis / 1000}` : `${(millis / 1000).toFixed(1)}`;
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)}Gi`;
+const pods = (names: string[], max = 6) =>
+  names.slice(0, max).map(escapeMrkdwn).join(', ') + (names.length > max ? `, +${names.length - max}` : '');
+
+/**
+ * The preview as card sections (for the approval card, src/approvals): what will be evicted grouped by owner,
+ * which budgets make it wait, and whether the other nodes have room. Each section stays within Slack's limits.
+ */
+export function drainPreviewSections(preview: DrainPreview): string[] {
+  const sections: string[] = [];
+  for (const node of preview.nodes) {
+    const cordon = node.alreadyCordoned ? ' (already cordoned)' : '';
+    if (node.errors.length > 0) {
+      sections.push(
+        `*${escapeMrkdwn(node.node)}*${cordon}: the drain would be refused, nothing evicted:\n` +
+          node.errors.map((e) => `• ${escapeMrkdwn(e.message)}: ${pods(e.pods)}`).join('\n'),
+      );
+      continue;
+    }
+    const count = node.groups.reduce((sum, g) => sum + g.pods.length, 0);
+    const groups = node.groups
+      .map(
+        (g) =>
+          `• \`${escapeMrkdwn(g.namespace)}\` ${escapeMrkdwn(g.owner)}: ${g.pods.length} (${pods(g.pods, 3)})`,
+      )
+      .join('\n');
+    const ignored = node.warnings.map((w) => `_${escapeMrkdwn(w.message)}: ${w.pods.length}_`).join(' · ');
+    sections.push(
+      clip(
+        `*${escapeMrkdwn(node.node)}*${cordon}: ${count} pod${count === 1 ? '' : 's'} to evict${count > 0 ? `:\n${groups}` : '.'}${ignored ? `\n${ignored}` : ''}`,
+      ),
+    );
+  }
+  const blocking = preview.budgets.filter((b) => b.effect !== 'allows');
+  if (blocking.length > 0) {
+    const lines = blocking.map((b) => {
+      const rule =
+        b.minAvailable !== undefined
+          ? `minAvailable ${b.minAvailable}`
+          : `maxUnavailable ${b.maxUnavailable}`;
+      const verdict = b.effect === 'blocks' ? ':no_entry: blocks now' : ':hourglass: one at a time';
+      return `• ${verdict}: \`${escapeMrkdwn(`${b.namespace}/${b.name}`)}\` (${rule}) allows ${b.disruptionsAllowed} disruption${b.disruptionsAllowed === 1 ? '' : 's'} now (${b.currentHealthy} healthy, ${b.desiredHealthy} required); ${b.evicting} of its pods to evict`;
+    });
+    sections.push(clip(`*Disruption budgets*\n${lines.join('\n')}`));
+  } else if (preview.budgets.length > 0) {
+    sections.push(`*Disruption budgets*: all ${preview.budgets.length} allow their pods to go now.`);
+  }
+  const room = preview.room;
+  if (room.pods > 0) {
+    const need = `${cores(room.requested.cpuMillis)} CPU, ${gib(room.requested.memoryBytes)}`;
+    const free = `${cores(room.free.cpuMillis)} CPU, ${gib(room.free.memoryBytes)} free on ${room.nodes.length} node${room.nodes.length === 1 ? '' : 's'}`;
+    sections.push(
+      room.fits
+        ? `*Room*: :white_check_mark: the ${room.pods} replacement pods (${need} requested) fit: ${free}.`
+        : `*Room*: :warning: not enough room by requests: ${need} requested, ${free}; no place for ${pods(room.unplaced)}. They would stay Pending.`,
+    );
+  }
+  return sections;
+}
+
+/** `drain … --dry-run`: the preview as a thread reply. Nothing was changed. */
+export function drainPreviewMessage(preview: DrainPreview): SlackMessage {
+  return {
+    text: `Dry run: ${preview.evicting} pods would be evicted; nothing was changed.`,
+    blocks: [
+      section(
+        `:mag: *Dry run*: ${preview.evicting} pod${preview.evicting === 1 ? '' : 's'} would be evicted. Nothing was changed.`,
+      ),
+      ...drainPreviewSections(preview).map(section),
+      context('Run the same command without `--dry-run` to drain.'),
+    ],
+  };
+}

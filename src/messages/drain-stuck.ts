@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { StuckPod } from '../ops/drain/stuck-pod.js';
+import type { SlackMessage } from '../queue/payloads.js';
+import { actions, context, escapeMrkdwn, section } from './blocks.js';
+import { took } from './drain-words.js';
+
+/** The buttons under a stuck-drain explanation; the handler (handlers/drain-actions.ts) routes them. */
+export const DRAIN_ACTIONS = {
+  keepWaiting: 'drain-keep-waiting',
+  skipPod: 'drain-skip-pod',
+  deletePod: 'drain-delete-pod',
+  abort: 'drain-abort',
+} as const;
+
+/** What a drain button carries: the request it belongs to and the pod it is about. */
+export const DrainButtonValue = z.object({
+  r: z.string().regex(/^r-[a-z0-9]{12}$/),
+  ns: z.string().optional(),
+  pod: z.string().optional(),
+});
+export type DrainButtonValue = z.infer<typeof DrainButtonValue>;
+
+const budgetRule = (stuck: StuckPod) => {
+  const b = stuck.budget;
+  if (!b) return 'no budget found for it now';
+  if (b.minAvailable !== undefined) return `minAvailable: ${b.minAvailable}`;
+  if (b.maxUnavailable !== undefined) return `maxUnavailable: ${b.maxUnavailable}`;
+  return 'neither minAvailable nor maxUnavailable';
+};
+
+/** Why a pod has been waiting, with what to do about it. */
+export function drainStuckMessage(requestId: string, stuck: StuckPod): SlackMessage {
+  const pod = `${stuck.pod.namespace}/${stuck.pod.name}`;
+  const value = JSON.stringify({
+    r: requestId,
+    ns: stuck.pod.namespace,
+    pod: stuck.pod.name,
+  } satisfies DrainButtonValue);
+  const b = stuck.budget;
+  const numbers = b
+    ? `PodDisruptionBudget *${escapeMrkdwn(`${b.namespace}/${b.name}`)}* (${budgetRule(stuck)}) has ${b.currentHealthy} healthy of ${b.desiredHealthy} required (${b.expectedPods} expected) and allows *${b.disruptionsAllowed}* disruption${b.disruptionsAllowed === 1 ? '' : 's'} now.`
+    : 'bosun could not find the budget behind the refusal.';
+  return {
+    text: `${pod} on ${stuck.node} has waited ${took(stuck.blockedForMs)} for its disruption budget`,
+    blocks: [
+      section(
+        `:hourglass: \`${escapeMrkdwn(pod)}\` on *${escapeMrkdwn(stuck.node)}* has been blocked for ${took(stuck.blockedForMs)}.\n${numbers}`,
+      ),
+      context(`API server: ${escapeMrkdwn(stuck.message)}`),
+      actions(`drain:${requestId}`, [
+        { actionId: DRAIN_ACTIONS.keepWaiting, text: 'Keep waiting', value },
+        { actionId: DRAIN_ACTIONS.skipPod, text: 'Skip this pod', value },
+        {
+          actionId: DRAIN_ACTIONS.deletePod,
+          text: 'Delete it ignoring the PDB',
+          value,
+          style: 'danger',
+          confirm: {
+            title: 'Delete ignoring the budget?',
+            text: `\`${escapeMrkdwn(pod)}\` is deleted now, even though its budget allows no disruption: its service may lose capacity.`,
+            confirm: 'Delete it',
+            deny: 'Cancel',
+          },
+        },
+        {
+          actionId: DRAIN_ACTIONS.abort,
+          text: 'Abort and uncordon',
+          value: JSON.stringify({ r: requestId } satisfies DrainButtonValue),
+          confirm: {
+            title: 'Abort the drain?',
+            text: 'bosun stops evicting and uncordons the nodes it cordoned. Pods already evicted stay where they went.',
+            confirm: 'Abort',
+            deny: 'Keep draining',
+          },
+        },
+      ]),
+    ],
+  };
+}

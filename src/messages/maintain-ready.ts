@@ -1,0 +1,30 @@
+import type { MaintainState } from '../ops/maintain/maintain-state.js';
+import type { SlackMessage } from '../queue/payloads.js';
+import { actions, context, escapeMrkdwn, section } from './blocks.js';
+import { took } from './drain-words.js';
+
+export const MAINTAIN_DONE_ACTION = 'maintain-done';
+
+/** Drained and cordoned: the person may work on the node now, and says when they are done. */
+export function maintainReadyMessage(requestId: string, state: MaintainState, reason?: string): SlackMessage {
+  const drained = state.drain?.nodes[0];
+  const evicted = drained?.pods.filter((p) => p.evictedAt !== undefined).length ?? 0;
+  const why = reason ? ` (${escapeMrkdwn(reason)})` : '';
+  return {
+    text: `${state.node} is drained and ready for maintenance`,
+    blocks: [
+      section(
+        `:wrench: *${escapeMrkdwn(state.node)}* is drained and cordoned: ready for maintenance${why}. ${evicted} pod${evicted === 1 ? '' : 's'} moved away in ${took((drained?.finishedAt ?? state.startedAt) - (drained?.startedAt ?? state.startedAt))}.\nWhen the work is done and the node is back, press the button: bosun waits for it to be Ready, then uncordons it.`,
+      ),
+      actions(`maintain:${requestId}`, [
+        {
+          actionId: MAINTAIN_DONE_ACTION,
+          text: 'Maintenance done',
+          style: 'primary',
+          value: JSON.stringify({ r: requestId }),
+        },
+      ]),
+      context('`/bosun cancel` leaves the node cordoned.'),
+    ],
+  };
+}

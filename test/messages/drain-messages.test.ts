@@ -1,0 +1,325 @@
+import { MAX_BLOCKS, MAX_TEXT } from '../../src/messages/blocks.js';
+import { cordonResultMessage } from '../../src/messages/cordon-result.js';
+import { drainDecisionMessage } from '../../src/messages/drain-decision.js';
+import { lockRefusalMessage } from '../../src/messages/drain-lock-refusal.js';
+import { drainPreviewMessage, drainPreviewSections } from '../../src/messages/drain-preview.js';
+import { drainProgressDetail } from '../../src/messages/drain-progress.js';
+import { drainResumedMessage } from '../../src/messages/drain-resumed.js';
+import { drainRefusedMessage, drainStartedMessage } from '../../src/messages/drain-started.js';
+import { drainStuckMessage } from '../../src/messages/drain-stuck.js';
+import { drainSummary, drainSummaryLine } from '../../src/messages/drain-summary.js';
+import { maintainReadyMessage } from '../../src/messages/maintain-ready.js';
+import { maintainReportMessage } from '../../src/messages/maintain-report.js';
+import type { DrainedPod, DrainState, NodeDrain } from '../../src/ops/drain/drain-state.js';
+import type { DrainPreview } from '../../src/ops/preview/drain-preview.js';
+import type { SlackMessage } from '../../src/queue/payloads.js';
+import { expectGolden } from '../support/golden.js';
+
+const T0 = Date.parse('2026-11-25T12:00:00Z');
+const REQUEST = 'r-abcdefgh2345';
+
+function texts(message: SlackMessage): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') out.push(value);
+        else walk(value);
+      }
+    }
+  };
+  walk(message.blocks);
+  return out;
+}
+
+function expectWithinSlackLimits(message: SlackMessage): void {
+  expect(message.blocks?.length ?? 0).toBeLessThanOrEqual(MAX_BLOCKS);
+  for (const text of texts(message)) expect(text.length).toBeLessThanOrEqual(MAX_TEXT);
+}
+
+const pod = (i: number, extra: Partial<DrainedPod> = {}): DrainedPod => ({
+  namespace: 'shop',
+  name: `web-5d9c7b-${String(i).padStart(5, 'x')}`,
+  uid: `uid-${i}`,
+  owner: 'ReplicaSet/web-5d9c7b',
+  ownerUid: 'rs-1',
+  state: 'gone',
+  refusals: 0,
+  evictedAt: T0 + 1000,
+  goneAt: T0 + 9000,
+  ...extra,
+});
+
+const drained = (pods: DrainedPod[], extra: Partial<NodeDrain> = {}): NodeDrain => ({
+  node: 'worker-1',
+  wasSchedulable: true,
+  cordonedAt: T0,
+  selected: true,
+  pods,
+  warnings: [{ message: 'ignoring DaemonSet-managed Pods', pods: ['monitoring/node-exporter-abcde'] }],
+  errors: [],
+  skippedSilently: 0,
+  startedAt: T0,
+  finishedAt: T0 + 42_000,
+  outcome: 'drained',
+  ...extra,
+});
+
+const state = (nodes: NodeDrain[], extra: Partial<DrainState> = {}): DrainState => ({
+  v: 1,
+  startedAt: T0,
+  runs: 1,
+  nodes,
+  ...extra,
+});
+
+describe('drain messages', () => {
+  it('progress detail on the card', () => {
+    expect(
+      drainProgressDetail({
+        node: 'worker-1',
+        nodeIndex: 1,
+        nodeCount: 2,
+        total: 16,
+        evicted: 12,
+        gone: 10,
+        remaining: 4,
+        blocked: 1,
+        skipped: 0,
+        failed: 0,
+      }),
+    ).toBe('worker-1 (1/2): 12 evicted · 4 remaining · 1 blocked');
+  });
+
+  it('drain started and refused', () => {
+    const started = drainStartedMessage(
+      drained([pod(1), pod(2), pod(3, { owner: 'StatefulSet/db', ownerUid: 'ss' })]),
+    );
+    expectGolden(import.meta.url, 'drain-started', started);
+    const refused = drainRefusedMessage(
+      drained([], {
+        outcome: 'refused',
+        errors: [
+          {
+            message: 'cannot delete Pods that declare no controller (use --force to override)',
+            pods: ['default/debug'],
+          },
+          {
+            message: 'cannot delete Pods with local storage (use --delete-emptydir-data to override)',
+            pods: ['shop/api-6c8d9-qwert', 'shop/api-6c8d9-asdfg'],
+          },
+        ],
+      }),
+    );
+    expectGolden(import.meta.url, 'drain-refused', refused);
+    expectWithinSlackLimits(refused);
+  });
+
+  it('stuck pod explanation with its four buttons', () => {
+    const message = drainStuckMessage(REQUEST, {
+      node: 'worker-20',
+      pod: { namespace: 'payments', name: 'ledger-7f9-abcde' },
+      blockedForMs: 61_000,
+      message:
+        "Cannot evict pod as it would violate the pod's disruption budget. The disruption budget ledger-pdb needs 3 healthy pods and has 3 currently",
+      budget: {
+        namespace: 'payments',
+        name: 'ledger-pdb',
+        maxUnavailable: 0,
+        currentHealthy: 3,
+        desiredHealthy: 3,
+        expectedPods: 3,
+        disruptionsAllowed: 0,
+      },
+    });
+    expectGolden(import.meta.url, 'drain-stuck', message);
+    expectWithinSlackLimits(message);
+  });
+
+  it('summary inline for a short drain, as a file for a long one', () => {
+    const short = drainSummary(
+      state([
+        drained([
+          pod(1),
+          pod(2, { state: 'skipped', by: 'UBOB', evictedAt: undefined, goneAt: undefined }),
+          pod(3, { state: 'gone', by: 'UALICE', reason: 'deleted ignoring its disruption budget' }),
+        ]),
+      ]),
+      T0 + 45_000,
+    );
+    expect(short.attachment).toBeUndefined();
+    expectGolden(import.meta.url, 'drain-summary-short', short.message);
+
+    const many = Array.from({ length: 120 }, (_, i) => pod(i));
+    const failed = drained(
+      [
+        ...many,
+        pod(999, {
+          state: 'timed-out',
+          evictedAt: undefined,
+          reason: 'error when evicting pods/"ledger-1" -n "payments": global timeout reached: 600s',
+        }),
+      ],
+      { outcome: 'failed', finishedAt: T0 + 600_000 },
+    );
+    const long = drainSummary(state([failed], { runs: 2 }), T0 + 601_000);
+    expect(long.attachment?.content.split('\n').length).toBe(123);
+    expectGolden(import.meta.url, 'drain-summary-long', long.message);
+    expectWithinSlackLimits(long.message);
+    expect(drainSummaryLine(state([failed]), T0 + 601_000)).toBe(
+      'worker-1 failed; 120 of 121 pods evicted in 10m1s',
+    );
+  });
+
+  it('cancelled and aborted summaries say what became of the node', () => {
+    const cancelled = drainSummary(
+      state([
+        drained([pod(1), pod(2, { state: 'stopped', evictedAt: undefined })], { outcome: 'cancelled' }),
+      ]),
+      T0 + 20_000,
+    );
+    expectGolden(import.meta.url, 'drain-summary-cancelled', cancelled.message);
+    const aborted = drainSummary(
+      state([drained([pod(1, { state: 'stopped', evictedAt: undefined })], { outcome: 'aborted' })], {
+        abortedBy: 'UBOB',
+      }),
+      T0 + 20_000,
+    );
+    expectGolden(import.meta.url, 'drain-summary-aborted', aborted.message);
+  });
+
+  it('preview for --dry-run and for the approval card', () => {
+    const preview: DrainPreview = {
+      evicting: 5,
+      nodes: [
+        {
+          node: 'worker-1',
+          alreadyCordoned: false,
+          groups: [
+            {
+              namespace: 'shop',
+              owner: 'ReplicaSet/web-5d9c7b',
+              pods: ['web-5d9c7b-aaaaa', 'web-5d9c7b-bbbbb'],
+            },
+            { namespace: 'data', owner: 'StatefulSet/postgres', pods: ['postgres-1'] },
+            {
+              namespace: 'payments',
+              owner: 'ReplicaSet/ledger-7f9',
+              pods: ['ledger-7f9-abcde', 'ledger-7f9-fghij'],
+            },
+          ],
+          warnings: [{ message: 'ignoring DaemonSet-managed Pods', pods: ['monitoring/node-exporter-x'] }],
+          errors: [],
+        },
+      ],
+      budgets: [
+        {
+          namespace: 'payments',
+          name: 'ledger-pdb',
+          maxUnavailable: 0,
+          currentHealthy: 3,
+          desiredHealthy: 3,
+          disruptionsAllowed: 0,
+          evicting: 2,
+          effect: 'blocks',
+        },
+        {
+          namespace: 'shop',
+          name: 'web-pdb',
+          maxUnavailable: 1,
+          currentHealthy: 3,
+          desiredHealthy: 2,
+          disruptionsAllowed: 1,
+          evicting: 2,
+          effect: 'serializes',
+        },
+      ],
+      room: {
+        fits: true,
+        pods: 5,
+        nodes: ['worker-2', 'worker-3'],
+        requested: { cpuMillis: 1700, memoryBytes: 3 * 2 ** 30 },
+        free: { cpuMillis: 12_000, memoryBytes: 40 * 2 ** 30 },
+        unplaced: [],
+      },
+    };
+    expectGolden(import.meta.url, 'drain-preview-sections', drainPreviewSections(preview));
+    const message = drainPreviewMessage(preview);
+    expectGolden(import.meta.url, 'drain-preview', message);
+    expectWithinSlackLimits(message);
+  });
+
+  it('lock refusal, decisions, resume, cordon', () => {
+    expectGolden(
+      import.meta.url,
+      'drain-lock-refusal',
+      lockRefusalMessage(
+        { requestId: 'r-zzzzzzzzzzzz', operation: 'drain' },
+        { kind: 'node', cluster: 'prod', node: 'worker-1' },
+        'https://slack.example/archives/COPS/p1700000000000100',
+      ),
+    );
+    expectGolden(
+      import.meta.url,
+      'drain-decision',
+      drainDecisionMessage(
+        { kind: 'skip-pod', pod: { namespace: 'shop', name: 'web-1' }, by: 'UBOB' },
+        'leaves `shop/web-1` on the node and carries on.',
+      ),
+    );
+    expectGolden(
+      import.meta.url,
+      'drain-resumed',
+      drainResumedMessage(
+        state([drained([pod(1), pod(2, { state: 'pending', evictedAt: undefined })])], { runs: 2 }),
+      ),
+    );
+    expectGolden(
+      import.meta.url,
+      'cordon-result',
+      cordonResultMessage(
+        [
+          { node: 'worker-1', line: 'node/worker-1 cordoned', changed: true },
+          { node: 'worker-2', line: 'node/worker-2 already cordoned', changed: false },
+        ],
+        true,
+      ),
+    );
+  });
+
+  it('maintenance: ready for it, then the report', () => {
+    const drainState = state([drained([pod(1), pod(2)])]);
+    const maintain = {
+      v: 1 as const,
+      node: 'worker-1',
+      phase: 'done' as const,
+      startedAt: T0,
+      drain: drainState,
+      announcedAt: T0 + 42_000,
+      doneAt: T0 + 42_000 + 15 * 60_000,
+      doneBy: 'UALICE',
+      readyAt: T0 + 42_000 + 17 * 60_000,
+      uncordonedAt: T0 + 42_000 + 17 * 60_000,
+    };
+    expectGolden(import.meta.url, 'maintain-ready', maintainReadyMessage(REQUEST, maintain, 'kernel update'));
+    expectGolden(
+      import.meta.url,
+      'maintain-report',
+      maintainReportMessage(
+        {
+          state: maintain,
+          moves: [
+            {
+              namespace: 'shop',
+              owner: 'ReplicaSet/web-5d9c7b',
+              moved: 2,
+              now: { 'worker-3': 1, 'worker-2': 2 },
+            },
+          ],
+        },
+        T0 + 42_000 + 17 * 60_000 + 500,
+      ),
+    );
+  });
+});
