@@ -50,12 +50,13 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  '': ['slack', 'redis', 'health', 'worker', 'log', 'clusters', 'policy', 'audit'],
+  '': ['slack', 'redis', 'health', 'worker', 'log', 'clusters', 'policy', 'audit', 'drain'],
   slack: ['mode', 'command', 'signingSecret', 'botToken', 'appToken', 'port', 'apiUrl'],
   redis: ['url', 'prefix'],
   health: ['botPort', 'workerPort'],
   worker: ['concurrency', 'lockDurationMs', 'stalledIntervalMs'],
   log: ['level'],
+  drain: ['stuckAfterSeconds', 'lockTtlMs'],
   cluster: ['name', 'kubeconfig', 'context', 'channels', 'defaultIn'],
 };
 

@@ -75,6 +75,15 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   clusters: z.array(ClusterSchema).default([]),
+  /** Node operations (drain, cordon, maintain). */
+  drain: z
+    .strictObject({
+      /** A pod its budget keeps blocked this long gets an explanation with buttons in the thread. */
+      stuckAfterSeconds: z.number().int().min(1).default(60),
+      /** A node lock lives this long without renewal: a dead worker's lock frees itself after it. */
+      lockTtlMs: z.number().int().min(1000).default(30_000),
+    })
+    .prefault({}),
   /** Who may request and approve what, per cluster and command (src/config/policy-schema.ts). */
   policy: PolicySchema.prefault({}),
   audit: AuditSchema.prefault({}),
