@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../messages/blocks.js';
 import { BosunError } from '../ops/errors.js';
 import type { ApprovalRecord } from './approval-record.js';
 
@@ -11,7 +12,7 @@ export class ApprovalClosedError extends BosunError {
     super(
       rejected ? 'APPROVAL_REJECTED' : 'APPROVAL_EXPIRED',
       rejected
-        ? `Phase \`${record.phase}\` was rejected by <@${record.decidedBy ?? 'unknown'}>${record.reason ? `: ${record.reason}` : '.'}`
+        ? `Phase \`${record.phase}\` was rejected by <@${record.decidedBy ?? 'unknown'}>${record.reason ? `: ${escapeMrkdwn(record.reason)}` : '.'}`
         : `Nobody approved phase \`${record.phase}\` in time; the approval expired.`,
     );
     this.name = 'ApprovalClosedError';

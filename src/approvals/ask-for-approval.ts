@@ -1,3 +1,4 @@
+import { formatDuration } from '../commands/values.js';
 import { preparingApprovalCard } from '../messages/approval-card.js';
 import type { EffectivePolicy } from '../policy/effective-policy.js';
 import type { OpsPayload } from '../queue/payloads.js';
@@ -63,7 +64,7 @@ export async function askForApproval(
     event: 'approval-requested',
     phase: START_PHASE,
     outcome: 'pending',
-    detail: `needs ${policy.approvals}${policy.selfApproval ? '' : ' (not the requester)'}; expires in ${policy.expirySeconds}s`,
+    detail: `needs ${policy.approvals}${policy.selfApproval ? '' : ' (not the requester)'}; expires in ${formatDuration(policy.expirySeconds)}`,
   });
   return true;
 }

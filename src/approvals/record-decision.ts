@@ -57,7 +57,14 @@ export async function checkDecision(
   if (record.state !== 'pending') return { ok: false, answer: closedApprovalAnswer(record, bot.slash) };
   const verdict = await authorizeDecision(record, services.groups, actor, decision);
   if (!verdict.allowed) {
-    await auditApproval(services.audit, 'denied', record, actor.user, verdict.refusal.reason, decision);
+    await auditApproval(
+      services.audit,
+      'denied',
+      record,
+      actor.user,
+      verdict.refusal.reason,
+      `tried to ${decision}`,
+    );
     bot.logger.info(
       { requestId: ref.requestId, user: actor.user, reason: verdict.refusal.reason },
       'decision refused',

@@ -5,7 +5,8 @@ import type { JsonLinesMirror } from './jsonl-mirror.js';
 export interface AuditQuery {
   /** How far back, from Redis's clock. */
   sinceSeconds: number;
-  cluster?: string;
+  /** Only entries about these clusters. */
+  clusters?: readonly string[];
   requestId?: string;
   /** At most this many entries, the newest ones (default 5,000). */
   limit?: number;
@@ -54,7 +55,8 @@ export class AuditLog {
     const [seconds, micros] = await this.redis.time();
     const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     const matches = (record: AuditRecord) =>
-      (query.cluster === undefined || record.cluster === query.cluster) &&
+      (query.clusters === undefined ||
+        (record.cluster !== undefined && query.clusters.includes(record.cluster))) &&
       (query.requestId === undefined || record.requestId === query.requestId);
     // Newest first, so that a long listing keeps the most recent entries.
     const newestFirst: AuditRecord[] = [];

@@ -1,4 +1,4 @@
-import { clip } from './blocks.js';
+import { clip, escapeMrkdwn } from './blocks.js';
 
 export const REJECT_MODAL = 'approval_reject_reason';
 export const REASON_BLOCK = 'reason';
@@ -19,7 +19,7 @@ export function rejectModal(view: { ref: string; text: string; slash: string }):
         text: {
           type: 'mrkdwn',
           text: clip(
-            `Reject \`${`${view.slash} ${view.text}`.replace(/`/g, "'")}\`? The reason goes into the request's thread.`,
+            `Reject \`${escapeMrkdwn(`${view.slash} ${view.text}`)}\`? The reason goes into the request's thread.`,
           ),
         },
       },

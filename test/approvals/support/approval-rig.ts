@@ -73,7 +73,7 @@ export interface ApprovalRig {
   botUrl: string;
   signingSecret: string;
   /** Starts a worker for the ops queue (one may run at a time here). */
-  startWorker(): Promise<void>;
+  startWorker(concurrency?: number): Promise<void>;
   stopWorker(): Promise<void>;
   /** Holds back Slack writes (card updates, replies), as a slow Slack would: people still see the old card. */
   pauseOutbox(): Promise<void>;
@@ -182,7 +182,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     ops,
     botUrl,
     signingSecret,
-    async startWorker() {
+    async startWorker(concurrency = 8) {
       if (opsWorker) throw new Error('a worker is already running');
       const active = new ActiveJobs();
       const processors = new Map(
@@ -196,7 +196,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
           if (!processor) throw new Error(`no test operation ${job.name}`);
           return await processor(job, token);
         },
-        { connection, prefix, concurrency: 8 },
+        { connection, prefix, concurrency },
       );
       opsWorker = { worker, connection };
     },
