@@ -14,6 +14,7 @@ Commands:
   sandbox    the whole product on this machine: Redis, a simulated cluster, a Slack
              stand-in with a web console, bot and worker (bosun sandbox --help)
   sim        the Kubernetes API simulator alone (bosun sim --help)
+  audit      who asked for, approved and ran what (bosun audit --help)
 
 Options:
   -h, --help     show this help
@@ -115,6 +116,8 @@ export async function main(argv: string[]): Promise<number> {
       return await (await import('./sandbox.js')).runSandbox(rest);
     case 'sim':
       return await (await import('./sim.js')).runSim(rest);
+    case 'audit':
+      return await (await import('./audit.js')).runAudit(rest);
     default:
       console.error(`bosun: unknown command "${command}"\n\n${HELP}`);
       return 2;
