@@ -29,10 +29,10 @@ export const COMMAND_HANDLERS: Record<CommandName, Handler> = {
   jobs: jobs as Handler,
   cancel: cancel as Handler,
   nodes: enqueueOperation as Handler,
-  cordon: notYet('cordon'),
-  uncordon: notYet('uncordon'),
-  drain: notYet('drain'),
-  maintain: notYet('maintain'),
+  cordon: enqueueOperation as Handler,
+  uncordon: enqueueOperation as Handler,
+  drain: enqueueOperation as Handler,
+  maintain: enqueueOperation as Handler,
   audit: notYet('audit'),
 };
 
