@@ -1,0 +1,124 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { withApprovalServices } from '../src/approvals/approval-services.js';
+import { parseCommand } from '../src/commands/parse.js';
+import { DRAIN_ACTIONS, DrainButtonValue } from '../src/messages/drain-stuck.js';
+import { MAINTAIN_DONE_ACTION } from '../src/messages/maintain-ready.js';
+import { notice } from '../src/messages/notice.js';
+import { authorizeDecision } from '../src/policy/authorize-decision.js';
+import { effectivePolicy } from '../src/policy/effective-policy.js';
+import { isAmong } from '../src/policy/principals.js';
+import type { OperatorDecision } from '../src/ports/operator-decisions.js';
+import type { SlackMessage } from '../src/queue/payloads.js';
+import { RequestDecisions } from '../src/queue/request-decisions.js';
+import type { HandlerDeps } from './deps.js';
+
+type ButtonClick = BlockAction<ButtonAction>;
+type Kind = OperatorDecision['kind'];
+
+const BUTTONS: ReadonlyArray<[string, Kind]> = [
+  [DRAIN_ACTIONS.keepWaiting, 'keep-waiting'],
+  [DRAIN_ACTIONS.skipPod, 'skip-pod'],
+  [DRAIN_ACTIONS.deletePod, 'delete-pod'],
+  [DRAIN_ACTIONS.abort, 'abort'],
+  [MAINTAIN_DONE_ACTION, 'maintenance-done'],
+];
+
+const SENT: Record<Kind, string> = {
+  'keep-waiting': 'bosun keeps waiting for the pod',
+  'skip-pod': 'bosun leaves the pod on the node and carries on',
+  'delete-pod': 'bosun deletes the pod ignoring its budget',
+  abort: 'bosun stops the drain and uncordons the nodes it cordoned',
+  'maintenance-done': 'bosun waits for the node to be Ready, then uncordons it',
+};
+
+async function answer(respond: RespondFn, message: SlackMessage): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+}
+
+function decisionOf(kind: Kind, value: DrainButtonValue, by: string): OperatorDecision | undefined {
+  if (kind === 'abort' || kind === 'maintenance-done') return { kind, by };
+  if (!value.ns || !value.pod) return undefined;
+  return { kind, pod: { namespace: value.ns, name: value.pod }, by };
+}
+
+/**
+ * The buttons of a running drain or maintenance (keep waiting, skip this pod, delete it ignoring the PDB,
+ * abort and uncordon, maintenance done). A click is checked against the request and the policy, then handed
+ * to the running job through Redis (src/queue/request-decisions.ts); the job says in the thread what it did.
+ * Whoever may request the command may steer it; deleting a pod against its budget is an approver's call
+ * (four eyes where the policy asks for approvals).
+ */
+export function registerDrainActions(app: App, deps: HandlerDeps): void {
+  for (const [actionId, kind] of BUTTONS) {
+    app.action<ButtonClick>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const user = body.user.id;
+      const channel = body.channel?.id ?? '';
+      const log = deps.logger.child({ user, action: actionId });
+      let value: DrainButtonValue;
+      try {
+        value = DrainButtonValue.parse(JSON.parse(action.value ?? ''));
+      } catch {
+        return await answer(
+          respond,
+          notice('warning', 'This button is not one bosun knows (an old message?). Nothing was changed.'),
+        );
+      }
+      const decision = decisionOf(kind, value, user);
+      const record = await deps.requests.get(value.r);
+      if (!decision || !record || record.channel !== channel) {
+        return await answer(
+          respond,
+          notice('warning', 'This button belongs to no request of this channel. Nothing was changed.'),
+        );
+      }
+      if (record.state !== 'running') {
+        return await answer(
+          respond,
+          notice(
+            'info',
+            `Request \`${record.id}\` is ${record.state}, not running: nothing to steer. Nothing was changed.`,
+          ),
+        );
+      }
+      const parsed = parseCommand(record.text);
+      const command = parsed.ok ? parsed.command.name : 'drain';
+      try {
+        const refusal = await withApprovalServices(deps, async (services) => {
+          const policy = effectivePolicy(deps.config.policy, record.cluster ?? '', command);
+          const actor = { user, channel };
+          if (!(await isAmong(policy.requesters, actor, services.groups))) {
+            return `You may not steer \`${command}\` on \`${record.cluster ?? ''}\` under this channel's policy.`;
+          }
+          if (kind === 'delete-pod' && policy.approvals > 0) {
+            const verdict = await authorizeDecision(
+              { requester: record.user, approvers: policy.approvers, selfApproval: policy.selfApproval },
+              services.groups,
+              actor,
+              'approve',
+            );
+            if (!verdict.allowed) {
+              return verdict.refusal.reason === 'own-request'
+                ? 'Deleting a pod against its budget needs someone other than the requester (the policy asks for four eyes).'
+                : 'Deleting a pod against its budget needs an approver of this command.';
+            }
+          }
+          await new RequestDecisions(services.redis, services.keys).send(record.id, decision);
+          return undefined;
+        });
+        if (refusal) return await answer(respond, notice('error', `${refusal} Nothing was changed.`));
+        log.info({ requestId: record.id, decision: kind }, 'decision sent to the running job');
+        await answer(respond, notice('success', `Sent: ${SENT[kind]}. The thread will say when it is done.`));
+      } catch (error) {
+        log.error({ err: error }, 'decision not sent');
+        await answer(
+          respond,
+          notice(
+            'error',
+            `bosun could not pass that on (${error instanceof Error ? error.message : String(error)}). Try again.`,
+          ),
+        );
+      }
+    });
+  }
+}
