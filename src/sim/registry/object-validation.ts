@@ -41,6 +41,7 @@ export function validateObject(info: ResourceInfo, object: KubeObject): void {
       });
     }
   }
+  validateLabels(object.metadata.labels, causes);
   const spec = object.spec;
   if (info.group === '' && info.resource === 'pods') {
     validatePodSpec(spec, 'spec', causes);
@@ -73,6 +74,45 @@ export function validateObject(info: ResourceInfo, object: KubeObject): void {
     }
   }
   if (causes.length > 0) throw invalid(info.kind, info.group, name, causes);
+}
+
+const QUALIFIED_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function validateLabels(labels: Record<string, string> | undefined, causes: Cause[]): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    const namePart = key.split('/').pop() ?? '';
+    if (!QUALIFIED_NAME.test(key) || namePart.length > 63 || key.length - namePart.length > 254) {
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+        field: 'metadata.labels',
+      });
+    }
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value) || value.length > 63) {
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${String(value)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+        field: 'metadata.labels',
+      });
+    }
+  }
+}
+
+/** apps/v1 workloads may not change their selector after create (`field is immutable`). */
+export function validateImmutableSelector(info: ResourceInfo, before: KubeObject, after: KubeObject): void {
+  if (info.group !== 'apps' || info.resource === 'controllerrevisions') return;
+  const was = isJsonObject(before.spec) ? before.spec.selector : undefined;
+  const now = isJsonObject(after.spec) ? after.spec.selector : undefined;
+  if (JSON.stringify(was) === JSON.stringify(now)) return;
+  throw invalid(info.kind, info.group, after.metadata.name ?? '', [
+    {
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(now ?? null)}: field is immutable`,
+      field: 'spec.selector',
+    },
+  ]);
 }
 
 function validatePodSpec(spec: unknown, path: string, causes: Cause[]): void {

@@ -30,7 +30,7 @@ import { deepClone, deepEqual, isJsonObject } from './json-value.js';
 import { LabelSelector } from './label-selector.js';
 import { applyMergePatch } from './merge-patch.js';
 import { applyDefaults, generateJobSelector, podQosClass } from './object-defaults.js';
-import { validateObject } from './object-validation.js';
+import { validateImmutableSelector, validateObject } from './object-validation.js';
 import { realClock, rfc3339 } from './real-clock.js';
 import {
   alreadyExists,
@@ -581,6 +581,7 @@ export class SimRegistry implements Registry {
     applyDefaults(info, next);
     if (kind === 'main') {
       validateObject(info, next);
+      validateImmutableSelector(info, current, next);
       if (info.tracksGeneration && specChanged(info, current, next)) {
         next.metadata.generation = (current.metadata.generation ?? 0) + 1;
       }

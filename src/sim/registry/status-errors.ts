@@ -72,10 +72,12 @@ export function invalid(
   causes: Array<Required<StatusCause>>,
 ): StatusError {
   const summary = causes.map((cause) => `${cause.field}: ${cause.message}`);
+  // schema.GroupKind.String(): `Deployment.apps`, plain `Pod` for the core group.
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
   const message =
     summary.length === 1
-      ? `${kind} "${name}" is invalid: ${summary[0]}`
-      : `${kind} "${name}" is invalid: [${summary.join(', ')}]`;
+      ? `${qualifiedKind} "${name}" is invalid: ${summary[0]}`
+      : `${qualifiedKind} "${name}" is invalid: [${summary.join(', ')}]`;
   const details: Status['details'] = { name, ...(group ? { group } : {}), kind, causes };
   return failure(422, 'Invalid', message, details);
 }

@@ -320,3 +320,40 @@ describe('registry deletion and finalizers', () => {
     expect((await registry.get(PODS, 'default', 'p')).metadata.deletionTimestamp).toBeUndefined();
   });
 });
+
+describe('registry validation', () => {
+  const deployment = (labels: Record<string, string>): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
+  });
+
+  it('names grouped kinds as Kind.group in 422 messages and refuses a changed workload selector', async () => {
+    const registry = createRegistry();
+    await seedNamespaces(registry);
+    await registry.create(DEPLOYMENTS, 'default', deployment({ app: 'web' }));
+    const error = await statusOf(registry.update(DEPLOYMENTS, 'default', deployment({ app: 'other' })));
+    expect(error.status).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+      message:
+        'Deployment.apps "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"other"}}: field is immutable',
+      details: { name: 'web', group: 'apps', kind: 'Deployment' },
+    });
+  });
+
+  it('refuses invalid label values with 422', async () => {
+    const registry = createRegistry();
+    const error = await statusOf(
+      registry.create(NODES, undefined, {
+        ...nodeObject('n'),
+        metadata: { name: 'n', labels: { zone: 'not valid!' } },
+      }),
+    );
+    expect(error.status).toMatchObject({ code: 422, details: { causes: [{ field: 'metadata.labels' }] } });
+  });
+});
