@@ -23,10 +23,16 @@ export function parseApiPath(
   pathname: string,
   isNamespaced: (group: string, version: string, resource: string) => boolean,
 ): ApiPath {
-  const segments = pathname
-    .split('/')
-    .filter((segment) => segment !== '')
-    .map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = pathname
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map(decodeURIComponent);
+  } catch {
+    // A malformed %-escape names nothing we serve.
+    return { type: 'unknown' };
+  }
   let group: string;
   let version: string | undefined;
   let rest: string[];
