@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { createApiServer } from '../../../src/sim/http/api-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 describe('fault injection', () => {
@@ -29,6 +30,25 @@ describe('fault injection', () => {
     expect((await t.request('/api/v1/pods')).status).toBe(200);
     await t.request('/_sim/faults', { method: 'DELETE' });
     expect((await t.request('/api/v1/nodes')).status).toBe(200);
+  });
+
+  it('delays requests by latencyMs through the Clock', async () => {
+    const slept: number[] = [];
+    const clock = {
+      now: () => t.clock.now(),
+      sleep: async (ms: number) => {
+        slept.push(ms);
+      },
+    };
+    const slow = await createApiServer({ registry: t.registry, clock });
+    try {
+      slow.faults.configure({ latencyMs: 250 });
+      const response = await fetch(`${slow.url}/api/v1/nodes`);
+      expect(response.status).toBe(200);
+      expect(slept).toContain(250);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('rejects nonsense settings with 400', async () => {
