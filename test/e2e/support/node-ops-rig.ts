@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execa, type ResultPromise } from 'execa';
+import { pino } from 'pino';
+import YAML from 'yaml';
+import { loadConfig } from '../../../src/config/load-config.js';
+import type { Config } from '../../../src/config/schema.js';
+import { startBot } from '../../../src/main/bot.js';
+import { startWorker } from '../../../src/main/worker.js';
+import { requestIdFromTrigger } from '../../../src/queue/request-id.js';
+import { type RecordedMessage, startSlackStandIn } from '../../../src/sandbox/slack/index.js';
+import { startSimulator } from '../../../src/sim/index.js';
+import { testRedisUrl } from '../../support/redis.js';
+import { startCountingProxy } from './counting-proxy.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface NodeOpsRigOptions {
+  /** A scenario file (path) or shipped name. */
+  scenario: string;
+  /** Default 0.05: a 10 s grace period plays in 0.5 s. */
+  timeScale?: number;
+  /** The policy section; default `{}` (anyone in #ops, no approvals). */
+  policy?: unknown;
+  drain?: Partial<Config['drain']>;
+  worker?: Partial<Config['worker']>;
+  /** Run a worker in this process (default); child workers come from `spawnWorker()`. */
+  inProcessWorker?: boolean;
+}
+
+export interface ChildWorker {
+  pid: number;
+  process: ResultPromise;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/**
+ * The product with its pieces in reach of a test: the simulator behind a counting proxy, the Slack stand-in,
+ * the bot, and a worker in this process or as child processes (`node bin/bosun.js worker` with a config file),
+ * all on loopback, with a Redis prefix of its own.
+ */
+export async function startNodeOpsRig(options: NodeOpsRigOptions) {
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) {
+      try {
+        await step();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+    stops.length = 0;
+  };
+  try {
+    const dir = await mkdtemp(join(tmpdir(), 'bosun-node-ops-'));
+    stops.push(() => rm(dir, { recursive: true, force: true }));
+    const sim = await startSimulator({ scenario: options.scenario, timeScale: options.timeScale ?? 0.05 });
+    stops.push(() => sim.stop());
+    await sim.settled({ timeoutMs: 60_000 });
+    const proxy = await startCountingProxy(sim.url);
+    stops.push(() => proxy.close());
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    await writeFile(kubeconfigPath, sim.kubeconfig().split(sim.url).join(proxy.url), { mode: 0o600 });
+
+    const signingSecret = randomBytes(16).toString('hex');
+    const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
+    const standIn = await startSlackStandIn({
+      signingSecret,
+      botToken,
+      delivery: { mode: 'http', url: 'http://127.0.0.1:9/unset' },
+      requestIdOf: requestIdFromTrigger,
+    });
+    stops.push(() => standIn.stop());
+
+    const raw = {
+      slack: { mode: 'http', command: '/bosun', signingSecret, botToken, port: 0, apiUrl: standIn.apiUrl },
+      redis: { url: testRedisUrl(), prefix: `t-node-ops-${randomBytes(4).toString('hex')}` },
+      health: { botPort: 0, workerPort: 0 },
+      worker: { concurrency: 4, ...options.worker },
+      log: { level: 'info' },
+      clusters: [{ name: 'sim', kubeconfig: kubeconfigPath, channels: ['COPS'], defaultIn: ['COPS'] }],
+      policy: options.policy ?? {},
+      drain: { stuckAfterSeconds: 60, lockTtlMs: 30_000, ...options.drain },
+    };
+    const configPath = join(dir, 'bosun.yaml');
+    await writeFile(configPath, YAML.stringify(raw));
+    const config = loadConfig({ env: {}, raw });
+    const logger = pino({ level: process.env.BOSUN_TEST_LOG ?? 'silent' });
+
+    const bot = await startBot(config, logger.child({ process: 'bot' }));
+    stops.push(() => bot.stop());
+    standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events` });
+    if (options.inProcessWorker !== false) {
+      const worker = await startWorker(config, logger.child({ process: 'worker' }));
+      stops.push(() => worker.stop());
+    }
+
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(sim.kubeconfig());
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const children: ChildWorker[] = [];
+    stops.push(async () => {
+      for (const child of children) child.kill('SIGKILL');
+      await Promise.allSettled(children.map((c) => c.process));
+    });
+
+    const topLevel = (requestId: string): RecordedMessage | undefined =>
+      standIn.messages('COPS').find((m) => m.requestId === requestId && !m.ephemeral);
+
+    return {
+      sim,
+      standIn,
+      proxy,
+      config,
+      core,
+      /** Sends `/bosun <text>` as `user` in #ops; returns the request id. */
+      async command(text: string, user = 'UALICE'): Promise<string> {
+        const result = await standIn.slashCommand({ text, user, channel: 'COPS' });
+        if (result.status !== 200) throw new Error(`slash command answered ${result.status}: ${result.body}`);
+        return result.requestId;
+      },
+      card: topLevel,
+      thread: (requestId: string): RecordedMessage[] => topLevel(requestId)?.replies ?? [],
+      /** Waits until a reply of the request's thread matches; returns it. */
+      async reply(requestId: string, pattern: RegExp, timeoutMs = 20_000): Promise<RecordedMessage> {
+        return await standIn.waitFor(() => topLevel(requestId)?.replies.find((r) => pattern.test(r.text)), {
+          timeoutMs,
+          intervalMs: 50,
+          description: `a reply matching ${pattern} in the thread of ${requestId}`,
+        });
+      },
+      /** Waits until the card says the request ended (Done, Failed, Cancelled); returns its text. */
+      async ended(requestId: string, timeoutMs = 30_000): Promise<string> {
+        const card = await standIn.waitFor(
+          () => {
+            const message = topLevel(requestId);
+            return message && /: (Done|Failed|Cancelled)/.test(message.text) ? message : undefined;
+          },
+          { timeoutMs, intervalMs: 50, description: `the end of ${requestId}` },
+        );
+        return card.text;
+      },
+      async unschedulable(node: string): Promise<boolean> {
+        return (await core.readNode({ name: node })).spec?.unschedulable === true;
+      },
+      /** A worker as its own process, as deployed: `node bin/bosun.js worker`. Resolves once it takes jobs. */
+      async spawnWorker(): Promise<ChildWorker> {
+        const log = createWriteStream(join(dir, `worker-${children.length + 1}.log`));
+        const child = execa(process.execPath, [join(repoRoot, 'bin', 'bosun.js'), 'worker'], {
+          cwd: repoRoot,
+          env: { BOSUN_CONFIG: configPath },
+          reject: false,
+          buffer: false,
+        });
+        const pid = child.pid ?? 0;
+        const worker: ChildWorker = { pid, process: child, kill: (signal) => child.kill(signal) };
+        children.push(worker);
+        child.stderr?.pipe(log);
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('the worker did not start within 30 s')), 30_000);
+          let seen = '';
+          child.stdout?.on('data', (chunk: Buffer) => {
+            log.write(chunk);
+            seen += chunk.toString();
+            if (seen.includes('"worker started"')) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+          child.then(
+            () => {
+              clearTimeout(timer);
+              reject(new Error(`the worker exited before it started: ${seen.slice(-500)}`));
+            },
+            () => undefined,
+          );
+        });
+        return worker;
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export type NodeOpsRig = Awaited<ReturnType<typeof startNodeOpsRig>>;
+
+/** A scenario file next to the e2e tests. */
+export const e2eScenario = (name: string) =>
+  fileURLToPath(new URL(`../scenarios/${name}.yaml`, import.meta.url));
