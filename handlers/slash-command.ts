@@ -4,6 +4,7 @@ import { parseCommand } from '../src/commands/parse.js';
 import { notice } from '../src/messages/notice.js';
 import { usageMessage } from '../src/messages/usage.js';
 import { requestIdFromTrigger } from '../src/queue/request-id.js';
+import { audit } from './audit.js';
 import { cancel } from './cancel.js';
 import { clusters } from './clusters.js';
 import type { Ack, CommandContext, HandlerDeps } from './deps.js';
@@ -17,11 +18,6 @@ type Handler = (ctx: CommandContext<never>) => Promise<Ack>;
 /** Commands answered from memory, in the ack itself; the rest ack at once and answer through response_url. */
 const ANSWERED_IN_ACK: ReadonlySet<CommandName> = new Set(['help', 'clusters']);
 
-const notYet =
-  (name: CommandName): Handler =>
-  async (ctx) =>
-    ephemeral(notice('info', `\`${ctx.deps.slash} ${name}\` is not available in this version of bosun yet.`));
-
 /** Each command's handler; every one acks (through its return value) and none calls a cluster. */
 export const COMMAND_HANDLERS: Record<CommandName, Handler> = {
   help: help as Handler,
@@ -33,7 +29,7 @@ export const COMMAND_HANDLERS: Record<CommandName, Handler> = {
   uncordon: enqueueOperation as Handler,
   drain: enqueueOperation as Handler,
   maintain: enqueueOperation as Handler,
-  audit: notYet('audit'),
+  audit: audit as Handler,
 };
 
 /**
