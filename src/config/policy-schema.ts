@@ -89,7 +89,12 @@ const policyFields = {
   /** Who may approve it; the requesters when left out. */
   approvers: PrincipalsSchema.optional(),
   /** Distinct approvals needed before it runs (0: it runs at once). */
-  approvals: z.number().int().min(0).max(10).optional(),
+  approvals: z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(10, 'must be at most 10')
+    .optional(),
   /** Whether the requester's own approval counts ("four eyes" when false). */
   selfApproval: z.boolean().optional(),
   /** How long an approval stays open (seconds after parsing). */

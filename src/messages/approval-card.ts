@@ -79,12 +79,15 @@ function decisionLine(view: ApprovalCardView): string | undefined {
  * buttons give way to who decided and when. The thread below the card is where people discuss it.
  */
 export function approvalCard(view: ApprovalCardView): SlackMessage {
+  // Before the job, approvers see what it will do: the preview, or at least the command. A phase asks its question.
   const what =
     view.preview && view.preview.length > 0
       ? view.preview
-      : [
-          `*Will run* \`${escapeMrkdwn(`${view.slash} ${view.text}`)}\` on *${escapeMrkdwn(view.cluster)}* for <@${view.requester}>.`,
-        ];
+      : view.phase === 'start'
+        ? [
+            `*Will run* \`${escapeMrkdwn(`${view.slash} ${view.text}`)}\` on *${escapeMrkdwn(view.cluster)}* for <@${view.requester}>.`,
+          ]
+        : [];
   const sections = [
     ...(view.phase === 'start' ? [] : [`*Phase \`${view.phase}\`:* ${escapeMrkdwn(view.summary)}`]),
     ...what,

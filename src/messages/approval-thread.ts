@@ -13,12 +13,13 @@ export function approvalThreadMessage(event: ApprovalEvent, record: ApprovalReco
   const votes = record.votes.map((v) => v.user);
   switch (event) {
     case 'requested': {
-      const count = record.needed === 1 ? 'one approval' : `${record.needed} approvals`;
-      const others = record.selfApproval ? '' : ` other than <@${record.requester}>`;
-      const question = record.phase === 'start' ? '' : ` ${escapeMrkdwn(record.summary)}`;
+      const count = record.needed === 1 ? 'One approval' : `${record.needed} approvals`;
+      const question = record.phase === 'start' ? '' : `${escapeMrkdwn(record.summary)} `;
+      const fourEyes = record.selfApproval ? '' : ` (<@${record.requester}> asked, so not theirs)`;
+      const window = formatDuration((record.expiresAt - record.createdAt) / 1000);
       return notice(
         'info',
-        `:raised_hand:${question} This needs ${count} from ${describePeople(record.approvers)}${others}, by ${slackTime(record.expiresAt)} (${formatDuration((record.expiresAt - record.createdAt) / 1000)}). Approve or reject on the card above; discuss here.`,
+        `${question}${count} needed from ${describePeople(record.approvers)}${fourEyes}, by ${slackTime(record.expiresAt)} (${window}). Approve or reject on the card above; discuss here.`,
       );
     }
     case 'counted':

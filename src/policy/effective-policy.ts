@@ -37,13 +37,15 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 function ruleScore(rule: PolicyRule, cluster: string, command: string): number {
   const clusterScore = Math.max(...rule.clusters.map((p) => specificity(p, cluster)));
   const commandScore = Math.max(...rule.commands.map((p) => specificity(p, command)));
-  return clusterScore < 0 || commandScore < 0 ? -1 : clusterScore + commandScore;
+  // The cluster decides first (how risky the place is), then the command.
+  return clusterScore < 0 || commandScore < 0 ? -1 : clusterScore * 3 + commandScore;
 }
 
 /**
- * Defaults, then every rule that matches the cluster and the command, least specific first, so a rule for
- * `prod`/`drain` overrides one for `*`/`drain`; equally specific rules apply in file order (the later wins).
- * Each rule changes only the fields it sets. Approvers default to the requesters.
+ * Defaults, then every rule that matches the cluster and the command, least specific first: a rule naming the
+ * cluster beats a `prod-*` pattern, which beats `*`; for equally specific clusters, the rule naming the
+ * command beats `*`; equally specific rules apply in file order (the later wins). Each rule changes only the
+ * fields it sets. Approvers default to the requesters.
  */
 export function effectivePolicy(policy: PolicyConfig, cluster: string, command: string): EffectivePolicy {
   const matching = policy.rules

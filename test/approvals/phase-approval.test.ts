@@ -81,7 +81,9 @@ describe('an approval in the middle of a job', () => {
 
     await rig.stopWorker();
     await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UCAROL' });
-    await rig.standIn.waitFor(() => rig.ephemeralsFor('UCAROL').find((m) => /the job continues/.test(m.text)));
+    await rig.standIn.waitFor(() =>
+      rig.ephemeralsFor('UCAROL').find((m) => /the job continues/.test(m.text)),
+    );
     expect(log).toEqual([`first half of ${requestId}`, `first half of ${other.requestId}`]);
 
     await rig.startWorker(1);

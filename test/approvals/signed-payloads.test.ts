@@ -25,7 +25,9 @@ interface Captured {
  * Sits between the stand-in and the bot on loopback and keeps a copy of each interactive delivery, as someone
  * able to read the traffic would. Later tests send copies, tampered or not, straight to the bot.
  */
-async function startRecorder(target: () => string): Promise<{ url: string; seen: Captured[]; server: Server }> {
+async function startRecorder(
+  target: () => string,
+): Promise<{ url: string; seen: Captured[]; server: Server }> {
   const seen: Captured[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -37,7 +39,9 @@ async function startRecorder(target: () => string): Promise<{ url: string; seen:
       if (body.startsWith('payload=')) seen.push({ body, timestamp, signature });
       send(target(), { body, timestamp, signature }).then(
         async (answer) => {
-          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+          response.writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'text/plain',
+          });
           response.end(await answer.text());
         },
         () => response.writeHead(502).end(),
@@ -77,7 +81,12 @@ describe('interactivity payloads that Slack did not send', () => {
     rig = await startApprovalRig(import.meta.url, {
       policy: { rules: [{ commands: ['nodes'], approvals: 2 }] },
       operations: { nodes: probe },
-      users: ['UALICE', 'UBOB', 'UCAROL'].map((id) => ({ id, name: id.toLowerCase(), isBot: false, tz: 'UTC' })),
+      users: ['UALICE', 'UBOB', 'UCAROL'].map((id) => ({
+        id,
+        name: id.toLowerCase(),
+        isBot: false,
+        tz: 'UTC',
+      })),
       slackClock,
     });
     recorder = await startRecorder(() => rig.botUrl);

@@ -1,5 +1,5 @@
 import type { OperationJob } from '../../jobs/request-job.js';
-import { HandClock, startApprovalRig, type ApprovalRig } from '../approvals/support/approval-rig.js';
+import { type ApprovalRig, HandClock, startApprovalRig } from '../approvals/support/approval-rig.js';
 
 const person = (id: string) => ({ id, name: id.slice(1).toLowerCase(), isBot: false, tz: 'Etc/UTC' });
 
@@ -47,12 +47,18 @@ describe('requests the policy refuses', () => {
     const asked = await rig.command('nodes', 'UALICE');
     expect(asked.status).toBe(200);
     const refusal = await answerTo('UALICE', asked.requestId);
-    expect(refusal.text).toContain('nodes on prod is allowed only in its change windows: Tue–Thu 09:00–17:00 Europe/Berlin.');
+    expect(refusal.text).toContain(
+      'nodes on prod is allowed only in its change windows: Tue–Thu 09:00–17:00 Europe/Berlin.',
+    );
     expect(refusal.text).toContain('The next window opens Tue 2026-11-24 09:00 Europe/Berlin');
     expect(refusal.text).toContain('<!date^1795507200^');
     expect(await rig.ops.getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0, completed: 0 });
-    expect(rig.standIn.messages('COPS').filter((m) => m.requestId === asked.requestId && !m.ephemeral)).toEqual([]);
-    expect(await audited(asked.requestId)).toEqual([expect.stringMatching(/event refused .*outcome outside-window/)]);
+    expect(
+      rig.standIn.messages('COPS').filter((m) => m.requestId === asked.requestId && !m.ephemeral),
+    ).toEqual([]);
+    expect(await audited(asked.requestId)).toEqual([
+      expect.stringMatching(/event refused .*outcome outside-window/),
+    ]);
   });
 
   it('inside the window the same request runs', async () => {
@@ -67,6 +73,8 @@ describe('requests the policy refuses', () => {
     const refusal = await answerTo('UDAVE', asked.requestId);
     expect(refusal.text).toContain('You may not ask for nodes on prod. Who may: <@UALICE> or <@UBOB>.');
     expect(runs).not.toContain(asked.requestId);
-    expect(await audited(asked.requestId)).toEqual([expect.stringMatching(/event refused .*user UDAVE .*outcome not-requester/)]);
+    expect(await audited(asked.requestId)).toEqual([
+      expect.stringMatching(/event refused .*user UDAVE .*outcome not-requester/),
+    ]);
   });
 });

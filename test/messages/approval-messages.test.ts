@@ -1,0 +1,193 @@
+import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
+import type { AuditRecord } from '../../src/audit/audit-entry.js';
+import { ChangeWindowSchema } from '../../src/config/policy-schema.js';
+import { type ApprovalCardView, approvalCard } from '../../src/messages/approval-card.js';
+import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/messages/approval-denial.js';
+import { rejectModal } from '../../src/messages/approval-reject-modal.js';
+import { approvalThreadMessage } from '../../src/messages/approval-thread.js';
+import { auditListing } from '../../src/messages/audit-listing.js';
+import { MAX_BLOCKS, MAX_TEXT } from '../../src/messages/blocks.js';
+import { checkChangeWindows } from '../../src/policy/change-window.js';
+import { effectivePolicy } from '../../src/policy/effective-policy.js';
+import type { SlackMessage } from '../../src/queue/payloads.js';
+import { expectGolden } from '../support/golden.js';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+const view = (extra: Partial<ApprovalCardView> = {}): ApprovalCardView => ({
+  requestId: 'r-abcdefgh2345',
+  text: 'drain worker-1',
+  slash: '/bosun',
+  requester: 'UALICE',
+  cluster: 'prod',
+  phase: 'start',
+  summary: '/bosun drain worker-1',
+  preview: [
+    '*Will evict 12 pods* from worker-1: web (3), api (2), …',
+    '*PDB* `web` allows 1 disruption now.',
+  ],
+  needed: 2,
+  selfApproval: false,
+  votes: [{ user: 'UBOB', at: NOW - 60_000 }],
+  expiresAt: NOW + 29 * 60_000,
+  state: 'pending',
+  ref: 'r-abcdefgh2345/start',
+  ...extra,
+});
+
+const record = (extra: Partial<ApprovalRecord> = {}): ApprovalRecord => ({
+  requestId: 'r-abcdefgh2345',
+  phase: 'start',
+  channel: 'COPS',
+  requester: 'UALICE',
+  cluster: 'prod',
+  text: 'drain worker-1',
+  summary: '/bosun drain worker-1',
+  needed: 1,
+  selfApproval: false,
+  approvers: { users: ['UALICE', 'UBOB'], groups: ['SSRE'] },
+  createdAt: NOW - 60_000,
+  expiresAt: NOW + 29 * 60_000,
+  state: 'pending',
+  votes: [],
+  ...extra,
+});
+
+function texts(message: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') out.push(value);
+        else walk(value);
+      }
+    }
+  };
+  walk(message);
+  return out;
+}
+
+function expectWithinSlackLimits(message: SlackMessage): void {
+  expect(message.blocks?.length ?? 0).toBeLessThanOrEqual(MAX_BLOCKS);
+  for (const text of texts(message.blocks)) expect(text.length).toBeLessThanOrEqual(MAX_TEXT);
+}
+
+describe('approval messages', () => {
+  it('the approval card while it waits: what will happen, who asked, how many approvals, the buttons', () => {
+    const card = approvalCard(view());
+    expectGolden(import.meta.url, 'approval-card-pending', card);
+    expectWithinSlackLimits(card);
+  });
+
+  it('once decided the buttons give way to who decided and when', () => {
+    const approved = approvalCard(
+      view({
+        state: 'approved',
+        votes: [
+          { user: 'UBOB', at: NOW - 60_000 },
+          { user: 'UCAROL', at: NOW },
+        ],
+        decidedAt: NOW,
+      }),
+    );
+    expectGolden(import.meta.url, 'approval-card-approved', approved);
+    const rejected = approvalCard(
+      view({ state: 'rejected', decidedBy: 'UBOB', decidedAt: NOW, reason: 'not now <!channel> & later' }),
+    );
+    expectGolden(import.meta.url, 'approval-card-rejected', rejected);
+    expect(JSON.stringify(rejected)).not.toContain('<!channel>');
+    expect(JSON.stringify(rejected)).not.toContain('"actions"');
+  });
+
+  it('an approval in the middle of a job says which phase and asks the question', () => {
+    const card = approvalCard(
+      view({
+        phase: 'workers',
+        summary: 'Control plane upgraded to v1.32.1; continue to the 12 workers?',
+        preview: undefined,
+        needed: 1,
+        selfApproval: true,
+        votes: [],
+        ref: 'r-abcdefgh2345/workers',
+      }),
+    );
+    expectGolden(import.meta.url, 'approval-card-phase', card);
+  });
+
+  it('a change-window refusal names the windows and the next one', () => {
+    const windows = [
+      ChangeWindowSchema.parse({
+        days: ['tue', 'wed', 'thu'],
+        from: '09:00',
+        to: '17:00',
+        timeZone: 'Europe/Berlin',
+      }),
+    ];
+    const check = checkChangeWindows(windows, Date.parse('2026-11-26T18:00:00Z'));
+    if (check.open) throw new Error('expected closed');
+    const policy = { ...effectivePolicy({ defaults: {}, rules: [] }, 'prod', 'upgrade'), windows };
+    const message = requestRefusal({ reason: 'outside-window', windows, next: check.next }, policy, '/bosun');
+    expectGolden(import.meta.url, 'approval-refusal-window', message);
+    expect(message.text).toContain('The next window opens Tue 2026-12-01 09:00 Europe/Berlin');
+  });
+
+  it('answers to clicks that do not count', () => {
+    expectGolden(import.meta.url, 'approval-denial-own', decisionDenial({ reason: 'own-request' }, record()));
+    expectGolden(
+      import.meta.url,
+      'approval-denial-outsider',
+      decisionDenial({ reason: 'not-approver' }, record()),
+    );
+    expectGolden(
+      import.meta.url,
+      'approval-answer-expired',
+      closedApprovalAnswer(record({ state: 'expired', decidedAt: NOW }), '/bosun'),
+    );
+  });
+
+  it('thread replies and the reject modal', () => {
+    expectGolden(import.meta.url, 'approval-thread-requested', approvalThreadMessage('requested', record()));
+    expectGolden(
+      import.meta.url,
+      'approval-thread-rejected',
+      approvalThreadMessage('rejected', record({ state: 'rejected', decidedBy: 'UBOB', reason: 'freeze' })),
+    );
+    expectGolden(
+      import.meta.url,
+      'approval-reject-modal',
+      rejectModal({ ref: 'r-abcdefgh2345/start', text: 'drain worker-1', slash: '/bosun' }),
+    );
+  });
+
+  it('the audit listing, and a long one that points to its file', () => {
+    const entry = (i: number, extra: Partial<AuditRecord> = {}): AuditRecord => ({
+      id: `${NOW + i}-0`,
+      at: NOW + i * 1000,
+      event: 'requested',
+      requestId: 'r-abcdefgh2345',
+      user: 'UALICE',
+      cluster: 'prod',
+      command: 'drain worker-1',
+      outcome: 'awaiting-approval',
+      ...extra,
+    });
+    const story = [
+      entry(0),
+      entry(1, { event: 'approval-requested', phase: 'start', outcome: 'pending' }),
+      entry(2, { event: 'denied', phase: 'start', outcome: 'own-request', detail: 'tried to approve' }),
+      entry(3, { event: 'approved', user: 'UBOB', phase: 'start', outcome: 'approved' }),
+      entry(4, { event: 'job-finished', outcome: 'succeeded', detail: 'worker-1 drained' }),
+    ];
+    const base = { truncated: false, sinceSeconds: 86400, clusters: ['prod'], slash: '/bosun' };
+    expectGolden(import.meta.url, 'audit-listing', auditListing({ ...base, records: story }));
+    const long = auditListing({
+      ...base,
+      records: Array.from({ length: 300 }, (_, i) => entry(i, { detail: 'x'.repeat(150) })),
+      file: 'sending',
+    });
+    expectWithinSlackLimits(long);
+    expect(long.blocks?.at(-1)).toMatchObject({ type: 'context' });
+    expect(JSON.stringify(long.blocks?.at(-1))).toContain('the 260 earlier entries, comes as a file');
+  });
+});
