@@ -28,8 +28,19 @@ export interface SandboxOptions {
   extraChannels?: string[];
   /** Worker job-lock timings (tests shorten them to see stalled-job recovery quickly). */
   worker?: Partial<Config['worker']>;
+  /** The `policy` section; SANDBOX_POLICY when left out (`{}`: anyone may do anything, no approvals). */
+  policy?: unknown;
   logger: Logger;
 }
+
+/**
+ * Two operators, UALICE and UBOB, who may ask for anything; what disrupts workloads (drain, maintain, upgrade,
+ * restore) waits for one approval from the other operator. Cordon and uncordon need none.
+ */
+export const SANDBOX_POLICY = {
+  defaults: { requesters: { users: ['UALICE', 'UBOB'] } },
+  rules: [{ commands: ['drain', 'maintain', 'upgrade', 'restore'], approvals: 1, selfApproval: false }],
+};
 
 export interface RunningSandbox {
   url: string;
@@ -111,6 +122,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         worker: { concurrency: 8, ...options.worker },
         log: { level: logger.level },
         clusters: [{ name: 'sandbox', kubeconfig: kubeconfigPath, channels, defaultIn: channels }],
+        policy: options.policy ?? SANDBOX_POLICY,
       },
     });
 
