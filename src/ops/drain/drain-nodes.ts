@@ -128,7 +128,8 @@ export async function drainNodes(
         drain.skippedSilently = selection.skipped.length;
         drain.pods = selection.errors.length > 0 ? [] : selection.evict.map(toRecord);
         drain.selected = true;
-        saver.request();
+        // Recorded before the first eviction, so a worker that takes over knows what this drain set out to do.
+        await saver.flush();
         await run.listener?.selected?.(drain);
         if (selection.errors.length > 0) {
           drain.outcome = 'refused';

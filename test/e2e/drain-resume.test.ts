@@ -1,0 +1,60 @@
+import { e2eScenario, type NodeOpsRig, startNodeOpsRig } from './support/node-ops-rig.js';
+
+/**
+ * A worker process is killed (SIGKILL) halfway through a drain; another worker process picks the job up from
+ * BullMQ, continues from the state recorded in the job's data, says so in the thread, and never evicts a pod
+ * twice (counted at the API: accepted evictions per pod).
+ */
+describe('a drain survives the death of its worker', () => {
+  let rig: NodeOpsRig;
+
+  beforeAll(async () => {
+    rig = await startNodeOpsRig({
+      scenario: e2eScenario('drain-resume'),
+      timeScale: 1,
+      inProcessWorker: false,
+      worker: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await rig?.stop();
+  });
+
+  it('continues on another worker, says it resumed, and evicts each pod once', async () => {
+    const first = await rig.spawnWorker();
+    const before = await rig.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=worker-1' });
+    const toEvict = before.items
+      .filter((p) => p.metadata?.ownerReferences?.[0]?.kind !== 'DaemonSet')
+      .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)
+      .sort();
+    expect(toEvict.filter((p) => p.startsWith('shop/web-'))).toHaveLength(3);
+
+    const id = await rig.command('drain worker-1 --grace-period 2');
+    // Kill the worker once the budget has let the first web pod go and the others still wait their turn.
+    await rig.standIn.waitFor(
+      () => {
+        const evicted = [...rig.proxy.acceptedEvictions().keys()].filter((p) => p.startsWith('shop/web-'));
+        return evicted.length >= 1 ? evicted : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 20, description: 'the first web pod evicted' },
+    );
+    first.kill('SIGKILL');
+    await first.process;
+    const evictedBeforeKill = [...rig.proxy.acceptedEvictions().keys()].filter((p) =>
+      p.startsWith('shop/web-'),
+    );
+    expect(evictedBeforeKill.length).toBeLessThan(3);
+
+    await rig.spawnWorker();
+    const resumed = await rig.reply(id, /Resumed by another worker/, 30_000);
+    expect(resumed.text).toMatch(/Resumed by another worker: \d+ pods? (was|were) evicted before/);
+    expect(await rig.ended(id, 60_000)).toMatch(/Done \(worker-1 drained/);
+
+    const accepted = rig.proxy.acceptedEvictions();
+    expect([...accepted.keys()].sort()).toEqual(toEvict);
+    expect([...accepted.values()].every((count) => count === 1)).toBe(true);
+    expect(await rig.unschedulable('worker-1')).toBe(true);
+    const summary = await rig.reply(id, /Drain finished/);
+    expect(JSON.stringify(summary.blocks)).toContain('It was resumed 1 time by another worker.');
+  }, 120_000);
+});
