@@ -1,5 +1,5 @@
 import { ApiException, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
-import { type ScenarioInput, simAnnotations } from '../../../src/sim/index.js';
+import { type KubeObject, type ScenarioInput, simAnnotations } from '../../../src/sim/index.js';
 import { eventually, type SimRig, startSimRig } from '../../support/sim.js';
 
 const scenario: ScenarioInput = {
@@ -208,14 +208,33 @@ describe('eviction subresource and PodDisruptionBudgets', () => {
 
   it('(26) spends the one allowed disruption, records the pod, and refuses the next eviction', async () => {
     const [first, second] = (await podsOf('one')).map((p) => p.metadata?.name ?? '');
-    expect((await evict(first ?? '')).code).toBe(201);
-    const status = await pdbStatus('one-pdb');
-    expect(status?.disruptionsAllowed).toBe(0);
-    expect(Object.keys(status?.disruptedPods ?? {})).toContain(first);
-    expect(status?.conditions?.find((c) => c.type === 'DisruptionAllowed')).toMatchObject({
-      status: 'False',
-      reason: 'InsufficientPods',
-    });
+    // The disruption controller drops the entry as soon as the pod is terminating, so watch for the write.
+    const seen: KubeObject[] = [];
+    const watch = rig.sim.registry.watch(
+      { group: 'policy', resource: 'poddisruptionbudgets' },
+      {
+        namespace: 'ev',
+        fieldSelector: 'metadata.name=one-pdb',
+        resourceVersion: await rig.sim.registry.currentResourceVersion(),
+      },
+      (event) => seen.push(event.object),
+    );
+    try {
+      expect((await evict(first ?? '')).code).toBe(201);
+      const spent = await eventually('the eviction to be recorded', async () =>
+        seen.find((pdb) => pdb.status?.disruptedPods?.[first ?? ''] !== undefined),
+      );
+      expect(spent.status.disruptionsAllowed).toBe(0);
+      expect(
+        spent.status.conditions.find((c: { type: string }) => c.type === 'DisruptionAllowed'),
+      ).toMatchObject({
+        status: 'False',
+        reason: 'InsufficientPods',
+      });
+    } finally {
+      watch.stop();
+    }
+    expect((await pdbStatus('one-pdb'))?.disruptionsAllowed).toBe(0);
     const refused = await evict(second ?? '');
     expect(refused.code).toBe(429);
     expect(refused.body.message).toBe("Cannot evict pod as it would violate the pod's disruption budget.");

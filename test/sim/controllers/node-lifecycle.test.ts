@@ -100,8 +100,9 @@ describe('node lifecycle', () => {
   it('(19) keeps a deleted pod Terminating for its grace period, then the kubelet removes it', async () => {
     const [pod] = (await rig.core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=api' })).items;
     const name = pod?.metadata?.name ?? '';
-    const deleted = await rig.core.deleteNamespacedPod({ name, namespace: 'shop', gracePeriodSeconds: 30 });
-    expect(deleted.metadata?.deletionGracePeriodSeconds).toBe(30);
+    // 1000 s of grace is one real second here: long enough to see the pod Terminating.
+    const deleted = await rig.core.deleteNamespacedPod({ name, namespace: 'shop', gracePeriodSeconds: 1000 });
+    expect(deleted.metadata?.deletionGracePeriodSeconds).toBe(1000);
     const terminating = await rig.core.readNamespacedPod({ name, namespace: 'shop' });
     expect(terminating.metadata?.deletionTimestamp).toBeDefined();
     await eventually('the pod to be gone', async () => {

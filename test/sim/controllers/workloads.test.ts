@@ -49,7 +49,8 @@ describe('ReplicaSet and Deployment', () => {
   it('replaces a deleted pod at once, while the old one is still terminating', async () => {
     const [victim] = await pods('shop', 'app=web');
     const name = victim?.metadata?.name ?? '';
-    await rig.core.deleteNamespacedPod({ name, namespace: 'shop' });
+    // 600 s of grace (6 s here) keeps the old pod visibly Terminating while its replacement starts.
+    await rig.core.deleteNamespacedPod({ name, namespace: 'shop', gracePeriodSeconds: 600 });
     const replaced = await eventually('a replacement pod', async () => {
       const now = await pods('shop', 'app=web');
       const stillTerminating = now.some((p) => p.metadata?.name === name && p.metadata.deletionTimestamp);
