@@ -168,6 +168,7 @@ async function runRequest(
   if (cancelledBy) {
     if (await deps.requests.transition(request.id, 'cancelled', `cancelled by ${cancelledBy}`)) {
       await card({ state: 'cancelled', detail: `by <@${cancelledBy}> before it started` });
+      await audit.finished('cancelled', `by ${cancelledBy} before it started`);
     }
     return { cancelled: true };
   }
