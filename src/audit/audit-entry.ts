@@ -14,6 +14,8 @@ export const AuditEvent = z.enum([
   'denied',
   'rejected',
   'expired',
+  /** A request was cancelled before it ran (a running job's cancellation ends it: job-finished). */
+  'cancelled',
   'job-started',
   'job-step',
   /** The job ended (outcome: succeeded, failed, cancelled, rejected or expired). */

@@ -15,6 +15,7 @@ const EVENT_ICON: Record<AuditRecord['event'], string> = {
   denied: ':no_entry:',
   rejected: ':x:',
   expired: ':alarm_clock:',
+  cancelled: ':no_entry_sign:',
   'job-started': ':arrow_forward:',
   'job-step': ':small_blue_diamond:',
   'job-finished': ':checkered_flag:',

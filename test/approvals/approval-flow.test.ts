@@ -1,4 +1,6 @@
 import type { OperationJob } from '../../jobs/request-job.js';
+import { withApprovalServices } from '../../src/approvals/approval-services.js';
+import { cancelPendingApproval } from '../../src/approvals/cancel-approval.js';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../src/messages/approval-card.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/index.js';
 import { type ApprovalRig, buttonsOf, HandClock, startApprovalRig } from './support/approval-rig.js';
@@ -103,6 +105,23 @@ describe('approvals before a job runs', () => {
       );
       expect(await rig.ops.getJob(requestId)).toBeUndefined();
       expect(probe.runs).not.toContain(requestId);
+    });
+
+    it('a request cancelled while it waits loses its buttons, and a late click is told so', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      await rig.pauseOutbox();
+      const cancelled = await withApprovalServices(rig.deps, (services) =>
+        cancelPendingApproval(rig.deps, services, requestId, 'UALICE'),
+      );
+      expect(cancelled).toBe(true);
+      await rig.standIn.click({ ts: card.ts, actionId: APPROVE_ACTION, user: 'UBOB' });
+      await answerTo(rig, 'UBOB', requestId, /was cancelled/);
+      await rig.resumeOutbox();
+      const after = await rig.card(requestId, (c) => c.text.includes('Cancelled'));
+      expect(buttonsOf(after)).toEqual([]);
+      expect(await rig.ops.getJob(`${requestId}-approval`)).toBeUndefined();
+      expect(await rig.ops.getJob(requestId)).toBeUndefined();
+      expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('cancelled');
     });
 
     it('lets the requester withdraw her own request with Reject', async () => {

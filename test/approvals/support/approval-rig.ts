@@ -72,6 +72,8 @@ export interface ApprovalRig {
   ops: Queue;
   botUrl: string;
   signingSecret: string;
+  /** What the bot's handlers get. */
+  deps: HandlerDeps;
   /** Starts a worker for the ops queue (one may run at a time here). */
   startWorker(concurrency?: number): Promise<void>;
   stopWorker(): Promise<void>;
@@ -182,6 +184,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     ops,
     botUrl,
     signingSecret,
+    deps,
     async startWorker(concurrency = 8) {
       if (opsWorker) throw new Error('a worker is already running');
       const active = new ActiveJobs();
