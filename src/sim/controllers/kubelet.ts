@@ -2,6 +2,7 @@ import type { KubeObject } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { objectKey } from './informer.js';
+import { renewNodeLease } from './node-lease.js';
 import {
   containerCreatingStatus,
   finishedStatus,
@@ -14,6 +15,8 @@ import { resources } from './resources.js';
 import { annotationNumber, defaultPodTimings, simAnnotations } from './sim-annotations.js';
 import { rfc3339 } from './timestamps.js';
 import { WorkQueue } from './work-queue.js';
+
+const leaseRenewMs = 10_000;
 
 /** What the kubelet remembers about a pod it runs (real timestamps). */
 interface PodRuntime {
@@ -136,10 +139,25 @@ export function startKubelets(context: ControllerContext): Controller {
     }
   };
 
-  /** A running kubelet posts Ready=True for its node (after a restart, or a node created NotReady). */
+  /** When each node's lease is due for renewal (real ms). */
+  const leaseDue = new Map<string, number>();
+
+  const heartbeat = async (node: KubeObject) => {
+    const name = node.metadata.name ?? '';
+    const now = clock.now();
+    if ((leaseDue.get(name) ?? 0) > now) return;
+    await renewNodeLease(registry, node, now);
+    // Every 10 s of cluster time, but not more than once a real second, whatever the time scale.
+    const next = now + Math.max(clock.scale(leaseRenewMs), 1000);
+    leaseDue.set(name, next);
+    queue.addAt(`node:${name}`, next);
+  };
+
+  /** A running kubelet renews its lease and posts Ready=True for its node (after a restart, or when created NotReady). */
   const reconcileNode = async (name: string) => {
     const node = nodes.get(undefined, name);
     if (!node || !agents.isRunning(name)) return;
+    await heartbeat(node);
     const now = rfc3339(clock.now());
     let conditions: unknown = node.status?.conditions;
     let changed = false;
