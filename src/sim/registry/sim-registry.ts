@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
+import { SUBRESOURCE_KINDS } from '../catalog/builtin-resources.js';
 import { ResourceCatalog } from '../catalog/resource-catalog.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { ObjectStore, StoreChange, StoreEntry, StoreWatch } from '../store/object-store.js';
@@ -39,6 +40,7 @@ import {
   expired,
   forbidden,
   invalid,
+  methodNotAllowed,
   notFound,
   OPTIMISTIC_LOCK_MESSAGE,
   resourceNotServed,
@@ -392,6 +394,10 @@ export class SimRegistry implements Registry {
         ? this.subresourceHandlers.get(subresourceKey({ group: '*', resource: '*' }, 'scale'))
         : undefined);
     if (!handler || !(info.subresources ?? []).includes(request.subresource)) throw resourceNotServed();
+    const verbs = SUBRESOURCE_KINDS[request.subresource]?.verbs ?? [];
+    if (!verbs.includes(request.verb)) {
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
+    }
     if (request.verb === 'create' && info.namespaced) {
       await this.admitCreate(info, request.namespace, request.name);
     }

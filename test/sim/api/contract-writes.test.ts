@@ -375,6 +375,16 @@ describe('write contract', () => {
     );
   });
 
+  it('29: eviction only answers POST: GET on it is 405 and evicts nothing', async () => {
+    const before = await t.registry.get(PODS, 'default', 'web-1');
+    const response = await t.request('/api/v1/namespaces/default/pods/web-1/eviction');
+    expect(response.status).toBe(405);
+    expect(await response.json()).toMatchObject({ reason: 'MethodNotAllowed', code: 405 });
+    expect((await t.registry.get(PODS, 'default', 'web-1')).metadata.resourceVersion).toBe(
+      before.metadata.resourceVersion,
+    );
+  });
+
   it('2.7: dryRun=All writes nothing; any other value is 422', async () => {
     const revision = await t.registry.currentResourceVersion();
     const dry = await t.request('/api/v1/namespaces/default/configmaps?dryRun=All', {
