@@ -23,8 +23,9 @@ function specReplicas(rs: KubeObject): number {
   return Number(rs.spec?.replicas ?? 0);
 }
 
+/** Available pods of a ReplicaSet; never more than it is asked to keep (its status may lag a scale-down). */
 function available(rs: KubeObject): number {
-  return Number(rs.status?.availableReplicas ?? 0);
+  return Math.min(Number(rs.status?.availableReplicas ?? 0), specReplicas(rs));
 }
 
 /** The template without the hash label the controller adds, for comparing a ReplicaSet with its Deployment. */
@@ -171,25 +172,27 @@ export function startDeploymentController(context: ControllerContext): Controlle
         const minAvailable = desired - maxUnavailable;
         const newUnavailable = specReplicas(newRS) - available(newRS);
         let maxScaledDown = all() - minAvailable - newUnavailable;
-        // First the old pods that are not available anyway, then available ones while enough stay up.
-        for (let i = 0; i < oldRSs.length && maxScaledDown > 0; i++) {
-          const rs = oldRSs[i];
-          if (!rs) continue;
-          const unhealthy = Math.max(0, specReplicas(rs) - available(rs));
-          const cut = Math.min(maxScaledDown, unhealthy);
-          if (cut > 0) {
-            oldRSs[i] = await setReplicas(rs, specReplicas(rs) - cut, {});
-            maxScaledDown -= cut;
+        if (maxScaledDown > 0) {
+          // First the old pods that are not available anyway, then available ones while enough stay up.
+          for (let i = 0; i < oldRSs.length && maxScaledDown > 0; i++) {
+            const rs = oldRSs[i];
+            if (!rs) continue;
+            const unhealthy = Math.max(0, specReplicas(rs) - available(rs));
+            const cut = Math.min(maxScaledDown, unhealthy);
+            if (cut > 0) {
+              oldRSs[i] = await setReplicas(rs, specReplicas(rs) - cut, {});
+              maxScaledDown -= cut;
+            }
           }
-        }
-        const availableNow = available(newRS) + oldRSs.reduce((sum, rs) => sum + available(rs), 0);
-        let canScaleDown = Math.max(0, availableNow - minAvailable);
-        for (let i = 0; i < oldRSs.length && canScaleDown > 0; i++) {
-          const rs = oldRSs[i];
-          if (!rs || specReplicas(rs) === 0) continue;
-          const cut = Math.min(specReplicas(rs), canScaleDown);
-          oldRSs[i] = await setReplicas(rs, specReplicas(rs) - cut, {});
-          canScaleDown -= cut;
+          const availableNow = available(newRS) + oldRSs.reduce((sum, rs) => sum + available(rs), 0);
+          let canScaleDown = Math.max(0, availableNow - minAvailable);
+          for (let i = 0; i < oldRSs.length && canScaleDown > 0; i++) {
+            const rs = oldRSs[i];
+            if (!rs || specReplicas(rs) === 0) continue;
+            const cut = Math.min(specReplicas(rs), canScaleDown);
+            oldRSs[i] = await setReplicas(rs, specReplicas(rs) - cut, {});
+            canScaleDown -= cut;
+          }
         }
       }
     }
@@ -214,7 +217,7 @@ export function startDeploymentController(context: ControllerContext): Controlle
     const sum = (pick: (rs: KubeObject) => number) => all.reduce((total, rs) => total + pick(rs), 0);
     const replicas = sum((rs) => Number(rs.status?.replicas ?? 0));
     const updatedReplicas = newRS ? Number(newRS.status?.replicas ?? 0) : 0;
-    const availableReplicas = sum(available);
+    const availableReplicas = sum((rs) => Number(rs.status?.availableReplicas ?? 0));
     const readyReplicas = sum((rs) => Number(rs.status?.readyReplicas ?? 0));
     const unavailableReplicas = Math.max(0, sum(specReplicas) - availableReplicas);
     const stamp = rfc3339(now);
@@ -224,7 +227,7 @@ export function startDeploymentController(context: ControllerContext): Controlle
       updatedReplicas,
       readyReplicas,
       availableReplicas,
-      ...(unavailableReplicas > 0 ? { unavailableReplicas } : {}),
+      unavailableReplicas: unavailableReplicas > 0 ? unavailableReplicas : undefined,
     };
 
     let conditions: Condition[] = Array.isArray(current.status?.conditions) ? current.status.conditions : [];

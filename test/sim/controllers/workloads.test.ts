@@ -15,6 +15,7 @@ const scenario: ScenarioInput = {
       requests: { cpu: '100m' },
     },
     { kind: 'StatefulSet', name: 'db', namespace: 'shop', replicas: 2, image: 'postgres:16.6' },
+    { kind: 'Deployment', name: 'roll', namespace: 'shop', replicas: 4, readinessDelay: '5s' },
     { kind: 'DaemonSet', name: 'agent', namespace: 'ops', image: 'agent:1.0' },
     {
       kind: 'Job',
@@ -104,6 +105,55 @@ describe('ReplicaSet and Deployment', () => {
     expect(sets.find((rs) => rs !== newest)?.spec?.replicas).toBe(0);
     const images = (await pods('shop', 'app=web')).filter(running).map((p) => p.spec?.containers[0]?.image);
     expect(images).toEqual(['nginx:1.28.0', 'nginx:1.28.0', 'nginx:1.28.0']);
+  });
+});
+
+describe('rolling update', () => {
+  it('keeps replicas - maxUnavailable available and at most replicas + maxSurge pods throughout', async () => {
+    const deployments = { group: 'apps', resource: 'deployments' };
+    const statuses: Array<{ replicas: number; available: number }> = [];
+    const watch = rig.sim.registry.watch(
+      deployments,
+      {
+        namespace: 'shop',
+        fieldSelector: 'metadata.name=roll',
+        resourceVersion: await rig.sim.registry.currentResourceVersion(),
+      },
+      (event) =>
+        statuses.push({
+          replicas: event.object.status?.replicas ?? 0,
+          available: event.object.status?.availableReplicas ?? 0,
+        }),
+    );
+    try {
+      await rig.apps.patchNamespacedDeployment(
+        {
+          name: 'roll',
+          namespace: 'shop',
+          body: { spec: { template: { metadata: { annotations: { restartedAt: 'now' } } } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      );
+      await eventually(
+        'the rollout to finish',
+        async () => {
+          const d = await rig.apps.readNamespacedDeployment({ name: 'roll', namespace: 'shop' });
+          const done =
+            d.status?.observedGeneration === d.metadata?.generation &&
+            d.status?.updatedReplicas === 4 &&
+            d.status?.availableReplicas === 4 &&
+            d.status.replicas === 4;
+          return done ? d : undefined;
+        },
+        10_000,
+      );
+    } finally {
+      watch.stop();
+    }
+    // 25% of 4: one pod over, none under.
+    expect(Math.min(...statuses.map((s) => s.available))).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...statuses.map((s) => s.replicas))).toBeLessThanOrEqual(5);
+    expect(statuses.length).toBeGreaterThan(3);
   });
 });
 
