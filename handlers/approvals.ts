@@ -1,5 +1,4 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import type { View } from '@slack/web-api';
 import { decodeApprovalRef } from '../src/approvals/approval-record.js';
 import { type ServicesContext, withApprovalServices } from '../src/approvals/approval-services.js';
 import { checkDecision, type DecisionAnswer, recordDecision } from '../src/approvals/record-decision.js';
@@ -64,8 +63,8 @@ export function registerApprovals(app: App, deps: HandlerDeps): void {
         checkDecision(deps, services, ref, actor, 'reject'),
       );
       if (!check.ok) return await answer(respond, check.answer);
-      const view = rejectModal({ ref: action.value ?? '', text: check.record.text, slash: deps.slash });
-      await client.views.open({ trigger_id: body.trigger_id, view: view as unknown as View });
+      const modal = rejectModal({ ref: action.value ?? '', text: check.record.text, slash: deps.slash });
+      await client.views.open({ trigger_id: body.trigger_id, view: modal });
     } catch (error) {
       log.error({ err: error }, 'could not open the reject modal');
       await answer(respond, failed(error));

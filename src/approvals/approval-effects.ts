@@ -87,3 +87,20 @@ export async function reportExpiry(reporting: ApprovalReporting, record: Approva
     await reporting.requests.transition(record.requestId, 'expired', 'approval expired');
   }
 }
+
+/** A request cancelled while it waited for approval: the card loses its buttons and the request ends. */
+export async function reportCancelled(
+  reporting: ApprovalReporting,
+  record: ApprovalRecord,
+  user: string,
+): Promise<void> {
+  await showApproval(reporting, record);
+  await auditApproval(reporting.audit, 'cancelled', record, user, 'cancelled', 'while waiting for approval');
+  if (record.phase === START_PHASE) {
+    await reporting.requests.transition(
+      record.requestId,
+      'cancelled',
+      `cancelled by ${user} while waiting for approval`,
+    );
+  }
+}

@@ -6,7 +6,13 @@ import { BosunError } from '../ops/errors.js';
 import { OPS_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import type { OpsPayload } from '../queue/payloads.js';
-import { type ApprovalReporting, reportExpiry, showApproval, tellThread } from './approval-effects.js';
+import {
+  type ApprovalReporting,
+  reportCancelled,
+  reportExpiry,
+  showApproval,
+  tellThread,
+} from './approval-effects.js';
 import { type ApprovalRecord, START_PHASE } from './approval-record.js';
 import type { ApprovalServices } from './approval-services.js';
 import type { WaitingJob, WorkerContext } from './worker-context.js';
@@ -51,9 +57,10 @@ export async function runApprovalStage(input: ApprovalStageInput): Promise<unkno
   if (record.state !== 'pending') return { decided: record.state };
 
   const now = worker.clock.now();
-  if (await worker.cancellations.cancelledBy(ref.requestId)) {
+  const cancelledBy = await worker.cancellations.cancelledBy(ref.requestId);
+  if (cancelledBy) {
     if (await services.approvals.close(ref, 'cancelled', now)) {
-      await showApproval(reporting, { ...record, state: 'cancelled', decidedAt: now });
+      await reportCancelled(reporting, { ...record, state: 'cancelled', decidedAt: now }, cancelledBy);
     }
     return { decided: 'cancelled' };
   }

@@ -1,4 +1,4 @@
-import { showApproval } from './approval-effects.js';
+import { reportCancelled } from './approval-effects.js';
 import { approvalStageJobId, START_PHASE } from './approval-record.js';
 import type { ApprovalServices } from './approval-services.js';
 import type { BotContext } from './bot-context.js';
@@ -15,26 +15,17 @@ export async function cancelPendingApproval(
   user: string,
 ): Promise<boolean> {
   const ref = { requestId, phase: START_PHASE };
-  const now = bot.clock.now();
-  if (!(await services.approvals.close(ref, 'cancelled', now))) return false;
+  if (!(await services.approvals.close(ref, 'cancelled', bot.clock.now()))) return false;
   const record = await services.approvals.get(ref);
   if (record) {
-    await showApproval(
-      { slash: bot.slash, reporter: bot.reporter, requests: bot.requests, audit: services.audit },
-      { ...record, decidedBy: user },
-    );
-    await services.audit.record({
-      event: 'cancelled',
-      requestId,
-      user,
-      cluster: record.cluster,
-      command: record.text,
-      phase: START_PHASE,
-      outcome: 'cancelled',
-      detail: 'while waiting for approval',
-    });
+    const reporting = {
+      slash: bot.slash,
+      reporter: bot.reporter,
+      requests: bot.requests,
+      audit: services.audit,
+    };
+    await reportCancelled(reporting, record, user);
   }
-  await bot.requests.transition(requestId, 'cancelled', `cancelled by ${user} while waiting for approval`);
   try {
     await (await bot.ops.queue.getJob(approvalStageJobId(requestId)))?.remove();
   } catch (error) {

@@ -13,6 +13,7 @@ import {
 import { type ApprovalRecord, type ApprovalRef, approvalStageJobId, START_PHASE } from './approval-record.js';
 import type { ApprovalServices } from './approval-services.js';
 import type { BotContext } from './bot-context.js';
+import { cancelPendingApproval } from './cancel-approval.js';
 
 export type Decision = 'approve' | 'reject';
 
@@ -42,14 +43,14 @@ export async function checkDecision(
 ): Promise<DecisionCheck> {
   const record = await services.approvals.get(ref);
   if (!record) return { ok: false, answer: gone() };
-  const reporting = reportingOf(bot, services);
-  if (record.state === 'pending' && (await bot.cancellations.cancelledBy(ref.requestId))) {
-    const now = bot.clock.now();
-    if (await services.approvals.close(ref, 'cancelled', now)) {
-      const closed = { ...record, state: 'cancelled' as const, decidedAt: now };
-      await showApproval(reporting, closed);
-      return { ok: false, answer: closedApprovalAnswer(closed, bot.slash) };
-    }
+  const cancelledBy =
+    record.state === 'pending' ? await bot.cancellations.cancelledBy(ref.requestId) : undefined;
+  if (cancelledBy) {
+    // Before the job, the cancellation ends the request here; during it, /bosun cancel already stopped the job.
+    if (ref.phase === START_PHASE) await cancelPendingApproval(bot, services, ref.requestId, cancelledBy);
+    else await services.approvals.close(ref, 'cancelled', bot.clock.now());
+    const closed = (await services.approvals.get(ref)) ?? record;
+    return { ok: false, answer: closedApprovalAnswer(closed, bot.slash) };
   }
   if (record.state === 'pending' && bot.clock.now() >= record.expiresAt) {
     return { ok: false, answer: await expireNow(bot, services, ref, record) };

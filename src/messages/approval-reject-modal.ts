@@ -4,8 +4,21 @@ export const REJECT_MODAL = 'approval_reject_reason';
 export const REASON_BLOCK = 'reason';
 export const REASON_INPUT = 'reason_text';
 
+type PlainText = { type: 'plain_text'; text: string };
+
+/** A Block Kit modal, as views.open takes it. */
+export interface ModalView {
+  type: 'modal';
+  callback_id: string;
+  private_metadata: string;
+  title: PlainText;
+  submit: PlainText;
+  close: PlainText;
+  blocks: Array<{ type: string; block_id?: string; [key: string]: unknown }>;
+}
+
 /** The modal Reject opens: a reason, which goes into the request's thread. `ref` travels as private metadata. */
-export function rejectModal(view: { ref: string; text: string; slash: string }): Record<string, unknown> {
+export function rejectModal(view: { ref: string; text: string; slash: string }): ModalView {
   return {
     type: 'modal',
     callback_id: REJECT_MODAL,
