@@ -588,6 +588,20 @@ export class SimRegistry implements Registry {
     if (kind === 'main') {
       validateObject(info, next);
       validateImmutableSelector(info, current, next);
+      if (current.metadata.deletionTimestamp) {
+        const added = (next.metadata.finalizers ?? []).filter(
+          (f) => !(current.metadata.finalizers ?? []).includes(f),
+        );
+        if (added.length > 0) {
+          throw invalid(info.kind, info.group, current.metadata.name ?? '', [
+            {
+              reason: 'FieldValueForbidden',
+              message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+              field: 'metadata.finalizers',
+            },
+          ]);
+        }
+      }
       if (info.tracksGeneration && specChanged(info, current, next)) {
         next.metadata.generation = (current.metadata.generation ?? 0) + 1;
       }

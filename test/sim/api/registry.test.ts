@@ -357,3 +357,26 @@ describe('registry validation', () => {
     expect(error.status).toMatchObject({ code: 422, details: { causes: [{ field: 'metadata.labels' }] } });
   });
 });
+
+describe('registry finalizers while deleting', () => {
+  it('refuses new finalizers on an object that is being deleted', async () => {
+    const registry = createRegistry();
+    await seedNamespaces(registry);
+    await registry.create(CONFIGMAPS, 'default', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', finalizers: ['a.example/one'] },
+    });
+    await registry.delete(CONFIGMAPS, 'default', 'c');
+    const error = await statusOf(
+      registry.patch(CONFIGMAPS, 'default', 'c', 'merge', {
+        metadata: { finalizers: ['a.example/one', 'b.example/two'] },
+      }),
+    );
+    expect(error.status).toMatchObject({
+      code: 422,
+      message:
+        'ConfigMap "c" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"b.example/two"}',
+    });
+  });
+});
