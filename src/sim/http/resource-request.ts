@@ -16,7 +16,8 @@ import type { FaultInjector } from './fault-injector.js';
 import { writeJson } from './http-response.js';
 import { baseContentType, negotiateShape, type ResponseShape } from './media-type.js';
 import type { ApiPath } from './request-path.js';
-import { type IncludeObject, partialObjectMetadata, toTable } from './table/table-convertor.js';
+import { includeObjectOf, tableVersion, withVersion } from './response-shape.js';
+import { partialObjectMetadata, toTable } from './table/table-convertor.js';
 import { streamWatch } from './watch-stream.js';
 
 export interface ResourceRequest {
@@ -277,22 +278,6 @@ function writeObject(
   } else {
     writeJson(request.res, code, object);
   }
-}
-
-export function tableVersion<T extends { apiVersion: string }>(table: T, shape: ResponseShape): T {
-  return shape.shape === 'table' && shape.version === 'v1beta1'
-    ? { ...table, apiVersion: 'meta.k8s.io/v1beta1' }
-    : table;
-}
-
-export function includeObjectOf(query: URLSearchParams): IncludeObject {
-  const value = query.get('includeObject');
-  return value === 'None' || value === 'Object' ? value : 'Metadata';
-}
-
-/** Custom resources served at several versions answer with the version of the request path. */
-export function withVersion(object: KubeObject, info: ResourceInfo, apiVersion: string): KubeObject {
-  return info.custom && object.apiVersion !== apiVersion ? { ...object, apiVersion } : object;
 }
 
 function stripTypeMeta(object: KubeObject): KubeObject {

@@ -2,7 +2,8 @@ import { expired } from '../registry/status-errors.js';
 import type { KubeObject, ResourceInfo, StatusError, WatchEvent } from '../types.js';
 import { toStatus } from './http-response.js';
 import type { ResponseShape } from './media-type.js';
-import { type ResourceRequest, tableVersion, withVersion } from './resource-request.js';
+import type { ResourceRequest } from './resource-request.js';
+import { tableVersion, withVersion } from './response-shape.js';
 import { type IncludeObject, toTable } from './table/table-convertor.js';
 
 /**
