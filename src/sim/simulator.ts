@@ -16,6 +16,7 @@ import { createApiServer, type FaultInjector, renderKubeconfig } from './http/in
 import { createRegistry, realClock, type SimRegistry } from './registry/index.js';
 import { applyScenario } from './scenarios/apply-scenario.js';
 import { loadScenario } from './scenarios/load-scenario.js';
+import { nodeNames } from './scenarios/node-names.js';
 import type { Scenario, ScenarioInput } from './scenarios/scenario-schema.js';
 import type { KubeObject } from './types.js';
 
@@ -80,6 +81,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   registry.setSubresourceHandler('pods', 'eviction', evictionHandler(clock));
   await applyScenario(registry, scenario, base);
   const agents = new NodeAgents();
+  // Nodes the scenario starts NotReady have no running kubelet until someone brings them back.
+  const names = nodeNames(scenario);
+  scenario.nodes.forEach((group, index) => {
+    if (!group.ready) for (const name of names[index] ?? []) agents.setRunning(name, false);
+  });
   const controllers = await startControllers({ registry, clock, log, agents });
   const server = await createApiServer({
     registry,

@@ -64,6 +64,21 @@ describe('startSimulator', () => {
     );
   });
 
+  it('starts a node the scenario marks ready: false with its kubelet stopped', async () => {
+    sim = await startSimulator({
+      scenario: { name: 'down', nodes: [{ role: 'worker' }, { role: 'worker', ready: false }] },
+      timeScale: 0.01,
+    });
+    const current = sim;
+    const taints = await eventually('worker-2 to be tainted unreachable', async () => {
+      const node = await current.registry.get({ group: '', resource: 'nodes' }, undefined, 'worker-2');
+      return node.spec?.taints?.length ? node.spec.taints.map((t: { key: string }) => t.key) : undefined;
+    });
+    expect(taints).toContain('node.kubernetes.io/unreachable');
+    await current.nodes.setReady('worker-2', true);
+    await current.settled({ timeoutMs: 5000 });
+  });
+
   it('removes the pods of a deleted node', async () => {
     sim = await startSimulator({ scenario: 'small', timeScale: 0.01 });
     await sim.settled({ timeoutMs: 10_000 });
