@@ -1,4 +1,4 @@
-import type { KubeObject, Registry } from '../types.js';
+import { type KubeObject, type Registry, StatusError } from '../types.js';
 import { resources } from './resources.js';
 
 /**
@@ -25,7 +25,7 @@ export async function upgradeKubelet(
       );
     } catch (error) {
       // A controller wrote the node in between; read it again.
-      if (attempt >= 10 || !(error instanceof Error && 'code' in error && error.code === 409)) throw error;
+      if (attempt >= 10 || !(error instanceof StatusError && error.code === 409)) throw error;
     }
   }
 }
