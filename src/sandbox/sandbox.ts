@@ -135,16 +135,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
     await sim.settled({ timeoutMs: 120_000 });
 
-    const console = await startSandboxConsole({
+    const sandboxConsole = await startSandboxConsole({
       port: options.port ?? 3000,
       host: options.host ?? '127.0.0.1',
       standIn,
       kubeconfig: () => sim.kubeconfig(),
     });
-    stops.push(() => console.close());
+    stops.push(() => sandboxConsole.stop());
 
     return {
-      url: console.url,
+      url: sandboxConsole.url,
       standIn,
       config,
       kubeconfigPath,
