@@ -9,7 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY handlers ./handlers
 COPY jobs ./jobs
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE} AS tools
 ARG KUBECTL_VERSION=v1.31.4

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
 import type { Clock } from '../src/ports/clock.js';
@@ -11,6 +12,8 @@ import type { RequestReporter } from '../src/report/request-reporter.js';
 export interface HandlerDeps {
   config: Config;
   slash: string;
+  /** The process's shared Redis connection (policy, approvals, audit). */
+  redis: Redis;
   requests: RequestStore;
   reporter: RequestReporter;
   ops: OpsQueue;

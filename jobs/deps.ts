@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ClusterConnections } from '../src/adapters/k8s/cluster-connections.js';
 import type { Config } from '../src/config/schema.js';
@@ -10,6 +11,8 @@ import type { RequestReporter } from '../src/report/request-reporter.js';
 export interface WorkerDeps {
   config: Config;
   slash: string;
+  /** The process's shared Redis connection (policy, approvals, audit). */
+  redis: Redis;
   clusters: ClusterConnections;
   requests: RequestStore;
   reporter: RequestReporter;

@@ -7,7 +7,6 @@ import type { Config } from '../config/schema.js';
 import { CachedGroupMembers } from '../policy/group-members.js';
 import type { GroupMembership } from '../policy/principals.js';
 import type { Clock } from '../ports/clock.js';
-import { producerConnection } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 import { ApprovalStore } from './approval-store.js';
 import { RedisGroupCache } from './redis-group-cache.js';
@@ -27,6 +26,8 @@ export interface ServicesContext {
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** The process's shared Redis connection (the bot's producer connection, the worker's own). */
+  redis: Redis;
 }
 
 /** Builds the services on `redis`, which the caller owns. */
@@ -54,19 +55,10 @@ export function approvalServices(redis: Redis, context: ServicesContext): Approv
   };
 }
 
-/**
- * Runs `work` with the services on a Redis connection of its own, closed afterwards. One connection per
- * command, click or job: the bot's and worker's shared connections are not handed to handlers and jobs
- * (HandlerDeps/WorkerDeps carry no Redis), and a connection left open would keep the process from exiting.
- */
+/** Runs `work` with the services on the process's shared Redis connection. */
 export async function withApprovalServices<T>(
   context: ServicesContext,
   work: (services: ApprovalServices) => Promise<T>,
 ): Promise<T> {
-  const redis = producerConnection(context.config.redis.url, { connectionName: 'bosun-approvals' });
-  try {
-    return await work(approvalServices(redis, context));
-  } finally {
-    redis.disconnect();
-  }
+  return await work(approvalServices(context.redis, context));
 }

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
@@ -9,6 +10,7 @@ import type { RequestReporter } from '../report/request-reporter.js';
 export interface WorkerContext {
   config: Config;
   slash: string;
+  redis: Redis;
   clock: Clock;
   logger: Logger;
   requests: RequestStore;

@@ -67,6 +67,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   register(app, {
     config,
     slash: slack.command,
+    redis,
     requests,
     reporter: new RequestReporter(requests, new Outbox(outboxQueue)),
     ops: new OpsQueue(opsQueue),

@@ -40,6 +40,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const deps = {
     config,
     slash: config.slack.command,
+    redis: connection,
     clusters: new ClusterConnections(config.clusters),
     requests,
     reporter,

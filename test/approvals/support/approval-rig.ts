@@ -128,6 +128,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
   const deps: HandlerDeps = {
     config,
     slash: '/bosun',
+    redis: shared,
     requests,
     reporter,
     ops: new OpsQueue(ops),
@@ -167,6 +168,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
   const workerDeps: WorkerDeps = {
     config,
     slash: '/bosun',
+    redis: shared,
     clusters: new ClusterConnections(config.clusters),
     requests,
     reporter,
