@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Checkpoint } from '../../ports/checkpoint.js';
 import type { OperatorDecision, OperatorDecisions } from '../../ports/operator-decisions.js';
 import { requireNodes } from '../cordon/require-nodes.js';
@@ -59,6 +60,8 @@ export async function drainNodes(
 
   const saver = new CheckpointSaver(run.checkpoint, () => state, clock);
   const stop = new AbortController();
+  // Every pod's wait listens to the drain's signal: hundreds of listeners are expected, not a leak.
+  setMaxListeners(0, stop.signal);
   const forward = () => stop.abort(run.signal.reason);
   if (run.signal.aborted) forward();
   else run.signal.addEventListener('abort', forward, { once: true });
@@ -140,6 +143,7 @@ export async function drainNodes(
       }
 
       const nodeStop = new AbortController();
+      setMaxListeners(0, nodeStop.signal);
       const onStop = () => nodeStop.abort(stop.signal.reason);
       if (stop.signal.aborted) onStop();
       else stop.signal.addEventListener('abort', onStop, { once: true });
