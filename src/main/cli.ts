@@ -24,11 +24,20 @@ Configuration: BOSUN_CONFIG names the YAML file (default ./bosun.yaml); SLACK_BO
 SLACK_SIGNING_SECRET, SLACK_APP_TOKEN and REDIS_URL override it. See bosun.example.yaml.
 `;
 
+/** bosun's version, from the package.json above this file (sources run from src/, the image from dist/src/). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'bosun' && pkg.version) return pkg.version;
+    } catch {
+      // not there: look one level up
+    }
+  }
+  return 'unknown';
 }
 
 /** Loads the config, or prints every problem and returns undefined (the caller exits 2). */
