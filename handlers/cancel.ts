@@ -1,14 +1,20 @@
+import { withApprovalServices } from '../src/approvals/approval-services.js';
+import { cancelPendingApproval } from '../src/approvals/cancel-approval.js';
 import type { CancelCommand } from '../src/commands/grammar.js';
+import { parseCommand } from '../src/commands/parse.js';
 import { notice } from '../src/messages/notice.js';
 import { requestCard } from '../src/messages/request-card.js';
-import { TERMINAL_STATES } from '../src/queue/requests.js';
+import { authorizeDecision } from '../src/policy/authorize-decision.js';
+import { effectivePolicy } from '../src/policy/effective-policy.js';
+import { type RequestRecord, TERMINAL_STATES } from '../src/queue/requests.js';
 import { type Ack, type CommandContext, ephemeral } from './deps.js';
 
 type Cancel = ReturnType<typeof CancelCommand.parse>;
 
 /**
- * `/bosun cancel <id>`: a queued request is removed and marked cancelled here; a running one is told to stop
- * (its job reports what it did before stopping).
+ * `/bosun cancel <id>`, by the requester or by someone who may approve that command on that cluster: a request
+ * waiting for approval closes its approval; a queued one is removed and marked cancelled here; a running one is
+ * told to stop (its job reports what it did before stopping).
  */
 export async function cancel(ctx: CommandContext<Cancel>): Promise<Ack> {
   const { deps, meta, command } = ctx;
@@ -25,6 +31,23 @@ export async function cancel(ctx: CommandContext<Cancel>): Promise<Ack> {
     return ephemeral(
       notice('info', `Request \`${record.id}\` already ended (${record.state}); nothing to cancel.`),
     );
+  }
+  if (!(await mayCancel(ctx, record))) {
+    return ephemeral(
+      notice(
+        'error',
+        `Only <@${record.user}>, who asked for \`${record.id}\`, or someone who may approve it can cancel it.`,
+      ),
+    );
+  }
+  if (record.state === 'awaiting-approval') {
+    const closed = await withApprovalServices(deps, (services) =>
+      cancelPendingApproval(deps, services, record.id, meta.user),
+    );
+    if (closed) {
+      ctx.log.info({ target: record.id }, 'cancelled a request waiting for approval');
+      return ephemeral(notice('success', `Cancelled \`${record.id}\`; it was still waiting for approval.`));
+    }
   }
   await deps.cancellations.request(record.id, meta.user);
   if (await deps.ops.removeIfWaiting(record.id)) {
@@ -50,4 +73,21 @@ export async function cancel(ctx: CommandContext<Cancel>): Promise<Ack> {
   return ephemeral(
     notice('info', `Asked \`${record.id}\` to stop; its thread will say what it did before stopping.`),
   );
+}
+
+async function mayCancel(ctx: CommandContext<Cancel>, record: RequestRecord): Promise<boolean> {
+  const { deps, meta } = ctx;
+  if (meta.user === record.user) return true;
+  const parsed = parseCommand(record.text);
+  if (!parsed.ok || !record.cluster) return false;
+  const policy = effectivePolicy(deps.config.policy, record.cluster, parsed.command.name);
+  return await withApprovalServices(deps, async (services) => {
+    const verdict = await authorizeDecision(
+      { requester: record.user, approvers: policy.approvers, selfApproval: policy.selfApproval },
+      services.groups,
+      { user: meta.user, channel: meta.channel },
+      'reject',
+    );
+    return verdict.allowed;
+  });
 }
