@@ -70,6 +70,7 @@ describe('packaging', () => {
         'commands',
         'files:write',
         'groups:read',
+        'im:write',
         'usergroups:read',
         'users:read',
       ].sort(),
