@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { systemClock } from '../adapters/system-clock.js';
 import type { Clock } from '../ports/clock.js';
 import { ScaledClock } from './clock/scaled-clock.js';
 import { unsettled } from './controllers/cluster-settled.js';
@@ -13,7 +14,7 @@ import { startControllers } from './controllers/run-controllers.js';
 import { silentLog } from './controllers/sim-log.js';
 import { evictionHandler } from './eviction/eviction-handler.js';
 import { createApiServer, type FaultInjector, renderKubeconfig } from './http/index.js';
-import { createRegistry, realClock, type SimRegistry } from './registry/index.js';
+import { createRegistry, type SimRegistry } from './registry/index.js';
 import { applyScenario } from './scenarios/apply-scenario.js';
 import { loadScenario } from './scenarios/load-scenario.js';
 import { nodeNames } from './scenarios/node-names.js';
@@ -74,7 +75,7 @@ function bodyField(body: unknown, field: string): unknown {
  */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const scenario = await loadScenario(options.scenario);
-  const base = options.clock ?? realClock;
+  const base = options.clock ?? systemClock;
   const clock = new ScaledClock(options.timeScale ?? 1, base);
   const log = options.logger ?? silentLog;
   const registry = createRegistry({ clock: base });

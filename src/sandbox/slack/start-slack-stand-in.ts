@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { systemClock } from '../../adapters/system-clock.js';
 import { requestIdFromTrigger } from '../../queue/request-id.js';
 import { BotDelivery } from './bot-delivery.js';
 import { deliverClick } from './button-clicks.js';
@@ -20,7 +21,6 @@ import { slackMessageJson } from './slack-message-json.js';
 import type { SlackStandIn } from './slack-stand-in.js';
 import { deliverSlashCommand } from './slash-commands.js';
 import { SocketModeHub } from './socket-mode-hub.js';
-import { systemClock } from './system-clock.js';
 import { TriggerRegistry } from './trigger-registry.js';
 import { deliverViewSubmission } from './view-submissions.js';
 import { SlackWebApi } from './web-api.js';

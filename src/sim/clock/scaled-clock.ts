@@ -1,25 +1,5 @@
+import { systemClock } from '../../adapters/system-clock.js';
 import type { Clock } from '../../ports/clock.js';
-
-/** Real time: the base a ScaledClock scales unless a test passes its own. */
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 /**
  * The simulated cluster's sense of time. Every duration the simulator plays (controller delays, pod start-up,
@@ -31,7 +11,7 @@ export class ScaledClock implements Clock {
   readonly factor: number;
   private readonly base: Clock;
 
-  constructor(factor = 1, base: Clock = realClock) {
+  constructor(factor = 1, base: Clock = systemClock) {
     if (!Number.isFinite(factor) || factor <= 0) {
       throw new RangeError(`time scale must be a positive number, got ${factor}`);
     }

@@ -1,3 +1,4 @@
+import { rfc3339 } from '../registry/rfc3339.js';
 import type { KubeObject } from '../types.js';
 import { type Condition, findCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
@@ -9,7 +10,6 @@ import { isPodActive, isTerminating } from './pods.js';
 import { resources } from './resources.js';
 import { writeStatus } from './status-writer.js';
 import { templateHash } from './template-hash.js';
-import { rfc3339 } from './timestamps.js';
 import { WorkQueue } from './work-queue.js';
 
 const revisionKey = 'deployment.kubernetes.io/revision';

@@ -1,3 +1,4 @@
+import { rfc3339 } from '../registry/rfc3339.js';
 import type { KubeObject } from '../types.js';
 import { type Condition, findCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
@@ -8,7 +9,6 @@ import { isPodReady, isTerminating } from './pods.js';
 import { resources } from './resources.js';
 import { annotationNumber, simAnnotations } from './sim-annotations.js';
 import { writeStatus } from './status-writer.js';
-import { rfc3339 } from './timestamps.js';
 import { WorkQueue } from './work-queue.js';
 
 function finished(job: KubeObject): boolean {

@@ -1,3 +1,4 @@
+import { rfc3339 } from '../registry/rfc3339.js';
 import type { KubeObject } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
@@ -13,7 +14,6 @@ import {
 import { isPodReady, isTerminating } from './pods.js';
 import { resources } from './resources.js';
 import { annotationNumber, defaultPodTimings, simAnnotations } from './sim-annotations.js';
-import { rfc3339 } from './timestamps.js';
 import { WorkQueue } from './work-queue.js';
 
 const leaseRenewMs = 10_000;

@@ -1,8 +1,8 @@
+import { rfc3339 } from '../registry/rfc3339.js';
 import { type KubeObject, StatusError } from '../types.js';
 import { withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { resources } from './resources.js';
-import { rfc3339 } from './timestamps.js';
 import { WorkQueue } from './work-queue.js';
 
 /** How often a namespace still holding terminating objects is checked again (simulated time). */

@@ -1,3 +1,4 @@
+import { rfc3339 } from '../registry/rfc3339.js';
 import { type KubeObject, StatusError } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
@@ -5,7 +6,6 @@ import { objectKey } from './informer.js';
 import { notReadyStatus } from './pod-status.js';
 import { isPodReady, isTerminating } from './pods.js';
 import { resources } from './resources.js';
-import { rfc3339 } from './timestamps.js';
 import type { Taint, Toleration } from './tolerations.js';
 import { toleratesTaint } from './tolerations.js';
 import { WorkQueue } from './work-queue.js';

@@ -1,3 +1,4 @@
+import { rfc3339 } from '../registry/rfc3339.js';
 import type { KubeObject, OwnerReference } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
@@ -12,7 +13,6 @@ import {
 import { isTerminating } from './pods.js';
 import { resources } from './resources.js';
 import { writeStatus } from './status-writer.js';
-import { rfc3339 } from './timestamps.js';
 import { WorkQueue } from './work-queue.js';
 
 /**

@@ -1,3 +1,4 @@
+import { rfc3339 } from '../registry/rfc3339.js';
 import { type KubeObject, StatusError } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
@@ -6,7 +7,6 @@ import { controllerRefOf } from './owner-references.js';
 import { isFinished, isTerminating, podRequests, type ResourceAmounts } from './pods.js';
 import { resources } from './resources.js';
 import { fitPod, type NodeUsage } from './scheduler-fit.js';
-import { rfc3339 } from './timestamps.js';
 import { WorkQueue } from './work-queue.js';
 
 /** How long an unschedulable pod waits before the scheduler tries it again without any cluster event. */

@@ -8,8 +8,8 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ZodError, z } from 'zod';
+import { systemClock } from '../../adapters/system-clock.js';
 import type { Clock } from '../../ports/clock.js';
-import { realClock } from '../registry/real-clock.js';
 import { resourceNotServed } from '../registry/status-errors.js';
 import { type Registry, type Status, StatusError } from '../types.js';
 import {
@@ -114,7 +114,7 @@ function versionInfo(gitVersion: string): VersionInfo {
 /** Starts the simulator's Kubernetes API over HTTP(S) on loopback. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const registry = options.registry;
-  const clock = options.clock ?? registry.clock ?? realClock;
+  const clock = options.clock ?? registry.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultInjector(options.random);
   const adminRoutes: Array<{ method: string; path: RegExp; handler: AdminHandler }> = [];

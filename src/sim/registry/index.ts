@@ -1,6 +1,6 @@
 export { FieldSelector } from './field-selector.js';
 export { LabelSelector } from './label-selector.js';
-export { realClock, rfc3339 } from './real-clock.js';
+export { rfc3339 } from './rfc3339.js';
 export { createRegistry, type RegistryOptions, SimRegistry } from './sim-registry.js';
 export {
   alreadyExists,

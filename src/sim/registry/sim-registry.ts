@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../../adapters/system-clock.js';
 import type { Clock } from '../../ports/clock.js';
 import { SUBRESOURCE_KINDS } from '../catalog/builtin-resources.js';
 import { ResourceCatalog } from '../catalog/resource-catalog.js';
@@ -32,7 +33,7 @@ import { LabelSelector } from './label-selector.js';
 import { applyMergePatch } from './merge-patch.js';
 import { applyDefaults, generateJobSelector, podQosClass } from './object-defaults.js';
 import { validateImmutableSelector, validateObject } from './object-validation.js';
-import { realClock, rfc3339 } from './real-clock.js';
+import { rfc3339 } from './rfc3339.js';
 import {
   alreadyExists,
   badRequest,
@@ -85,7 +86,7 @@ export class SimRegistry implements Registry {
 
   constructor(options: RegistryOptions = {}) {
     this.store = options.store ?? createMemoryStore();
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     for (const [key, handler] of builtinSubresourceHandlers()) this.subresourceHandlers.set(key, handler);
   }
