@@ -133,7 +133,7 @@ export async function run(): Promise<BenchRecord[]> {
     const lost = new Set([...missing, ...failures.map((f) => f.split(':')[0] ?? '')]).size + withoutJob;
     const deliverySeconds = (Date.now() - waitStarted) / 1000;
     console.log(
-      `all replies after ${deliverySeconds.toFixed(0)} s; missing ${missing.length}, without job ${withoutJob}`,
+      `replies delivered ${deliverySeconds.toFixed(0)} s after the last command (paced at about 1 message/s per channel); missing ${missing.length}, without job ${withoutJob}`,
     );
     if (expected.size !== total) console.log(`warning: ${total - expected.size} duplicate request ids`);
     return [
