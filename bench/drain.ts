@@ -1,19 +1,20 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { kubeDrainPorts } from '../src/adapters/k8s/drain-adapters.js';
 import { systemClock } from '../src/adapters/system-clock.js';
 import { drainNodes } from '../src/ops/drain/drain-nodes.js';
-import { type ScenarioInput, startSimulator } from '../src/sim/index.js';
+import { loadScenario, type Scenario, startSimulator } from '../src/sim/index.js';
 import { type BudgetChain, drainFloorMs, issueFormulaFloorMs } from './lib/drain-floor.js';
 import { type BenchRecord, record } from './lib/record.js';
 
 /**
  * `npm run bench -- drain`: bosun's drain and `kubectl drain --ignore-daemonsets` of worker-1, at time scale 1,
- * each against a fresh copy of the scenario: about 40 pods of 16 Deployments (two or three of each on the
- * node) under budgets with maxUnavailable 1.
+ * each against a fresh copy of the scenario (bench/scenarios): about 40 pods of 16 Deployments (two or three
+ * of each on the node) under budgets with maxUnavailable 1.
  *  - drain-fast: grace periods and readiness under 1 s; bosun's wall time against kubectl's (goal ≤ 0.3).
  *  - drain-slow: grace 5–10 s, readiness 2–5 s; bosun's wall time against the floor the budgets allow
  *    (goal ≤ 1.1×), and kubectl's against the same floor.
@@ -21,77 +22,22 @@ import { type BenchRecord, record } from './lib/record.js';
  */
 
 const NODE = 'worker-1';
-const DEPLOYMENTS = 16;
 
-interface Shape {
-  name: string;
-  graceSeconds: (i: number) => number;
-  startDelayMs: (i: number) => number;
-  readinessMs: (i: number) => number;
-}
+/** The benchmark's scenarios (bench/scenarios/*.yaml), loaded and validated by the simulator's loader. */
+const scenarioFile = (name: string) => fileURLToPath(new URL(`./scenarios/${name}.yaml`, import.meta.url));
 
-const FAST: Shape = {
-  name: 'drain-fast',
-  graceSeconds: () => 0,
-  startDelayMs: () => 100,
-  readinessMs: (i) => 200 + ((i * 37) % 6) * 100,
-};
-
-const SLOW: Shape = {
-  name: 'drain-slow',
-  graceSeconds: (i) => 5 + ((i * 7) % 6),
-  startDelayMs: () => 200,
-  readinessMs: (i) => 2000 + ((i * 13) % 4) * 1000,
-};
-
-/** 16 Deployments of 7 or 8 replicas over three workers: two or three pods of each on worker-1. */
-function scenario(shape: Shape): ScenarioInput {
-  return {
-    name: shape.name,
-    // worker-1 carries a taint only the benchmark's Deployments tolerate, so nothing else (CoreDNS and its
-    // 30 s grace period) lands there and the drain measures exactly the pods the budgets pace.
-    nodes: [
-      { role: 'control-plane' },
-      {
-        role: 'worker',
-        count: 1,
-        capacity: { cpu: '32', memory: '64Gi', pods: '110' },
-        taints: [{ key: 'bench.bosun.dev/drain', effect: 'NoSchedule' }],
-      },
-      { role: 'worker', count: 2, capacity: { cpu: '32', memory: '64Gi', pods: '110' } },
-    ],
-    namespaces: ['shop', 'monitoring'],
-    workloads: [
-      ...Array.from({ length: DEPLOYMENTS }, (_, i) => ({
-        kind: 'Deployment' as const,
-        name: `svc-${String(i + 1).padStart(2, '0')}`,
-        namespace: 'shop',
-        replicas: i % 2 === 0 ? 8 : 7,
-        requests: { cpu: '50m', memory: '32Mi' },
-        terminationGracePeriodSeconds: shape.graceSeconds(i),
-        startDelay: `${shape.startDelayMs(i)}ms`,
-        readinessDelay: `${shape.readinessMs(i)}ms`,
-        tolerations: [
-          { key: 'bench.bosun.dev/drain', operator: 'Exists' as const, effect: 'NoSchedule' as const },
-        ],
-        pdb: { maxUnavailable: 1 },
-      })),
-      {
-        kind: 'DaemonSet' as const,
-        name: 'agent',
-        namespace: 'monitoring',
-        requests: { cpu: '10m', memory: '16Mi' },
-      },
-    ],
-  };
+interface BenchScenario {
+  file: string;
+  /** As loaded: durations in milliseconds. */
+  scenario: Scenario;
 }
 
 /** A fresh simulator with the scenario, settled; `work` gets its kubeconfig; the simulator is stopped after. */
 async function onFreshCopy<T>(
-  shape: Shape,
+  { file }: BenchScenario,
   work: (kubeconfig: string, core: CoreV1Api) => Promise<T>,
 ): Promise<T> {
-  const sim = await startSimulator({ scenario: scenario(shape), timeScale: 1 });
+  const sim = await startSimulator({ scenario: file, timeScale: 1 });
   try {
     await sim.settled({ timeoutMs: 120_000 });
     const kc = new KubeConfig();
@@ -102,23 +48,27 @@ async function onFreshCopy<T>(
   }
 }
 
-/** The chains the budgets make on worker-1, read from the cluster as placed. */
-async function chainsOf(shape: Shape, core: CoreV1Api): Promise<BudgetChain[]> {
+/**
+ * The chains the budgets make on worker-1: for each Deployment, its pods placed there (read from the cluster)
+ * and its grace period and replacement readiness (start delay + readiness delay, from the scenario).
+ */
+async function chainsOf({ scenario }: BenchScenario, core: CoreV1Api): Promise<BudgetChain[]> {
   const pods = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${NODE}` })).items;
-  return Array.from({ length: DEPLOYMENTS }, (_, i) => {
-    const name = `svc-${String(i + 1).padStart(2, '0')}`;
-    return {
-      name,
-      pods: pods.filter((p) => p.metadata?.labels?.app === name).length,
-      graceSeconds: shape.graceSeconds(i),
-      replacementReadyMs: shape.startDelayMs(i) + shape.readinessMs(i),
-    };
-  });
+  return scenario.workloads
+    .filter((w) => w.kind === 'Deployment' && w.pdb !== undefined)
+    .map((w) => ({
+      name: w.name,
+      pods: pods.filter((p) => p.metadata?.labels?.app === w.name).length,
+      graceSeconds: w.terminationGracePeriodSeconds ?? 30,
+      replacementReadyMs: (w.startDelay ?? 1000) + (w.readinessDelay ?? 1000),
+    }));
 }
 
-async function bosunDrain(shape: Shape): Promise<{ ms: number; chains: BudgetChain[]; pods: number }> {
-  return await onFreshCopy(shape, async (kubeconfig, core) => {
-    const chains = await chainsOf(shape, core);
+async function bosunDrain(
+  scenario: BenchScenario,
+): Promise<{ ms: number; chains: BudgetChain[]; pods: number }> {
+  return await onFreshCopy(scenario, async (kubeconfig, core) => {
+    const chains = await chainsOf(scenario, core);
     const kc = new KubeConfig();
     kc.loadFromString(kubeconfig);
     const ports = kubeDrainPorts(kc, 'bench', systemClock);
@@ -135,9 +85,9 @@ async function bosunDrain(shape: Shape): Promise<{ ms: number; chains: BudgetCha
   });
 }
 
-async function kubectlDrain(shape: Shape): Promise<{ ms: number; chains: BudgetChain[] }> {
-  return await onFreshCopy(shape, async (kubeconfig, core) => {
-    const chains = await chainsOf(shape, core);
+async function kubectlDrain(scenario: BenchScenario): Promise<{ ms: number; chains: BudgetChain[] }> {
+  return await onFreshCopy(scenario, async (kubeconfig, core) => {
+    const chains = await chainsOf(scenario, core);
     const dir = await mkdtemp(join(tmpdir(), 'bosun-bench-kubectl-'));
     try {
       const path = join(dir, 'kubeconfig');
@@ -177,6 +127,12 @@ export async function run(args: string[]): Promise<BenchRecord[]> {
   const runsFlag = args.indexOf('--runs');
   const runs = runsFlag >= 0 ? Math.max(1, Number(args[runsFlag + 1] ?? 1)) : 1;
   const records: BenchRecord[] = [];
+  const load = async (name: string): Promise<BenchScenario> => {
+    const file = scenarioFile(name);
+    return { file, scenario: await loadScenario(file) };
+  };
+  const FAST = await load('drain-fast');
+  const SLOW = await load('drain-slow');
 
   const fastBosun: number[] = [];
   const fastKubectl: number[] = [];
