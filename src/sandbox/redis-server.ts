@@ -75,9 +75,16 @@ export async function startLocalRedis(
       ],
       { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false },
     );
+    // Read stderr as it comes (kept for error messages): an unread pipe would keep the process's handles open.
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-2000);
+    });
+    // 'close' (not 'exit') once stdio is closed too, so nothing of the child is left behind.
     const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
-      child.once('exit', (code) => resolve({ code }));
+      child.once('close', (code) => resolve({ code }));
     });
     const started = Date.now();
     let ready = false;
@@ -95,6 +102,11 @@ export async function startLocalRedis(
     }
     if (!ready) {
       child.kill('SIGKILL');
+      await exited;
+      if (early && !/Address already in use/i.test(stderrTail)) {
+        await rm(dir, { recursive: true, force: true });
+        throw new Error(`redis-server exited with code ${early.code}: ${stderrTail.trim() || '(no output)'}`);
+      }
       continue; // port taken between probe and bind, most likely: try another
     }
     return {
@@ -102,12 +114,10 @@ export async function startLocalRedis(
       port,
       pid: child.pid,
       async stop() {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-          await exited;
-          clearTimeout(timer);
-        }
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
         await rm(dir, { recursive: true, force: true });
       },
     };
