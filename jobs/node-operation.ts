@@ -4,7 +4,7 @@ import { createWebClient } from '../src/adapters/slack/web-client.js';
 import { lockRefusalText } from '../src/messages/drain-lock-refusal.js';
 import { keepLeases, lockNodes } from '../src/ops/cordon/node-locks.js';
 import { LockLost } from '../src/ops/drain/drain-stop.js';
-import { BosunError } from '../src/ops/errors.js';
+import { BosunError, CancelledError } from '../src/ops/errors.js';
 import type { Checkpoint } from '../src/ports/checkpoint.js';
 import type { LockLease } from '../src/ports/lock.js';
 import type { OperatorDecisions } from '../src/ports/operator-decisions.js';
@@ -84,7 +84,7 @@ export async function withNodeOperation<T>(
           `bosun lost its lock on ${error.what} (the worker was unreachable too long) and stopped, to stay out of the way of whoever holds it now.`,
         );
       }
-      keepRelease = ctx.signal.aborted && ctx.signal.reason === error && !isCancel(error);
+      keepRelease = ctx.signal.aborted && ctx.signal.reason === error && !(error instanceof CancelledError);
       throw error;
     } finally {
       renewing.abort();
@@ -96,8 +96,6 @@ export async function withNodeOperation<T>(
     redis.disconnect();
   }
 }
-
-const isCancel = (error: unknown) => error instanceof Error && error.name === 'CancelledError';
 
 /** Records an operation's state in its job's data, next to the payload, for the worker that may resume it. */
 export function jobCheckpoint<T>(ctx: JobContext, key: string): Checkpoint<T> {

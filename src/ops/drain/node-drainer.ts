@@ -105,9 +105,7 @@ export class NodeDrainer {
   ) {
     const pod = this.drain.pods.find((p) => p.namespace === namespace && p.name === name);
     if (!pod) return `\`${namespace}/${name}\` is not one of the pods this drain evicts.`;
-    if (FINAL_POD_STATES.has(pod.state) || pod.state !== 'pending') {
-      return `\`${namespace}/${name}\` is already ${pod.state === 'pending' ? 'handled' : pod.state}; nothing to do.`;
-    }
+    if (pod.state !== 'pending') return `\`${namespace}/${name}\` is already ${pod.state}; nothing to do.`;
     const blocked = this.blocked.get(pod.uid);
     const now = this.ports.clock.now();
     switch (kind) {
