@@ -58,3 +58,40 @@ describe('a drain survives the death of its worker', () => {
     expect(JSON.stringify(summary.blocks)).toContain('It was resumed 1 time by another worker.');
   }, 120_000);
 });
+
+describe('a drain survives a graceful worker restart', () => {
+  let rig: NodeOpsRig;
+
+  beforeAll(async () => {
+    rig = await startNodeOpsRig({
+      scenario: e2eScenario('drain-resume'),
+      timeScale: 1,
+      inProcessWorker: false,
+      worker: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await rig?.stop();
+  });
+
+  it('checkpoints on SIGTERM, keeps its node lock, and another worker finishes it', async () => {
+    const first = await rig.spawnWorker();
+    const id = await rig.command('drain worker-1 --grace-period 2');
+    await rig.standIn.waitFor(
+      () => [...rig.proxy.acceptedEvictions().keys()].some((p) => p.startsWith('shop/web-')) || undefined,
+      { timeoutMs: 20_000, intervalMs: 20, description: 'the first web pod evicted' },
+    );
+    first.kill('SIGTERM');
+    const exit = await first.process;
+    expect(exit.exitCode).toBe(0);
+
+    // Meanwhile the node is still this request's: another drain of it is refused.
+    const other = await rig.command('cordon worker-1', 'UBOB');
+    await rig.spawnWorker();
+    expect((await rig.reply(other, /is busy/)).text).toContain(`request ${id}`);
+
+    await rig.reply(id, /Resumed by another worker/, 30_000);
+    expect(await rig.ended(id, 60_000)).toMatch(/Done \(worker-1 drained/);
+    expect([...rig.proxy.acceptedEvictions().values()].every((count) => count === 1)).toBe(true);
+  }, 120_000);
+});
