@@ -8,7 +8,6 @@ import { BosunError, CancelledError } from '../src/ops/errors.js';
 import type { Checkpoint } from '../src/ports/checkpoint.js';
 import type { LockLease } from '../src/ports/lock.js';
 import type { OperatorDecisions } from '../src/ports/operator-decisions.js';
-import { producerConnection } from '../src/queue/connection.js';
 import { Keys } from '../src/queue/keys.js';
 import { RedisLocks } from '../src/queue/locks.js';
 import { RequestDecisions } from '../src/queue/request-decisions.js';
@@ -24,8 +23,8 @@ export interface NodeOperation {
 }
 
 /**
- * Runs a node operation (drain, cordon, maintain) with its node locks held and renewed, on a Redis connection of
- * its own (jobs get none from the worker; one per running job). A node locked by another request is refused
+ * Runs a node operation (drain, cordon, maintain) with its node locks held and renewed (on the worker's shared
+ * Redis connection). A node locked by another request is refused
  * with a link to that request's card. The locks are released at the end, except when the worker shuts down:
  * then the request keeps them, and the worker that resumes it takes them over.
  */
@@ -36,7 +35,7 @@ export async function withNodeOperation<T>(
 ): Promise<T> {
   const { deps, payload } = ctx;
   const cluster = payload.request.cluster ?? '';
-  const redis = producerConnection(deps.config.redis.url, { connectionName: 'bosun-node-operation' });
+  const { redis } = deps;
   const keys = new Keys(deps.config.redis.prefix);
   let leases: LockLease[] = [];
   let keepRelease = false;
@@ -93,7 +92,6 @@ export async function withNodeOperation<T>(
     }
   } finally {
     if (!keepRelease) await Promise.allSettled(leases.map((lease) => lease.release()));
-    redis.disconnect();
   }
 }
 
