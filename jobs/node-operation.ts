@@ -24,9 +24,9 @@ export interface NodeOperation {
 
 /**
  * Runs a node operation (drain, cordon, maintain) with its node locks held and renewed (on the worker's shared
- * Redis connection). A node locked by another request is refused
- * with a link to that request's card. The locks are released at the end, except when the worker shuts down:
- * then the request keeps them, and the worker that resumes it takes them over.
+ * Redis connection). A node locked by another request is refused with a link to that request's card. The
+ * locks are released at the end, except when the worker shuts down: then the request keeps them, and the
+ * worker that resumes it takes them over.
  */
 export async function withNodeOperation<T>(
   ctx: JobContext,
