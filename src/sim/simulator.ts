@@ -23,7 +23,7 @@ import type { KubeObject } from './types.js';
 
 export interface SimulatorOptions {
   /** A shipped scenario's name (`small`, `busy`, `mixed-versions`), a YAML file path, or a scenario object. */
-  scenario: string | ScenarioInput;
+  scenario: string | ScenarioInput | Scenario;
   /** Port to listen on; default a free one. */
   port?: number;
   /** Default 127.0.0.1. */

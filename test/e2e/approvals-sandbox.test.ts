@@ -96,4 +96,20 @@ describe('approvals in the sandbox', () => {
       'UALICE job-finished succeeded',
     ]);
   }, 120_000);
+
+  it('runs a dry run at once: it changes nothing, so it waits for no approval', async () => {
+    const { requestId } = (await api('command', { text: 'drain worker-3 --dry-run', user: 'UALICE' })) as {
+      requestId: string;
+    };
+    const done = await waitFor(
+      (all) => {
+        const found = cardOf(requestId)(all);
+        return found && /Done/.test(found.text) ? found : undefined;
+      },
+      'the dry run to finish',
+      30_000,
+    );
+    expect(done.text).toMatch(/dry run: \d+ pods would be evicted; nothing changed/);
+    expect(JSON.stringify(done.blocks)).not.toContain(APPROVE_ACTION);
+  });
 });

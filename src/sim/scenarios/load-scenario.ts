@@ -57,12 +57,19 @@ function crossCheck(scenario: Scenario): string[] {
   return problems;
 }
 
+/**
+ * Scenarios that went through parseScenario. Parsing is not idempotent (durations become milliseconds), so a
+ * parsed scenario handed back to loadScenario must be used as it is, not parsed again.
+ */
+const parsedScenarios = new WeakSet<object>();
+
 /** Validates a scenario object; every problem is reported at once, each with its path. */
 export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const result = scenarioSchema.safeParse(input);
   if (!result.success) throw new ScenarioError(source, formatIssues(result.error));
   const problems = crossCheck(result.data);
   if (problems.length > 0) throw new ScenarioError(source, problems);
+  parsedScenarios.add(result.data);
   return result.data;
 }
 
@@ -90,8 +97,11 @@ export async function shippedScenarioNames(): Promise<string[]> {
  * A scenario by shipped name (`small`), by YAML file path, or as an object already in memory.
  * A bare name that is not shipped is tried as a path, so `./my-cluster.yaml` and `my-cluster.yaml` both work.
  */
-export async function loadScenario(spec: string | ScenarioInput): Promise<Scenario> {
-  if (typeof spec !== 'string') return parseScenario(spec, `"${spec.name ?? 'object'}"`);
+export async function loadScenario(spec: string | ScenarioInput | Scenario): Promise<Scenario> {
+  if (typeof spec !== 'string') {
+    if (parsedScenarios.has(spec)) return spec as Scenario;
+    return parseScenario(spec, `"${spec.name ?? 'object'}"`);
+  }
   const shipped = await shippedScenarioNames();
   if (shipped.includes(spec)) {
     return parseScenarioYaml(await readFile(join(shippedDir, `${spec}.yaml`), 'utf8'), `"${spec}"`);

@@ -138,6 +138,20 @@ describe('scenario objects', () => {
     expect(deployment?.spec.template.spec.terminationGracePeriodSeconds).toBe(5);
     expect(deployment?.metadata.namespace).toBe('default');
   });
+
+  it('uses a scenario that was parsed already as it is (durations are not read twice)', async () => {
+    const parsed = parseScenarioYaml(
+      [
+        'name: again',
+        'nodes: [{ role: worker }]',
+        'workloads:',
+        '  - { kind: Deployment, name: web, readinessDelay: 2s }',
+      ].join('\n'),
+    );
+    const loaded = await loadScenario(parsed);
+    expect(loaded).toBe(parsed);
+    expect(loaded.workloads[0]?.readinessDelay).toBe(2000);
+  });
 });
 
 describe('scenario errors', () => {
