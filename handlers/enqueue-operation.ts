@@ -1,7 +1,7 @@
 import { withApprovalServices } from '../src/approvals/approval-services.js';
 import { askForApproval } from '../src/approvals/ask-for-approval.js';
-import { changesNothing } from '../src/commands/changes-nothing.js';
 import type { Command } from '../src/commands/grammar.js';
+import { isDryRun } from '../src/commands/is-dry-run.js';
 import { requestRefusal } from '../src/messages/approval-denial.js';
 import { notice } from '../src/messages/notice.js';
 import { requestCard } from '../src/messages/request-card.js';
@@ -58,7 +58,7 @@ export async function enqueueOperation(ctx: CommandContext<ClusterCommand>): Pro
       return ephemeral(requestRefusal(verdict.refusal, verdict.policy, deps.slash));
     }
     const payload = { v: 1 as const, request, command: { ...command, cluster: request.cluster } };
-    if (verdict.policy.approvals > 0 && !changesNothing(command)) {
+    if (verdict.policy.approvals > 0 && !isDryRun(command)) {
       if (!(await askForApproval(deps, services, payload, verdict.policy))) {
         ctx.log.info('redelivered command: approval already asked for');
         return noAck;
