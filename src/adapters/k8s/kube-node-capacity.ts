@@ -1,7 +1,7 @@
 import type { CoreV1Api } from '@kubernetes/client-node';
+import { bytes, cpuMillis, parseQuantity } from '../../ops/quantity.js';
 import type { NodeCapacities, NodeCapacity, Taint } from '../../ports/node-capacity.js';
 import { translateClusterError } from './cluster-errors.js';
-import { bytes, cpuMillis, parseQuantity } from './quantity.js';
 import { withTimeout } from './with-timeout.js';
 
 /** What each node offers to new pods: allocatable, taints, cordon and readiness. */

@@ -1,5 +1,5 @@
+import { parseQuantity } from '../../ops/quantity.js';
 import type { KubeObject } from '../types.js';
-import { parseQuantity } from './quantity.js';
 
 /** What the scheduler counts against a node's allocatable. */
 export interface ResourceAmounts {

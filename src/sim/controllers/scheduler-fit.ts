@@ -1,7 +1,7 @@
+import { parseQuantity } from '../../ops/quantity.js';
 import type { KubeObject } from '../types.js';
 import { podMatchesNode } from './node-affinity.js';
 import type { ResourceAmounts } from './pods.js';
-import { parseQuantity } from './quantity.js';
 import { type Taint, type Toleration, tolerated } from './tolerations.js';
 
 /** A node as the scheduler sees it: the object and what its bound pods already request. */

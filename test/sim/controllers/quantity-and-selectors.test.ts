@@ -1,6 +1,6 @@
+import { parseQuantity } from '../../../src/ops/quantity.js';
 import { selectorMatches } from '../../../src/sim/controllers/label-selector.js';
 import { podMatchesNode } from '../../../src/sim/controllers/node-affinity.js';
-import { parseQuantity } from '../../../src/sim/controllers/quantity.js';
 import { toleratesTaint } from '../../../src/sim/controllers/tolerations.js';
 import type { KubeObject } from '../../../src/sim/types.js';
 
