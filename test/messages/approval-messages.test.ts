@@ -6,11 +6,10 @@ import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/
 import { rejectModal } from '../../src/messages/approval-reject-modal.js';
 import { approvalThreadMessage } from '../../src/messages/approval-thread.js';
 import { auditListing } from '../../src/messages/audit-listing.js';
-import { MAX_BLOCKS, MAX_TEXT } from '../../src/messages/blocks.js';
 import { checkChangeWindows } from '../../src/policy/change-window.js';
 import { effectivePolicy } from '../../src/policy/effective-policy.js';
-import type { SlackMessage } from '../../src/queue/payloads.js';
 import { expectGolden } from '../support/golden.js';
+import { expectWithinSlackLimits } from '../support/slack-limits.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
@@ -52,26 +51,6 @@ const record = (extra: Partial<ApprovalRecord> = {}): ApprovalRecord => ({
   votes: [],
   ...extra,
 });
-
-function texts(message: unknown): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') out.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message);
-  return out;
-}
-
-function expectWithinSlackLimits(message: SlackMessage): void {
-  expect(message.blocks?.length ?? 0).toBeLessThanOrEqual(MAX_BLOCKS);
-  for (const text of texts(message.blocks)) expect(text.length).toBeLessThanOrEqual(MAX_TEXT);
-}
 
 describe('approval messages', () => {
   it('the approval card while it waits: what will happen, who asked, how many approvals, the buttons', () => {

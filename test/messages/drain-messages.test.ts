@@ -1,4 +1,3 @@
-import { MAX_BLOCKS, MAX_TEXT } from '../../src/messages/blocks.js';
 import { cordonResultMessage } from '../../src/messages/cordon-result.js';
 import { drainDecisionMessage } from '../../src/messages/drain-decision.js';
 import { lockRefusalMessage } from '../../src/messages/drain-lock-refusal.js';
@@ -12,31 +11,11 @@ import { maintainReadyMessage } from '../../src/messages/maintain-ready.js';
 import { maintainReportMessage } from '../../src/messages/maintain-report.js';
 import type { DrainedPod, DrainState, NodeDrain } from '../../src/ops/drain/drain-state.js';
 import type { DrainPreview } from '../../src/ops/preview/drain-preview.js';
-import type { SlackMessage } from '../../src/queue/payloads.js';
 import { expectGolden } from '../support/golden.js';
+import { expectWithinSlackLimits } from '../support/slack-limits.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 const REQUEST = 'r-abcdefgh2345';
-
-function texts(message: SlackMessage): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') out.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message.blocks);
-  return out;
-}
-
-function expectWithinSlackLimits(message: SlackMessage): void {
-  expect(message.blocks?.length ?? 0).toBeLessThanOrEqual(MAX_BLOCKS);
-  for (const text of texts(message)) expect(text.length).toBeLessThanOrEqual(MAX_TEXT);
-}
 
 const pod = (i: number, extra: Partial<DrainedPod> = {}): DrainedPod => ({
   namespace: 'shop',

@@ -1,35 +1,14 @@
 import { parseCommand } from '../../src/commands/parse.js';
-import { MAX_BLOCKS, MAX_TEXT } from '../../src/messages/blocks.js';
 import { clustersMessage } from '../../src/messages/clusters-list.js';
 import { jobsMessage } from '../../src/messages/jobs-list.js';
 import { nodesReply } from '../../src/messages/nodes-reply.js';
 import { requestCard } from '../../src/messages/request-card.js';
 import { helpMessage, usageMessage } from '../../src/messages/usage.js';
 import type { NodeRow } from '../../src/ops/nodes/list-nodes.js';
-import type { SlackMessage } from '../../src/queue/payloads.js';
 import { expectGolden } from '../support/golden.js';
+import { expectWithinSlackLimits } from '../support/slack-limits.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
-
-function texts(message: SlackMessage): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') out.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message.blocks);
-  return out;
-}
-
-function expectWithinSlackLimits(message: SlackMessage): void {
-  expect(message.blocks?.length ?? 0).toBeLessThanOrEqual(MAX_BLOCKS);
-  for (const text of texts(message)) expect(text.length).toBeLessThanOrEqual(MAX_TEXT);
-}
 
 const node = (i: number, extra: Partial<NodeRow> = {}): NodeRow => ({
   name: `worker-${i}`,
