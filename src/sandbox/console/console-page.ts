@@ -101,7 +101,15 @@ function channelName(id) {
 const EMOJI = { white_check_mark: '\u2705', heavy_check_mark: '\u2714\ufe0f', x: '\u274c', warning: '\u26a0\ufe0f',
   hourglass_flowing_sand: '\u23f3', hourglass: '\u231b', rocket: '\ud83d\ude80', lock: '\ud83d\udd12', tada: '\ud83c\udf89',
   construction: '\ud83d\udea7', no_entry: '\u26d4', large_green_circle: '\ud83d\udfe2', red_circle: '\ud83d\udd34',
-  information_source: '\u2139\ufe0f', stopwatch: '\u23f1\ufe0f', wrench: '\ud83d\udd27' };
+  information_source: '\u2139\ufe0f', stopwatch: '\u23f1\ufe0f', wrench: '\ud83d\udd27', alarm_clock: '\u23f0',
+  arrow_forward: '\u25b6\ufe0f', arrows_counterclockwise: '\ud83d\udd04', checkered_flag: '\ud83c\udfc1',
+  inbox_tray: '\ud83d\udce5', leftwards_arrow_with_hook: '\u21a9\ufe0f', mag: '\ud83d\udd0d', no_entry_sign: '\ud83d\udeab',
+  raised_hand: '\u270b', small_blue_diamond: '\ud83d\udd39' };
+
+/* Slack escapes these three in every text; it shows them as the characters (code blocks included). */
+function decodeEntities(text) {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
 
 /* Slack's mrkdwn, the common parts: *bold* _italic_ ~strike~ \`code\` \`\`\`pre\`\`\` <@U…> <#C…> <url|label>. */
 function mrkdwn(text) {
@@ -110,14 +118,14 @@ function mrkdwn(text) {
   for (const part of parts) {
     if (!part) continue;
     if (/^:[a-z0-9_+-]+:$/.test(part)) { fragment.append(EMOJI[part.slice(1, -1)] || part); continue; }
-    if (part.startsWith('\`\`\`') && part.length >= 6) fragment.append(el('pre', {}, part.slice(3, -3)));
-    else if (part.startsWith('\`') && part.length > 2) fragment.append(el('code', {}, part.slice(1, -1)));
+    if (part.startsWith('\`\`\`') && part.length >= 6) fragment.append(el('pre', {}, decodeEntities(part.slice(3, -3))));
+    else if (part.startsWith('\`') && part.length > 2) fragment.append(el('code', {}, decodeEntities(part.slice(1, -1))));
     else if (part.startsWith('<') && part.endsWith('>')) fragment.append(reference(part.slice(1, -1)));
-    else if (part.startsWith('*') && part.length > 2) fragment.append(el('b', {}, part.slice(1, -1)));
-    else if (part.startsWith('_') && part.length > 2) fragment.append(el('i', {}, part.slice(1, -1)));
-    else if (part.startsWith('~') && part.length > 2) fragment.append(el('s', {}, part.slice(1, -1)));
+    else if (part.startsWith('*') && part.length > 2) fragment.append(el('b', {}, mrkdwn(part.slice(1, -1))));
+    else if (part.startsWith('_') && part.length > 2) fragment.append(el('i', {}, mrkdwn(part.slice(1, -1))));
+    else if (part.startsWith('~') && part.length > 2) fragment.append(el('s', {}, mrkdwn(part.slice(1, -1))));
     else if (part === '\\n') fragment.append(el('br'));
-    else fragment.append(part);
+    else fragment.append(decodeEntities(part));
   }
   return fragment;
 }
@@ -126,8 +134,12 @@ function reference(inner) {
   const [target, label] = inner.split('|');
   if (target.startsWith('@')) return el('b', {}, '@' + (label || nameOf(target.slice(1))));
   if (target.startsWith('#')) return el('b', {}, '#' + (label || channelName(target.slice(1))));
+  // <!date^1700000000^{date_short} {time}|fallback>: the reader's local time in Slack; the fallback here.
+  if (target.startsWith('!date^')) return document.createTextNode(decodeEntities(label || target));
   if (target.startsWith('!')) return el('b', {}, '@' + (label || target.slice(1).replace(/^subteam\\^/, '')));
-  if (/^https?:\\/\\//.test(target)) return el('a', { href: target, target: '_blank', rel: 'noreferrer' }, label || target);
+  if (/^https?:\\/\\//.test(target)) {
+    return el('a', { href: target, target: '_blank', rel: 'noreferrer' }, decodeEntities(label || target));
+  }
   return document.createTextNode('<' + inner + '>');
 }
 
