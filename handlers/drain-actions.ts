@@ -104,6 +104,7 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
             }
           }
           await new RequestDecisions(services.redis, services.keys).send(record.id, decision);
+          await wakeIfParked(deps, record.id);
           return undefined;
         });
         if (refusal) return await answer(respond, notice('error', `${refusal} Nothing was changed.`));
@@ -120,5 +121,17 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
         );
       }
     });
+  }
+}
+
+/** A job parked while it waits for a person (maintain's "maintenance done") runs again at once. */
+async function wakeIfParked(deps: HandlerDeps, requestId: string): Promise<void> {
+  const job = await deps.ops.queue.getJob(requestId);
+  if (job && (await job.isDelayed())) {
+    try {
+      await job.promote();
+    } catch {
+      // promoted or started by someone else in between: it will read the decision either way
+    }
   }
 }

@@ -50,8 +50,9 @@ export const maintainJob: OperationJob = {
     const command = maintainCommand(ctx);
     const saved = MaintainState.safeParse(ctx.job.data?.[MAINTAIN_CHECKPOINT]);
     const resume = saved.success ? saved.data : undefined;
+    // While it waits for "maintenance done" no worker runs it (the job is parked), so waking up is no resume.
     if (resume?.drain && resume.phase === 'draining') await ctx.reply(drainResumedMessage(resume.drain));
-    else if (resume)
+    else if (resume && resume.phase !== 'awaiting-maintenance')
       await ctx.reply(notice('info', `Resumed by another worker, ${resume.phase.replace('-', ' ')}.`));
 
     return await withNodeOperation(ctx, [command.node], async (operation) => {
@@ -68,6 +69,7 @@ export const maintainJob: OperationJob = {
             decisions: operation.decisions,
             checkpoint: jobCheckpoint(ctx, MAINTAIN_CHECKPOINT),
             resume,
+            park: true,
             listener: {
               drain: drainListener(ctx, progress, 1),
               readyForMaintenance: async (state) => {

@@ -4,7 +4,7 @@ import { createWebClient } from '../src/adapters/slack/web-client.js';
 import { lockRefusalText } from '../src/messages/drain-lock-refusal.js';
 import { keepLeases, lockNodes } from '../src/ops/cordon/node-locks.js';
 import { LockLost } from '../src/ops/drain/drain-stop.js';
-import { BosunError, CancelledError } from '../src/ops/errors.js';
+import { BosunError, CancelledError, ParkedError } from '../src/ops/errors.js';
 import type { Checkpoint } from '../src/ports/checkpoint.js';
 import type { LockLease } from '../src/ports/lock.js';
 import type { OperatorDecisions } from '../src/ports/operator-decisions.js';
@@ -83,6 +83,13 @@ export async function withNodeOperation<T>(
           `bosun lost its lock on ${error.what} (the worker was unreachable too long) and stopped, to stay out of the way of whoever holds it now.`,
         );
       }
+      if (error instanceof ParkedError) {
+        // Nobody renews the locks while the job waits: make them last until it runs again (plus one TTL).
+        const forMs = Math.max(ttlOf(deps), error.until - deps.clock.now() + ttlOf(deps));
+        await Promise.all(leases.map((lease) => lease.renew(forMs)));
+        keepRelease = true;
+        throw error;
+      }
       keepRelease = ctx.signal.aborted && ctx.signal.reason === error && !(error instanceof CancelledError);
       throw error;
     } finally {
@@ -94,6 +101,8 @@ export async function withNodeOperation<T>(
     if (!keepRelease) await Promise.allSettled(leases.map((lease) => lease.release()));
   }
 }
+
+const ttlOf = (deps: JobContext['deps']) => deps.config.drain.lockTtlMs;
 
 /** Records an operation's state in its job's data, next to the payload, for the worker that may resume it. */
 export function jobCheckpoint<T>(ctx: JobContext, key: string): Checkpoint<T> {

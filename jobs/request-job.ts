@@ -10,7 +10,7 @@ import { approvedByLine } from '../src/messages/approval-card.js';
 import { notice } from '../src/messages/notice.js';
 import type { CardView } from '../src/messages/request-card.js';
 import { requestCard } from '../src/messages/request-card.js';
-import { BosunError, CancelledError } from '../src/ops/errors.js';
+import { BosunError, CancelledError, ParkedError } from '../src/ops/errors.js';
 import { defer } from '../src/queue/defer.js';
 import { OpsPayload, type SlackMessage } from '../src/queue/payloads.js';
 import { type RequestState, TERMINAL_STATES } from '../src/queue/requests.js';
@@ -164,8 +164,11 @@ async function runRequest(
     );
   const audit = new JobAudit(services.audit, request, deps.clock);
 
+  // A job that ran before (retried, resumed, or woken from waiting for a person) may have changed things: it
+  // runs, sees the cancellation on its signal at once, and reports what it did. One that never ran just ends.
+  const ranBefore = job.attemptsStarted > 1;
   const cancelledBy = await deps.cancellations.cancelledBy(request.id);
-  if (cancelledBy) {
+  if (cancelledBy && !ranBefore) {
     if (await deps.requests.transition(request.id, 'cancelled', `cancelled by ${cancelledBy}`)) {
       await card({ state: 'cancelled', detail: `by <@${cancelledBy}> before it started` });
       await audit.finished('cancelled', `by ${cancelledBy} before it started`);
@@ -185,6 +188,7 @@ async function runRequest(
   await audit.started(job.attemptsStarted > 1, attempt > 1 ? `attempt ${attempt} of ${attempts}` : undefined);
 
   const controller = new AbortController();
+  if (cancelledBy) controller.abort(new CancelledError(cancelledBy));
   active.add(request.id, controller, operation.resumable === true);
   const ctx: JobContext = {
     payload,
@@ -229,6 +233,13 @@ async function runRequest(
       await audit.finished('cancelled', error.message);
       log.info('cancelled');
       return { cancelled: true };
+    }
+    if (error instanceof ParkedError) {
+      log.info(
+        { until: error.until },
+        `waiting for ${error.waitingFor}; the job is delayed and holds no worker slot`,
+      );
+      throw await defer(job, token, Math.max(1, error.until - deps.clock.now()));
     }
     if (error instanceof ShutdownError) {
       log.info('checkpointed for shutdown; another worker resumes it');

@@ -28,3 +28,17 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
+
+/**
+ * The operation waits for a person and has saved its state: its job should wait elsewhere (holding no worker)
+ * until `until` or until someone acts, then run again and continue from the saved state.
+ */
+export class ParkedError extends Error {
+  constructor(
+    readonly until: number,
+    readonly waitingFor: string,
+  ) {
+    super(`waiting for ${waitingFor}`);
+    this.name = 'ParkedError';
+  }
+}

@@ -12,8 +12,8 @@ export interface LockHolder {
 /** A held lock. The fencing token grows with every grant, so a stale holder can be told apart. */
 export interface LockLease {
   readonly token: number;
-  /** Extends the lease; false when it was lost (expired and taken by someone else). */
-  renew(): Promise<boolean>;
+  /** Extends the lease (by its TTL, or `ttlMs`); false when it was lost (expired and taken by someone else). */
+  renew(ttlMs?: number): Promise<boolean>;
   release(): Promise<void>;
 }
 

@@ -118,8 +118,8 @@ export class RedisLocks implements Lock {
     const redis = this.redis;
     return {
       token,
-      async renew() {
-        return (await redis.eval(RENEW, 1, key, String(token), String(Math.round(ttlMs)))) === 1;
+      async renew(forMs = ttlMs) {
+        return (await redis.eval(RENEW, 1, key, String(token), String(Math.round(forMs)))) === 1;
       },
       async release() {
         await redis.eval(RELEASE, 1, key, String(token));

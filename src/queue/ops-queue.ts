@@ -19,11 +19,19 @@ export class OpsQueue {
     });
   }
 
-  /** Removes a job that has not started; false when it is running or gone. */
+  /**
+   * Removes a job that has not started; false when it is running, has run before, or is gone. A job that ran
+   * before and now waits (parked for a person, or delayed for a retry) is woken instead, so that it sees the
+   * cancellation itself and reports what it had done.
+   */
   async removeIfWaiting(requestId: string): Promise<boolean> {
     const job = await this.queue.getJob(requestId);
     if (!job) return false;
     const state = await job.getState();
+    if (job.attemptsStarted > 0) {
+      if (state === 'delayed') await job.promote().catch(() => undefined);
+      return false;
+    }
     if (
       state !== 'waiting' &&
       state !== 'delayed' &&

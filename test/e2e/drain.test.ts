@@ -1,3 +1,7 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { OPS_QUEUE } from '../../src/queue/names.js';
+import { testRedisUrl } from '../support/redis.js';
 import { e2eScenario, type NodeOpsRig, startNodeOpsRig } from './support/node-ops-rig.js';
 
 /**
@@ -116,5 +120,32 @@ describe('node maintenance from Slack', () => {
       /ReplicaSet\/web-[a-z0-9]+: \d+ moved; its pods now run on worker-/,
     );
     expect(await rig.unschedulable('worker-4')).toBe(false);
+  });
+
+  it('waits for "maintenance done" without holding a worker, and a cancel then leaves the node cordoned', async () => {
+    const redis = new Redis(testRedisUrl());
+    const ops = new Queue(OPS_QUEUE, { connection: redis, prefix: rig.config.redis.prefix });
+    try {
+      const id = await rig.command('maintain worker-4');
+      await rig.reply(id, /ready for maintenance/);
+      // Parked: delayed in the queue, not active in a worker.
+      const job = await rig.standIn.waitFor(
+        async () => ((await (await ops.getJob(id))?.getState()) === 'delayed' ? true : undefined),
+        { timeoutMs: 10_000, description: 'the maintain job to wait as a delayed job' },
+      );
+      expect(job).toBe(true);
+      const cancel = await rig.command(`cancel ${id}`, 'UALICE');
+      await rig.standIn.waitFor(() =>
+        rig.standIn.messages('COPS').find((m) => m.requestId === cancel && m.ephemeral?.user === 'UALICE'),
+      );
+      expect(await rig.ended(id)).toMatch(/Cancelled/);
+      expect(await rig.unschedulable('worker-4')).toBe(true);
+      // Its node lock went with it: the node can be uncordoned.
+      const uncordon = await rig.command('uncordon worker-4');
+      expect(await rig.ended(uncordon)).toMatch(/Done \(worker-4 uncordoned\)/);
+    } finally {
+      await ops.close();
+      redis.disconnect();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { DrainListener } from '../drain/drain-listener.js';
 import { drainNodes } from '../drain/drain-nodes.js';
 import type { DrainOptions, DrainPorts } from '../drain/drain-ports.js';
 import { nap } from '../drain/waiter.js';
-import { BosunError } from '../errors.js';
+import { BosunError, ParkedError } from '../errors.js';
 import type { MaintainState } from './maintain-state.js';
 import { type PodMoves, wherePodsWent } from './where-pods-went.js';
 
@@ -22,6 +22,11 @@ export interface MaintainRun {
   decisions?: OperatorDecisions;
   checkpoint?: Checkpoint<MaintainState>;
   resume?: MaintainState;
+  /**
+   * While it waits for "maintenance done", stop with a ParkedError (state saved) instead of polling, so the job
+   * can wait without holding a worker; it runs again when someone clicks, or at the deadline.
+   */
+  park?: boolean;
 }
 
 export interface MaintainOptions {
@@ -31,6 +36,8 @@ export interface MaintainOptions {
   readyTimeoutMs?: number;
   /** How often to look for the button and for readiness (default 1 s). */
   pollMs?: number;
+  /** How long to wait for "maintenance done" before giving up, the node left cordoned (default 24 h). */
+  maintenanceTimeoutMs?: number;
 }
 
 export interface MaintainReport {
@@ -95,7 +102,14 @@ export async function maintainNode(
       await save();
       await run.listener?.readyForMaintenance?.(state);
     }
-    const decision = await waitForDecision(run, clock, poll);
+    const deadline = (state.announcedAt ?? clock.now()) + (options.maintenanceTimeoutMs ?? 24 * 3_600_000);
+    const decision = await waitForDecision(run, clock, poll, deadline);
+    if (decision === undefined) {
+      state.phase = 'stopped';
+      state.stoppedBecause = `nobody said maintenance was done within ${Math.round((deadline - (state.announcedAt ?? deadline)) / 3_600_000)} h; the node stays cordoned`;
+      await save();
+      return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+    }
     if (decision.kind === 'abort') {
       await ports.nodes.setUnschedulable(options.node, false, run.signal);
       state.phase = 'stopped';
@@ -135,12 +149,16 @@ export async function maintainNode(
   return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
 }
 
-/** Waits for "maintenance done" (or "abort"); other decisions do not apply any more and are dropped. */
+/**
+ * Waits for "maintenance done" (or "abort") until `deadline` (undefined then); other decisions do not apply any
+ * more and are dropped. A run that may park stops with a ParkedError when nothing is there yet.
+ */
 async function waitForDecision(
   run: MaintainRun,
   clock: DrainPorts['clock'],
   poll: number,
-): Promise<Extract<OperatorDecision, { kind: 'maintenance-done' | 'abort' }>> {
+  deadline: number,
+): Promise<Extract<OperatorDecision, { kind: 'maintenance-done' | 'abort' }> | undefined> {
   for (;;) {
     if (run.signal.aborted) throw run.signal.reason;
     try {
@@ -150,6 +168,8 @@ async function waitForDecision(
     } catch {
       // Redis trouble: look again at the next poll.
     }
-    if (!(await nap(clock, poll, run.signal))) throw run.signal.reason;
+    if (clock.now() >= deadline) return undefined;
+    if (run.park) throw new ParkedError(deadline, '"maintenance done"');
+    if (!(await nap(clock, Math.min(poll, deadline - clock.now()), run.signal))) throw run.signal.reason;
   }
 }

@@ -1,3 +1,4 @@
+import { ParkedError } from '../../../src/ops/errors.js';
 import { maintainNode } from '../../../src/ops/maintain/maintain-node.js';
 import type { MaintainState } from '../../../src/ops/maintain/maintain-state.js';
 import type { OperatorDecision } from '../../../src/ports/operator-decisions.js';
@@ -87,6 +88,55 @@ describe('maintainNode', () => {
     const report = await clock.run(maintainNode(ports, { node: 'worker-1', drain }, { signal: never }));
 
     expect(report.state).toMatchObject({ phase: 'stopped', stoppedBecause: 'the drain ended refused' });
+    expect(cluster.node('worker-1')?.unschedulable).toBe(true);
+  });
+
+  it('parks while nobody has said "maintenance done" yet, until the deadline, with its state saved', async () => {
+    const { clock, cluster, ports } = drainRig();
+    cluster.addWorkload(web({ replicas: 1 }), ['worker-2']);
+    const saved: MaintainState[] = [];
+    const run = maintainNode(
+      ports,
+      { node: 'worker-1', drain, maintenanceTimeoutMs: 3_600_000 },
+      {
+        signal: never,
+        park: true,
+        decisions: { take: async () => [] },
+        checkpoint: { save: async (s) => void saved.push(s) },
+      },
+    );
+    const parked = await clock.run(run).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(parked).toBeInstanceOf(ParkedError);
+    const announced = saved.at(-1);
+    expect(announced).toMatchObject({ phase: 'awaiting-maintenance' });
+    expect((parked as ParkedError).until).toBe((announced?.announcedAt ?? 0) + 3_600_000);
+    expect(cluster.node('worker-1')?.unschedulable).toBe(true);
+  });
+
+  it('gives up after the deadline with nobody saying "maintenance done", the node left cordoned', async () => {
+    const { clock, cluster, ports } = drainRig();
+    await cluster.setUnschedulable('worker-1', true);
+    const resume: MaintainState = {
+      v: 1,
+      node: 'worker-1',
+      phase: 'awaiting-maintenance',
+      startedAt: clock.now() - 25 * 3_600_000,
+      announcedAt: clock.now() - 24 * 3_600_000,
+    };
+    const report = await clock.run(
+      maintainNode(
+        ports,
+        { node: 'worker-1', drain },
+        { signal: never, park: true, resume, decisions: { take: async () => [] } },
+      ),
+    );
+    expect(report.state).toMatchObject({
+      phase: 'stopped',
+      stoppedBecause: 'nobody said maintenance was done within 24 h; the node stays cordoned',
+    });
     expect(cluster.node('worker-1')?.unschedulable).toBe(true);
   });
 });
