@@ -124,6 +124,24 @@ describe('approvals before a job runs', () => {
       expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('cancelled');
     });
 
+    it('/bosun cancel: refused to someone who neither asked nor may approve; an approver may', async () => {
+      const { requestId } = await askFor(rig, 'UALICE');
+      const stranger = await rig.command(`cancel ${requestId}`, 'UCAROL');
+      await answerTo(
+        rig,
+        'UCAROL',
+        stranger.requestId,
+        /Only <@UALICE>, who asked for .*, or someone who may approve it/,
+      );
+      expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('awaiting-approval');
+
+      const approver = await rig.command(`cancel ${requestId}`, 'UBOB');
+      await answerTo(rig, 'UBOB', approver.requestId, /it was still waiting for approval/);
+      const after = await rig.card(requestId, (c) => c.text.includes('Cancelled'));
+      expect(buttonsOf(after)).toEqual([]);
+      expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('cancelled');
+    });
+
     it('lets the requester withdraw her own request with Reject', async () => {
       const { requestId, card } = await askFor(rig, 'UALICE');
       await rig.standIn.click({ ts: card.ts, actionId: REJECT_ACTION, user: 'UALICE' });
