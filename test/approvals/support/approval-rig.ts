@@ -93,7 +93,7 @@ export interface ApprovalRig {
 }
 
 const signingSecret = 'approvals-test-secret';
-const botToken = 'xoxb-approvals-test';
+const botToken = 'xoxb-approvals';
 
 /** Redis, the Slack stand-in, the real handlers on an unmodified Bolt app, the outbox and an ops worker. */
 export async function startApprovalRig(testFile: string, options: RigOptions): Promise<ApprovalRig> {
