@@ -96,6 +96,12 @@ export class Informer {
     }
   }
 
+  /** Records what our own delete returned: still there and terminating (graceful), or gone. */
+  observeDeletion(deleted: KubeObject): void {
+    if (deleted.metadata.deletionTimestamp) this.observe(deleted);
+    else this.observeRemoval(deleted);
+  }
+
   private accept(object: KubeObject, type: InformerEventType): void {
     const key = objectKey(object);
     const revision = revisionOf(object);

@@ -128,8 +128,7 @@ export function startNodeLifecycle(context: ControllerContext): Controller {
         preconditions: { uid: current.metadata.uid ?? '' },
       },
     );
-    if (deleted.metadata.deletionTimestamp) pods.observe(deleted);
-    else pods.observeRemoval(deleted);
+    pods.observeDeletion(deleted);
   };
 
   /** PodGC: pods bound to a node that no longer exists are force-deleted. */

@@ -78,8 +78,7 @@ export function startReplicaSetController(context: ControllerContext): Controlle
         const victims = [...active].sort(deletionOrder).slice(0, active.length - desired);
         for (const victim of victims) {
           const deleted = await registry.delete(resources.pods, namespace, victim.metadata.name ?? '');
-          if (deleted.metadata.deletionTimestamp) pods.observe(deleted);
-          else pods.observeRemoval(deleted);
+          pods.observeDeletion(deleted);
         }
       }
     }

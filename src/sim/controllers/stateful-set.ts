@@ -34,8 +34,7 @@ export function startStatefulSetController(context: ControllerContext): Controll
 
   const deletePod = async (pod: KubeObject) => {
     const deleted = await registry.delete(resources.pods, pod.metadata.namespace, pod.metadata.name ?? '');
-    if (deleted.metadata.deletionTimestamp) pods.observe(deleted);
-    else pods.observeRemoval(deleted);
+    pods.observeDeletion(deleted);
   };
 
   const reconcile = async (key: string) => {
