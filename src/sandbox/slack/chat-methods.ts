@@ -67,6 +67,16 @@ export function chatMethods(deps: ChatMethodsDeps): Record<string, WebApiMethod>
     return directory.channel(reference)?.id ?? reference;
   };
 
+  /** A message of this channel the bot posted: Slack lets an app change or delete only its own. */
+  const botMessage = (params: WebApiParams, notOwn: string) => {
+    const channel = channelOf(params);
+    const ts = requiredArgument(params, 'ts', textArgument, 'message_not_found');
+    const message = store.find(channel.id, ts);
+    if (!message || message.ephemeralTo !== undefined) throw new SlackApiError('message_not_found');
+    if (message.user !== bot.userId) throw new SlackApiError(notOwn);
+    return { channel, message };
+  };
+
   return {
     'chat.postMessage': {
       scope: 'chat:write',
@@ -103,11 +113,7 @@ export function chatMethods(deps: ChatMethodsDeps): Record<string, WebApiMethod>
       scope: 'chat:write',
       token: 'bot',
       run: (params) => {
-        const channel = channelOf(params);
-        const ts = requiredArgument(params, 'ts', textArgument, 'message_not_found');
-        const message = store.find(channel.id, ts);
-        if (!message || message.ephemeralTo !== undefined) throw new SlackApiError('message_not_found');
-        if (message.user !== bot.userId) throw new SlackApiError('cant_update_message');
+        const { channel, message } = botMessage(params, 'cant_update_message');
         const { text, blocks } = content(params);
         if (text === '' && blocks === undefined && params.metadata === undefined)
           throw new SlackApiError('no_text');
@@ -129,11 +135,8 @@ export function chatMethods(deps: ChatMethodsDeps): Record<string, WebApiMethod>
       scope: 'chat:write',
       token: 'bot',
       run: (params) => {
-        const channel = channelOf(params);
-        const ts = requiredArgument(params, 'ts', textArgument, 'message_not_found');
-        const message = store.find(channel.id, ts);
-        if (!message || message.ephemeralTo !== undefined) throw new SlackApiError('message_not_found');
-        if (message.user !== bot.userId) throw new SlackApiError('cant_delete_message');
+        const { channel, message } = botMessage(params, 'cant_delete_message');
+        const { ts } = message;
         store.remove(channel.id, ts);
         return { channel: channel.id, ts };
       },

@@ -158,19 +158,23 @@ export class ModalStore {
   }
 
   methods(triggers: TriggerRegistry): Record<string, WebApiMethod> {
+    /** views.open and views.push: a fresh trigger (spent here) and the view to show. */
+    const opening = (params: Parameters<WebApiMethod['run']>[0]) => {
+      const triggerId = requiredArgument(params, 'trigger_id', z.string(), 'invalid_trigger_id');
+      const definition = requiredArgument(
+        params,
+        'view',
+        jsonArgument(viewDefinitionSchema),
+        'invalid_arguments',
+      );
+      return { trigger: triggers.exchange(triggerId), definition };
+    };
     return {
       'views.open': {
         scope: '',
         token: 'bot',
         run: (params) => {
-          const triggerId = requiredArgument(params, 'trigger_id', z.string(), 'invalid_trigger_id');
-          const definition = requiredArgument(
-            params,
-            'view',
-            jsonArgument(viewDefinitionSchema),
-            'invalid_arguments',
-          );
-          const trigger = triggers.exchange(triggerId);
+          const { trigger, definition } = opening(params);
           return { view: this.viewJson(this.#create(trigger.user, definition, undefined)) };
         },
       },
@@ -179,14 +183,7 @@ export class ModalStore {
         scope: '',
         token: 'bot',
         run: (params) => {
-          const triggerId = requiredArgument(params, 'trigger_id', z.string(), 'invalid_trigger_id');
-          const definition = requiredArgument(
-            params,
-            'view',
-            jsonArgument(viewDefinitionSchema),
-            'invalid_arguments',
-          );
-          const trigger = triggers.exchange(triggerId);
+          const { trigger, definition } = opening(params);
           const below = [...this.#views.values()].filter((view) => view.user === trigger.user).at(-1);
           if (!below) throw new SlackApiError('not_found');
           return { view: this.viewJson(this.#create(trigger.user, definition, below)) };
