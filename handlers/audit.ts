@@ -27,6 +27,8 @@ export async function audit(ctx: CommandContext<Audit>): Promise<Ack> {
   if (addressable.length === 0)
     return ephemeral(notice('error', 'No cluster is configured for this channel.'));
   return await withApprovalServices(deps, async (services) => {
+    const refused = (outcome: string, cluster: string | undefined) =>
+      services.audit.record({ event: 'refused', user: meta.user, cluster, command: meta.text, outcome });
     const wanted = command.cluster !== undefined ? [command.cluster] : addressable;
     const clusters: string[] = [];
     for (const cluster of wanted) {
@@ -38,10 +40,13 @@ export async function audit(ctx: CommandContext<Audit>): Promise<Ack> {
         now: deps.clock.now(),
       });
       if (verdict.allowed) clusters.push(cluster);
-      else if (command.cluster !== undefined)
+      else if (command.cluster !== undefined) {
+        await refused(verdict.refusal.reason, cluster);
         return ephemeral(requestRefusal(verdict.refusal, verdict.policy, deps.slash));
+      }
     }
     if (clusters.length === 0) {
+      await refused('not-allowed-to-audit', undefined);
       return ephemeral(
         notice('error', 'The policy lets you audit none of the clusters this channel may address.'),
       );

@@ -1,12 +1,12 @@
 import { withApprovalServices } from '../src/approvals/approval-services.js';
 import { cancelPendingApproval } from '../src/approvals/cancel-approval.js';
 import type { CancelCommand } from '../src/commands/grammar.js';
-import { parseCommand } from '../src/commands/parse.js';
 import { notice } from '../src/messages/notice.js';
-import { requestCard } from '../src/messages/request-card.js';
+import { cancelledBeforeStartLine } from '../src/messages/request-lines.js';
 import { authorizeDecision } from '../src/policy/authorize-decision.js';
 import { effectivePolicy } from '../src/policy/effective-policy.js';
-import { type RequestRecord, TERMINAL_STATES } from '../src/queue/requests.js';
+import { type RequestRecord, TERMINAL_STATES } from '../src/requests/request-store.js';
+import { settle } from '../src/requests/settle.js';
 import { type Ack, type CommandContext, ephemeral } from './deps.js';
 
 type Cancel = ReturnType<typeof CancelCommand.parse>;
@@ -33,6 +33,18 @@ export async function cancel(ctx: CommandContext<Cancel>): Promise<Ack> {
     );
   }
   if (!(await mayCancel(ctx, record))) {
+    await withApprovalServices(deps, (services) =>
+      services.audit.record({
+        event: 'refused',
+        requestId: record.id,
+        user: meta.user,
+        cluster: record.cluster,
+        command: meta.text,
+        outcome: 'not-allowed-to-cancel',
+        detail: `cancel of ${record.id}, asked for by ${record.user}`,
+      }),
+    );
+    ctx.log.info({ target: record.id }, 'cancel refused');
     return ephemeral(
       notice(
         'error',
@@ -51,20 +63,14 @@ export async function cancel(ctx: CommandContext<Cancel>): Promise<Ack> {
   }
   await deps.cancellations.request(record.id, meta.user);
   if (await deps.ops.removeIfWaiting(record.id)) {
-    await deps.requests.transition(record.id, 'cancelled', `cancelled by ${meta.user} before it started`);
-    const card = requestCard({
-      requestId: record.id,
-      text: record.text,
-      slash: deps.slash,
-      user: record.user,
-      cluster: record.cluster,
-      state: 'cancelled',
-      detail: `by <@${meta.user}> before it started`,
-    });
-    await deps.reporter.card(record, card);
-    await deps.reporter.reply(
-      record,
-      notice('info', `Cancelled by <@${meta.user}> before it started. Nothing was changed.`),
+    await withApprovalServices(deps, (services) =>
+      settle({ ...deps, audit: services.audit }, record, {
+        state: 'cancelled',
+        detail: `by <@${meta.user}> before it started`,
+        summary: `cancelled by ${meta.user} before it started`,
+        thread: cancelledBeforeStartLine(meta.user),
+        audit: { event: 'cancelled', outcome: 'cancelled', detail: 'before it started', user: meta.user },
+      }),
     );
     ctx.log.info({ target: record.id }, 'cancelled a queued request');
     return ephemeral(notice('success', `Cancelled \`${record.id}\` before it started.`));
@@ -78,9 +84,8 @@ export async function cancel(ctx: CommandContext<Cancel>): Promise<Ack> {
 async function mayCancel(ctx: CommandContext<Cancel>, record: RequestRecord): Promise<boolean> {
   const { deps, meta } = ctx;
   if (meta.user === record.user) return true;
-  const parsed = parseCommand(record.text);
-  if (!parsed.ok || !record.cluster) return false;
-  const policy = effectivePolicy(deps.config.policy, record.cluster, parsed.command.name);
+  if (!record.command || !record.cluster) return false;
+  const policy = effectivePolicy(deps.config.policy, record.cluster, record.command.name);
   return await withApprovalServices(deps, async (services) => {
     const verdict = await authorizeDecision(
       { requester: record.user, approvers: policy.approvers, selfApproval: policy.selfApproval },

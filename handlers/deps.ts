@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
+import type { Operations } from '../src/operations/registry.js';
 import type { Clock } from '../src/ports/clock.js';
-import type { Cancellations } from '../src/queue/cancellations.js';
 import type { OpsQueue } from '../src/queue/ops-queue.js';
 import type { RequestMeta, SlackMessage } from '../src/queue/payloads.js';
-import type { RequestStore } from '../src/queue/requests.js';
-import type { RequestReporter } from '../src/report/request-reporter.js';
+import type { Cancellations } from '../src/requests/cancellations.js';
+import type { RequestReporter } from '../src/requests/request-reporter.js';
+import type { RequestStore } from '../src/requests/request-store.js';
 
 /** What every handler may use. Handlers never call a cluster: they read config and Redis, and enqueue. */
 export interface HandlerDeps {
@@ -14,6 +15,8 @@ export interface HandlerDeps {
   slash: string;
   /** The process's shared Redis connection (policy, approvals, audit). */
   redis: Redis;
+  /** The operations commands run (src/operations/registry.ts; tests may stand one in). */
+  operations: Operations;
   requests: RequestStore;
   reporter: RequestReporter;
   ops: OpsQueue;

@@ -1,15 +1,13 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { withApprovalServices } from '../src/approvals/approval-services.js';
-import { parseCommand } from '../src/commands/parse.js';
 import { DRAIN_ACTIONS, DrainButtonValue } from '../src/messages/drain-stuck.js';
 import { MAINTAIN_DONE_ACTION } from '../src/messages/maintain-ready.js';
 import { notice } from '../src/messages/notice.js';
-import { authorizeDecision } from '../src/policy/authorize-decision.js';
-import { effectivePolicy } from '../src/policy/effective-policy.js';
-import { isAmong } from '../src/policy/principals.js';
+import { steerRefusalMessage } from '../src/messages/steer-refusal.js';
+import { authorizeSteer } from '../src/policy/authorize-steer.js';
 import type { OperatorDecision } from '../src/ports/operator-decisions.js';
 import type { SlackMessage } from '../src/queue/payloads.js';
-import { RequestDecisions } from '../src/queue/request-decisions.js';
+import { RequestDecisions } from '../src/requests/request-decisions.js';
 import type { HandlerDeps } from './deps.js';
 
 type ButtonClick = BlockAction<ButtonAction>;
@@ -45,8 +43,7 @@ function decisionOf(kind: Kind, value: DrainButtonValue, by: string): OperatorDe
  * The buttons of a running drain or maintenance (keep waiting, skip this pod, delete it ignoring the PDB,
  * abort and uncordon, maintenance done). A click is checked against the request and the policy, then handed
  * to the running job through Redis (src/queue/request-decisions.ts); the job says in the thread what it did.
- * Whoever may request the command may steer it; deleting a pod against its budget is an approver's call
- * (four eyes where the policy asks for approvals).
+ * Who may press them is src/policy/authorize-steer.ts's call.
  */
 export function registerDrainActions(app: App, deps: HandlerDeps): void {
   for (const [actionId, kind] of BUTTONS) {
@@ -81,33 +78,28 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
           ),
         );
       }
-      const parsed = parseCommand(record.text);
-      const command = parsed.ok ? parsed.command.name : 'drain';
+      if (!record.command || !record.cluster) {
+        return await answer(
+          respond,
+          notice('warning', `Request \`${record.id}\` has no command bosun can steer. Nothing was changed.`),
+        );
+      }
+      const steered = { requester: record.user, cluster: record.cluster, command: record.command.name };
       try {
         const refusal = await withApprovalServices(deps, async (services) => {
-          const policy = effectivePolicy(deps.config.policy, record.cluster ?? '', command);
-          const actor = { user, channel };
-          if (!(await isAmong(policy.requesters, actor, services.groups))) {
-            return `You may not steer \`${command}\` on \`${record.cluster ?? ''}\` under this channel's policy.`;
-          }
-          if (kind === 'delete-pod' && policy.approvals > 0) {
-            const verdict = await authorizeDecision(
-              { requester: record.user, approvers: policy.approvers, selfApproval: policy.selfApproval },
-              services.groups,
-              actor,
-              'approve',
-            );
-            if (!verdict.allowed) {
-              return verdict.refusal.reason === 'own-request'
-                ? 'Deleting a pod against its budget needs someone other than the requester (the policy asks for four eyes).'
-                : 'Deleting a pod against its budget needs an approver of this command.';
-            }
-          }
+          const verdict = await authorizeSteer(
+            deps.config.policy,
+            services.groups,
+            steered,
+            { user, channel },
+            kind,
+          );
+          if (!verdict.allowed) return verdict.refusal;
           await new RequestDecisions(services.redis, services.keys).send(record.id, decision);
           await wakeIfParked(deps, record.id);
           return undefined;
         });
-        if (refusal) return await answer(respond, notice('error', `${refusal} Nothing was changed.`));
+        if (refusal) return await answer(respond, steerRefusalMessage(refusal));
         log.info({ requestId: record.id, decision: kind }, 'decision sent to the running job');
         await answer(respond, notice('success', `Sent: ${SENT[kind]}. The thread will say when it is done.`));
       } catch (error) {

@@ -1,27 +1,24 @@
 import { withApprovalServices } from '../src/approvals/approval-services.js';
 import { askForApproval } from '../src/approvals/ask-for-approval.js';
-import type { Command } from '../src/commands/grammar.js';
-import { isDryRun } from '../src/commands/is-dry-run.js';
 import { requestRefusal } from '../src/messages/approval-denial.js';
 import { notice } from '../src/messages/notice.js';
 import { requestCard } from '../src/messages/request-card.js';
+import type { AnyOperation, ClusterCommand } from '../src/operations/registry.js';
 import { authorizeRequest } from '../src/policy/authorize-request.js';
 import { resolveCluster } from '../src/policy/cluster-access.js';
 import { type Ack, type CommandContext, ephemeral, noAck } from './deps.js';
-
-/** Commands that act on a cluster through a job. */
-export type ClusterCommand = Extract<
-  Command,
-  { name: 'nodes' | 'cordon' | 'uncordon' | 'drain' | 'maintain' }
->;
 
 /**
  * The common path of every command that runs as a job: authorize (the channel may address the cluster; the
  * policy lets this person ask for this command there, now), then either post the request's card and enqueue
  * the job under the request id, or, where the policy wants approval, ask for it (the job is enqueued once
- * approved). A refusal is an ephemeral answer and an audit entry; a redelivered command changes nothing.
+ * approved). Only an operation that changes the cluster, asked for for real (not a dry run), waits for
+ * approval. A refusal is an ephemeral answer and an audit entry; a redelivered command changes nothing.
  */
-export async function enqueueOperation(ctx: CommandContext<ClusterCommand>): Promise<Ack> {
+export async function enqueueOperation(
+  ctx: CommandContext<ClusterCommand>,
+  operation: AnyOperation,
+): Promise<Ack> {
   const { deps, meta, command } = ctx;
   return await withApprovalServices(deps, async (services) => {
     const refused = async (outcome: string, cluster: string | undefined, detail: string) => {
@@ -58,7 +55,8 @@ export async function enqueueOperation(ctx: CommandContext<ClusterCommand>): Pro
       return ephemeral(requestRefusal(verdict.refusal, verdict.policy, deps.slash));
     }
     const payload = { v: 1 as const, request, command: { ...command, cluster: request.cluster } };
-    if (verdict.policy.approvals > 0 && !isDryRun(command)) {
+    const waitsForApproval = operation.mutates && !operation.dryRun?.(command);
+    if (verdict.policy.approvals > 0 && waitsForApproval) {
       if (!(await askForApproval(deps, services, payload, verdict.policy))) {
         ctx.log.info('redelivered command: approval already asked for');
         return noAck;
@@ -74,7 +72,7 @@ export async function enqueueOperation(ctx: CommandContext<ClusterCommand>): Pro
       cluster: request.cluster,
       state: 'queued',
     });
-    const fresh = await deps.reporter.open(request, 'queued', card);
+    const fresh = await deps.reporter.open(request, 'queued', card, payload.command);
     if (!fresh) {
       ctx.log.info('redelivered command: already queued');
       return noAck;

@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { Command, CommandName } from '../src/commands/grammar.js';
+import type { BotCommand } from '../src/commands/grammar.js';
 import { parseCommand } from '../src/commands/parse.js';
 import { notice } from '../src/messages/notice.js';
 import { usageMessage } from '../src/messages/usage.js';
-import { requestIdFromTrigger } from '../src/queue/request-id.js';
+import { COMMANDS, type Command, isClusterCommand } from '../src/operations/registry.js';
+import type { RequestMeta } from '../src/queue/payloads.js';
+import { requestIdFromTrigger } from '../src/requests/request-id.js';
 import { audit } from './audit.js';
 import { cancel } from './cancel.js';
 import { clusters } from './clusters.js';
@@ -13,24 +15,44 @@ import { enqueueOperation } from './enqueue-operation.js';
 import { help } from './help.js';
 import { jobs } from './jobs.js';
 
-type Handler = (ctx: CommandContext<never>) => Promise<Ack>;
-
 /** Commands answered from memory, in the ack itself; the rest ack at once and answer through response_url. */
-const ANSWERED_IN_ACK: ReadonlySet<CommandName> = new Set(['help', 'clusters']);
+const answeredInAck = (command: Command): boolean => command.name === 'help' || command.name === 'clusters';
 
-/** Each command's handler; every one acks (through its return value) and none calls a cluster. */
-export const COMMAND_HANDLERS: Record<CommandName, Handler> = {
-  help: help as Handler,
-  clusters: clusters as Handler,
-  jobs: jobs as Handler,
-  cancel: cancel as Handler,
-  nodes: enqueueOperation as Handler,
-  cordon: enqueueOperation as Handler,
-  uncordon: enqueueOperation as Handler,
-  drain: enqueueOperation as Handler,
-  maintain: enqueueOperation as Handler,
-  audit: audit as Handler,
-};
+/**
+ * Runs one command: the bot's own commands have their handlers; every other command is an operation of the
+ * registry, which the common path authorizes and enqueues. None calls a cluster.
+ */
+function handle(
+  deps: HandlerDeps,
+  meta: RequestMeta,
+  command: Command,
+  log: CommandContext<unknown>['log'],
+): Promise<Ack> {
+  if (isClusterCommand(command)) {
+    return enqueueOperation({ meta, command, deps, log }, deps.operations[command.name]);
+  }
+  return handleBotCommand(deps, meta, command, log);
+}
+
+function handleBotCommand(
+  deps: HandlerDeps,
+  meta: RequestMeta,
+  command: BotCommand,
+  log: CommandContext<unknown>['log'],
+): Promise<Ack> {
+  switch (command.name) {
+    case 'help':
+      return help({ meta, command, deps, log });
+    case 'clusters':
+      return clusters({ meta, command, deps, log });
+    case 'jobs':
+      return jobs({ meta, command, deps, log });
+    case 'cancel':
+      return cancel({ meta, command, deps, log });
+    case 'audit':
+      return audit({ meta, command, deps, log });
+  }
+}
 
 /**
  * `/bosun …`: parse → ack → authorize → enqueue. Bad input is answered in the ack and enqueues nothing; the ack
@@ -46,14 +68,13 @@ export function slashCommand(deps: HandlerDeps) {
       requestedAt: deps.clock.now(),
     };
     const log = deps.logger.child({ requestId: meta.id, user: meta.user, channel: meta.channel });
-    const parsed = parseCommand(command.text);
+    const parsed = parseCommand<Command>(command.text, COMMANDS);
     if (!parsed.ok) {
       log.info({ error: parsed.error.message }, 'usage error');
-      await ack({ response_type: 'ephemeral', ...usageMessage(parsed.error, deps.slash) });
+      await ack({ response_type: 'ephemeral', ...usageMessage(parsed.error, COMMANDS, deps.slash) });
       return;
     }
-    const handler = COMMAND_HANDLERS[parsed.command.name];
-    const ctx: CommandContext<Command> = { meta, command: parsed.command, deps, log };
+    const run = () => handle(deps, meta, parsed.command, log);
     const failed = (error: unknown): Ack => {
       log.error({ err: error }, 'handler failed');
       return ephemeral(
@@ -64,10 +85,10 @@ export function slashCommand(deps: HandlerDeps) {
       );
     };
 
-    if (ANSWERED_IN_ACK.has(parsed.command.name)) {
+    if (answeredInAck(parsed.command)) {
       let answer: Ack;
       try {
-        answer = await handler(ctx as CommandContext<never>);
+        answer = await run();
       } catch (error) {
         answer = failed(error);
       }
@@ -81,7 +102,7 @@ export function slashCommand(deps: HandlerDeps) {
     await ack();
     let answer: Ack;
     try {
-      answer = await handler(ctx as CommandContext<never>);
+      answer = await run();
     } catch (error) {
       answer = failed(error);
     }

@@ -1,15 +1,16 @@
-import type { CommandName } from '../src/commands/grammar.js';
-import { cordonJob } from './cordon.js';
-import { drainJob } from './drain.js';
-import { maintainJob } from './maintain.js';
-import { nodesJob } from './nodes.js';
-import type { OperationJob } from './request-job.js';
+import type { Job } from 'bullmq';
+import { type ActiveJobs, requestJob } from '../src/requests/run-request.js';
+import type { WorkerDeps } from '../src/requests/worker-deps.js';
 
-/** Job name (the command's name) → the operation that runs it. */
-export const JOBS: Partial<Record<CommandName, OperationJob>> = {
-  nodes: nodesJob,
-  cordon: cordonJob,
-  uncordon: cordonJob,
-  drain: drainJob,
-  maintain: maintainJob,
-};
+export { ActiveJobs, ShutdownError } from '../src/requests/run-request.js';
+
+/**
+ * The processor of the `ops` queue. Every job is one request of one operation (the job's name); the operation
+ * comes from `deps.operations` (src/operations/registry.ts) and runs inside the request lifecycle.
+ */
+export function opsProcessor(
+  deps: WorkerDeps,
+  active: ActiveJobs,
+): (job: Job, token?: string) => Promise<unknown> {
+  return requestJob(deps, active);
+}

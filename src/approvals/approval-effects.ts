@@ -2,17 +2,12 @@ import type { AuditEvent } from '../audit/audit-entry.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { approvalCard } from '../messages/approval-card.js';
 import { type ApprovalEvent, approvalThreadMessage } from '../messages/approval-thread.js';
-import type { RequestStore } from '../queue/requests.js';
-import type { RequestReporter } from '../report/request-reporter.js';
+import { cancelledWhileWaitingLine } from '../messages/request-lines.js';
+import type { Lifecycle } from '../requests/settle.js';
 import { type ApprovalRecord, encodeApprovalRef, START_PHASE } from './approval-record.js';
 
 /** What showing an approval's progress needs; the bot and the worker both have it. */
-export interface ApprovalReporting {
-  slash: string;
-  reporter: RequestReporter;
-  requests: RequestStore;
-  audit: AuditLog;
-}
+export type ApprovalReporting = Lifecycle;
 
 const requestOf = (record: ApprovalRecord) => ({ id: record.requestId, channel: record.channel });
 
@@ -88,13 +83,17 @@ export async function reportExpiry(reporting: ApprovalReporting, record: Approva
   }
 }
 
-/** A request cancelled while it waited for approval: the card loses its buttons and the request ends. */
+/**
+ * A request cancelled while it waited for approval: the card loses its buttons, the thread says who cancelled
+ * it, and the request ends.
+ */
 export async function reportCancelled(
   reporting: ApprovalReporting,
   record: ApprovalRecord,
   user: string,
 ): Promise<void> {
   await showApproval(reporting, record);
+  await reporting.reporter.reply(requestOf(record), cancelledWhileWaitingLine(user));
   await auditApproval(reporting.audit, 'cancelled', record, user, 'cancelled', 'while waiting for approval');
   if (record.phase === START_PHASE) {
     await reporting.requests.transition(

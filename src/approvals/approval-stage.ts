@@ -1,11 +1,11 @@
 import { DelayedError, Queue } from 'bullmq';
 import { escapeMrkdwn } from '../messages/blocks.js';
-import { notice } from '../messages/notice.js';
-import { requestCard } from '../messages/request-card.js';
+import { failedLine } from '../messages/request-lines.js';
 import { BosunError } from '../ops/errors.js';
 import { OPS_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import type { OpsPayload } from '../queue/payloads.js';
+import { settle } from '../requests/settle.js';
 import {
   type ApprovalReporting,
   reportCancelled,
@@ -109,34 +109,21 @@ async function previewOrExplain(
 async function failRequest(input: ApprovalStageInput, error: BosunError): Promise<void> {
   const { payload, worker, services } = input;
   const { request } = payload;
-  const now = worker.clock.now();
-  await services.approvals.close({ requestId: request.id, phase: START_PHASE }, 'cancelled', now);
-  await worker.reporter.reply(
-    request,
-    notice('error', `${error.message}${error.hint ? `\n${error.hint}` : ''}`),
+  await services.approvals.close(
+    { requestId: request.id, phase: START_PHASE },
+    'cancelled',
+    worker.clock.now(),
   );
-  await worker.requests.transition(request.id, 'failed', error.message);
-  await worker.reporter.card(
+  await settle(
+    { slash: worker.slash, reporter: worker.reporter, requests: worker.requests, audit: services.audit },
     request,
-    requestCard({
-      requestId: request.id,
-      text: request.text,
-      slash: worker.slash,
-      user: request.user,
-      cluster: request.cluster,
+    {
       state: 'failed',
       detail: error.message,
-    }),
+      thread: failedLine(error.message, error.hint),
+      audit: { event: 'job-finished', outcome: 'failed', detail: `before approval: ${error.message}` },
+    },
   );
-  await services.audit.record({
-    event: 'job-finished',
-    requestId: request.id,
-    user: request.user,
-    cluster: request.cluster,
-    command: request.text,
-    outcome: 'failed',
-    detail: `before approval: ${error.message}`,
-  });
 }
 
 /**

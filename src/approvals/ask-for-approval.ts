@@ -45,7 +45,7 @@ export async function askForApproval(
     requester: request.user,
     cluster,
   });
-  await bot.reporter.open(request, 'awaiting-approval', card);
+  await bot.reporter.open(request, 'awaiting-approval', card, payload.command);
   await bot.ops.queue.add(
     payload.command.name,
     { ...payload, stage: 'approval' },

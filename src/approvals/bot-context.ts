@@ -2,10 +2,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
-import type { Cancellations } from '../queue/cancellations.js';
 import type { OpsQueue } from '../queue/ops-queue.js';
-import type { RequestStore } from '../queue/requests.js';
-import type { RequestReporter } from '../report/request-reporter.js';
+import type { Cancellations } from '../requests/cancellations.js';
+import type { RequestReporter } from '../requests/request-reporter.js';
+import type { RequestStore } from '../requests/request-store.js';
 
 /** What the bot side of approvals uses from the handlers' dependencies (HandlerDeps has all of it). */
 export interface BotContext {

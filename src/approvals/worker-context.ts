@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
-import type { Cancellations } from '../queue/cancellations.js';
-import type { RequestStore } from '../queue/requests.js';
-import type { RequestReporter } from '../report/request-reporter.js';
+import type { Cancellations } from '../requests/cancellations.js';
+import type { RequestReporter } from '../requests/request-reporter.js';
+import type { RequestStore } from '../requests/request-store.js';
 
 /** What the worker side of approvals uses from the jobs' dependencies (WorkerDeps has all of it). */
 export interface WorkerContext {

@@ -1,5 +1,5 @@
 import { didYouMean } from './did-you-mean.js';
-import { COMMAND_NAMES, COMMANDS, type Command, type CommandName, usageLine } from './grammar.js';
+import type { Grammar } from './grammar.js';
 import { quote } from './quote.js';
 import { TokenizeError, tokenize, unescapeSlackText } from './tokenize.js';
 
@@ -8,17 +8,21 @@ export interface UsageError {
   message: string;
   hint?: string;
   /** The subcommand the error is about, when known (its usage is shown). */
-  command?: CommandName;
+  command?: string;
 }
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; error: UsageError };
+export type ParseResult<C> = { ok: true; command: C } | { ok: false; error: UsageError };
 
-function fail(message: string, extra: Omit<UsageError, 'message'> = {}): ParseResult {
+function fail(message: string, extra: Omit<UsageError, 'message'> = {}): { ok: false; error: UsageError } {
   return { ok: false, error: { message, ...extra } };
 }
 
-/** Parses the text after `/bosun` into a typed command, or a usage error with a hint. */
-export function parseCommand(text: string): ParseResult {
+/**
+ * Parses the text after `/bosun` into a typed command of `grammar`, or a usage error with a hint. An empty text
+ * is `help`.
+ */
+export function parseCommand<C>(text: string, grammar: Grammar<C>): ParseResult<C> {
+  const names = Object.keys(grammar);
   let words: string[];
   try {
     words = tokenize(unescapeSlackText(text).trim());
@@ -27,16 +31,15 @@ export function parseCommand(text: string): ParseResult {
     throw error;
   }
   const [first, ...rest] = words;
-  if (first === undefined) return { ok: true, command: { name: 'help' } };
-  const name = first.toLowerCase();
-  if (!(COMMAND_NAMES as string[]).includes(name)) {
-    const suggestion = didYouMean(name, COMMAND_NAMES);
-    return fail(`\`${quote(first)}\` is not a bosun command.`, {
+  const name = (first ?? 'help').toLowerCase();
+  const spec = grammar[name];
+  if (!spec) {
+    const suggestion = didYouMean(name, names);
+    return fail(`\`${quote(first ?? name)}\` is not a bosun command.`, {
       hint: suggestion ? `Did you mean \`${suggestion}\`?` : 'Try `help` for the list of commands.',
     });
   }
-  const commandName = name as CommandName;
-  const spec = COMMANDS[commandName];
+  const commandName = name;
 
   const args: string[] = [];
   const flags: Record<string, string | boolean> = {};
@@ -118,6 +121,16 @@ export function parseCommand(text: string): ParseResult {
     return fail(`\`${quote(duplicates[0] ?? '')}\` is named twice.`, { command: commandName });
   }
 
+  if (commandName === 'help' && args[0] !== undefined) {
+    const topic = args[0].toLowerCase();
+    if (!grammar[topic]) {
+      const suggestion = didYouMean(topic, names);
+      return fail(`There is no command \`${quote(topic)}\` to explain.`, {
+        hint: suggestion ? `Did you mean \`help ${suggestion}\`?` : 'Try `help` for the list of commands.',
+      });
+    }
+    args[0] = topic;
+  }
   const parsed = spec.schema.safeParse({ args, flags });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -130,17 +143,7 @@ export function parseCommand(text: string): ParseResult {
           : '';
     return fail(`${where}${issue?.message ?? 'invalid command'}`, { command: commandName });
   }
-  if (parsed.data.name === 'help' && parsed.data.topic) {
-    const topic = parsed.data.topic.toLowerCase();
-    if (!(COMMAND_NAMES as string[]).includes(topic)) {
-      const suggestion = didYouMean(topic, COMMAND_NAMES);
-      return fail(`There is no command \`${quote(topic)}\` to explain.`, {
-        hint: suggestion ? `Did you mean \`help ${suggestion}\`?` : 'Try `help` for the list of commands.',
-      });
-    }
-    return { ok: true, command: { name: 'help', topic } };
-  }
   return { ok: true, command: parsed.data };
 }
 
-export { quote, usageLine };
+export { quote };

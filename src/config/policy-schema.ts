@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { didYouMean } from '../commands/did-you-mean.js';
-import { COMMAND_NAMES } from '../commands/grammar.js';
+import { POLICED_BOT_COMMANDS } from '../commands/grammar.js';
 import { parseDuration } from '../commands/values.js';
+import { OPERATION_NAMES } from '../operations/names.js';
 
 /**
  * The access policy and audit sections of the config file. Rules name clusters and commands (with `*` and
@@ -9,9 +10,11 @@ import { parseDuration } from '../commands/values.js';
  * in a rule so that a rule says only what it changes.
  */
 
-/** Commands that do not exist yet but that policy may already govern (their issues are planned). */
-export const PLANNED_COMMANDS = ['upgrade', 'restore', 'backup'] as const;
-export const POLICY_COMMANDS: readonly string[] = [...new Set([...COMMAND_NAMES, ...PLANNED_COMMANDS])];
+/**
+ * What a policy rule may name: every operation (read-only ones too: the policy says who may ask) and the bot
+ * commands it governs (who may read the audit log). Nothing that does not exist.
+ */
+export const POLICY_COMMANDS: readonly string[] = [...OPERATION_NAMES, ...POLICED_BOT_COMMANDS];
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -8,14 +8,15 @@ import { slackLogger } from '../adapters/slack/slack-logger.js';
 import { createWebClient, verifyBotToken } from '../adapters/slack/web-client.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { Config } from '../config/schema.js';
-import { Cancellations } from '../queue/cancellations.js';
+import { OPERATIONS } from '../operations/registry.js';
 import { producerConnection, redisReachable } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 import { OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import { Outbox } from '../queue/outbox.js';
-import { RequestStore } from '../queue/requests.js';
-import { RequestReporter } from '../report/request-reporter.js';
+import { Cancellations } from '../requests/cancellations.js';
+import { RequestReporter } from '../requests/request-reporter.js';
+import { RequestStore } from '../requests/request-store.js';
 import { startHealthServer } from './health-server.js';
 
 export interface RunningBot {
@@ -68,6 +69,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     config,
     slash: slack.command,
     redis,
+    operations: OPERATIONS,
     requests,
     reporter: new RequestReporter(requests, new Outbox(outboxQueue)),
     ops: new OpsQueue(opsQueue),

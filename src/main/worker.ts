@@ -1,22 +1,22 @@
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { JOBS } from '../../jobs/index.js';
-import { ActiveJobs, requestJob } from '../../jobs/request-job.js';
-import { ClusterConnections } from '../adapters/k8s/cluster-connections.js';
+import { ActiveJobs, opsProcessor } from '../../jobs/index.js';
 import { createOutboxProcessor } from '../adapters/slack/outbox-sender.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import { systemClock } from '../adapters/system-clock.js';
-import type { CommandName } from '../commands/grammar.js';
 import type { Config } from '../config/schema.js';
-import { Cancellations } from '../queue/cancellations.js';
+import { OPERATIONS } from '../operations/registry.js';
 import { redisReachable, workerConnection } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 import { OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
 import { Outbox } from '../queue/outbox.js';
 import { ChannelRateLimiter } from '../queue/rate-limit.js';
-import { RequestStore } from '../queue/requests.js';
-import { RequestReporter } from '../report/request-reporter.js';
+import { Cancellations } from '../requests/cancellations.js';
+import { RequestReporter } from '../requests/request-reporter.js';
+import { RequestStore } from '../requests/request-store.js';
+import type { WorkerDeps } from '../requests/worker-deps.js';
 import { startHealthServer } from './health-server.js';
+import { workerPorts } from './worker-ports.js';
 
 export interface RunningWorker {
   healthPort: number;
@@ -37,20 +37,18 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const active = new ActiveJobs();
   await cancellations.subscribe(subscriber, (requestId, user) => active.cancel(requestId, user));
 
-  const deps = {
+  const deps: WorkerDeps = {
     config,
     slash: config.slack.command,
     redis: connection,
-    clusters: new ClusterConnections(config.clusters),
+    operations: OPERATIONS,
+    ports: workerPorts(config, connection, systemClock, logger),
     requests,
     reporter,
     cancellations,
     clock: systemClock,
     logger,
   };
-  const processors = new Map(
-    Object.entries(JOBS).map(([name, op]) => [name, requestJob(op, deps, active)] as const),
-  );
   const timing = {
     lockDuration: config.worker.lockDurationMs,
     stalledInterval: config.worker.stalledIntervalMs,
@@ -59,20 +57,12 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
 
   const opsConnection = workerConnection(config.redis.url, { connectionName: 'bosun-worker-ops' });
   const outboxConnection = workerConnection(config.redis.url, { connectionName: 'bosun-worker-outbox' });
-  const opsWorker = new Worker(
-    OPS_QUEUE,
-    async (job: Job, token?: string) => {
-      const processor = processors.get(job.name as CommandName);
-      if (!processor) throw new UnrecoverableError(`this worker has no job named "${job.name}"; upgrade it`);
-      return await processor(job, token);
-    },
-    {
-      connection: opsConnection,
-      prefix,
-      concurrency: config.worker.concurrency,
-      ...timing,
-    },
-  );
+  const opsWorker = new Worker(OPS_QUEUE, opsProcessor(deps, active), {
+    connection: opsConnection,
+    prefix,
+    concurrency: config.worker.concurrency,
+    ...timing,
+  });
   const web = createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl);
   const outboxWorker = new Worker(
     OUTBOX_QUEUE,

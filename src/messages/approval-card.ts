@@ -1,6 +1,6 @@
 import type { ApprovalState } from '../approvals/approval-record.js';
 import type { SlackMessage } from '../queue/payloads.js';
-import type { RequestState } from '../queue/requests.js';
+import type { RequestState } from '../requests/request-store.js';
 import { joinAnd } from './approval-people.js';
 import { slackTime } from './approval-time.js';
 import { clip, escapeMrkdwn } from './blocks.js';

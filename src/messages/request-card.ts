@@ -1,5 +1,5 @@
 import type { SlackMessage } from '../queue/payloads.js';
-import type { RequestState } from '../queue/requests.js';
+import type { RequestState } from '../requests/request-store.js';
 import { actions, type Block, type Button, context, escapeMrkdwn, fitBlocks, section } from './blocks.js';
 
 /** What the parent message of a request shows. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { Command } from '../commands/grammar.js';
 
 /**
  * Job payloads shared by handlers (which enqueue) and jobs (which decode). `v` is bumped on any change a
@@ -17,10 +16,17 @@ export const RequestMeta = z.object({
 });
 export type RequestMeta = z.infer<typeof RequestMeta>;
 
+/**
+ * A command as the queue carries it: its name (the operation that runs it, and the policy's name for it) and
+ * the operation's own fields, which only that operation's schema decodes (src/operations).
+ */
+export const CommandRef = z.looseObject({ name: z.string().min(1), cluster: z.string().optional() });
+export type CommandRef = z.infer<typeof CommandRef>;
+
 export const OpsPayload = z.object({
   v: z.literal(1),
   request: RequestMeta,
-  command: Command,
+  command: CommandRef,
   /**
    * `approval`: not the operation itself but its read-only approval stage (job id `<request id>-approval`): it
    * computes the preview, posts the approval card and waits, delayed, until the approval's expiry

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { startBot } from '../main/bot.js';
 import { startWorker } from '../main/worker.js';
-import { requestIdFromTrigger } from '../queue/request-id.js';
+import { requestIdFromTrigger } from '../requests/request-id.js';
 import { startSimulator } from '../sim/index.js';
 import { startSandboxConsole } from './console/index.js';
 import { startLocalRedis } from './redis-server.js';
@@ -34,12 +34,12 @@ export interface SandboxOptions {
 }
 
 /**
- * Two operators, UALICE and UBOB, who may ask for anything; what disrupts workloads (drain, maintain, upgrade,
- * restore) waits for one approval from the other operator. Cordon and uncordon need none.
+ * Two operators, UALICE and UBOB, who may ask for anything; what disrupts workloads (drain, maintain) waits
+ * for one approval from the other operator. Cordon and uncordon need none.
  */
 export const SANDBOX_POLICY = {
   defaults: { requesters: { users: ['UALICE', 'UBOB'] } },
-  rules: [{ commands: ['drain', 'maintain', 'upgrade', 'restore'], approvals: 1, selfApproval: false }],
+  rules: [{ commands: ['drain', 'maintain'], approvals: 1, selfApproval: false }],
 };
 
 export interface RunningSandbox {

@@ -1,23 +1,26 @@
-import type { OperationJob } from '../../jobs/request-job.js';
 import { withApprovalServices } from '../../src/approvals/approval-services.js';
 import { cancelPendingApproval } from '../../src/approvals/cancel-approval.js';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../src/messages/approval-card.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/index.js';
-import { type ApprovalRig, buttonsOf, HandClock, startApprovalRig } from './support/approval-rig.js';
+import {
+  type ApprovalRig,
+  buttonsOf,
+  HandClock,
+  probeOperation,
+  startApprovalRig,
+} from './support/approval-rig.js';
 
 const person = (id: string) => ({ id, name: id.slice(1).toLowerCase(), isBot: false, tz: 'Etc/UTC' });
 const USERS = ['UALICE', 'UBOB', 'UCAROL', 'UDAVE'].map(person);
 
 /** A stand-in for an operation: counts its runs, touches nothing. */
-function countingOperation(): OperationJob & { runs: string[] } {
+function countingOperation() {
   const runs: string[] = [];
-  return {
-    runs,
-    async run({ payload }) {
-      runs.push(payload.request.id);
-      return { summary: 'probe ran' };
-    },
-  };
+  const operation = probeOperation(async ({ request }) => {
+    runs.push(request.id);
+    return { summary: 'probe ran' };
+  });
+  return { operation, runs };
 }
 
 const textOf = (message: RecordedMessage) => JSON.stringify(message.blocks);
@@ -46,7 +49,7 @@ describe('approvals before a job runs', () => {
     beforeAll(async () => {
       rig = await startApprovalRig(import.meta.url, {
         policy: { rules: [{ commands: ['nodes'], approvals: 1, approvers: { users: ['UALICE', 'UBOB'] } }] },
-        operations: { nodes: probe },
+        operations: { nodes: probe.operation },
         users: USERS,
       });
       await rig.startWorker();
@@ -158,7 +161,7 @@ describe('approvals before a job runs', () => {
     beforeAll(async () => {
       rig = await startApprovalRig(import.meta.url, {
         policy: { rules: [{ commands: ['nodes'], approvals: 2, approvers: { groups: ['SSRE'] } }] },
-        operations: { nodes: probe },
+        operations: { nodes: probe.operation },
         users: USERS,
         usergroups: [{ id: 'SSRE', handle: 'sre', users: ['UALICE', 'UBOB', 'UCAROL'] }],
       });
@@ -213,7 +216,7 @@ describe('approvals before a job runs', () => {
     beforeAll(async () => {
       rig = await startApprovalRig(import.meta.url, {
         policy: { rules: [{ commands: ['nodes'], approvals: 1, expiry: '30m' }] },
-        operations: { nodes: probe },
+        operations: { nodes: probe.operation },
         users: USERS,
         clock,
       });
@@ -249,7 +252,7 @@ describe('approvals before a job runs', () => {
     beforeAll(async () => {
       rig = await startApprovalRig(import.meta.url, {
         policy: { rules: [{ commands: ['nodes'], approvals: 1, expiry: '1s' }] },
-        operations: { nodes: probe },
+        operations: { nodes: probe.operation },
         users: USERS,
       });
       await rig.startWorker();
@@ -275,7 +278,7 @@ describe('approvals before a job runs', () => {
     beforeAll(async () => {
       rig = await startApprovalRig(import.meta.url, {
         policy: { rules: [{ commands: ['nodes'], approvals: 1 }] },
-        operations: { nodes: probe },
+        operations: { nodes: probe.operation },
         users: [person('UALICE'), ...crowd.map(person)],
       });
       await rig.startWorker();

@@ -1,9 +1,8 @@
-import type { OperationJob } from '../../jobs/request-job.js';
 import { ApprovalClosedError } from '../../src/approvals/approval-closed-error.js';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../src/messages/approval-card.js';
 import { notice } from '../../src/messages/notice.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/index.js';
-import { type ApprovalRig, buttonsOf, startApprovalRig } from './support/approval-rig.js';
+import { type ApprovalRig, buttonsOf, probeOperation, startApprovalRig } from './support/approval-rig.js';
 
 const person = (id: string) => ({ id, name: id.slice(1).toLowerCase(), isBot: false, tz: 'Etc/UTC' });
 
@@ -13,29 +12,26 @@ const person = (id: string) => ({ id, name: id.slice(1).toLowerCase(), isBot: fa
  */
 function twoHalves() {
   const log: string[] = [];
-  const operation: OperationJob = {
-    resumable: true,
-    async run(ctx) {
-      const step = (ctx.job.data as { step?: string }).step ?? 'first-half';
-      if (step === 'first-half') {
-        log.push(`first half of ${ctx.payload.request.id}`);
-        await ctx.reply(notice('info', 'First half done.'));
-        await ctx.job.updateData({ ...ctx.job.data, step: 'second-half' });
-      }
-      try {
-        await ctx.approval({
-          phase: 'second-half',
-          summary: 'First half done; go on with the second?',
-          sections: ['*Next:* the second half, 3 nodes.'],
-        });
-      } catch (error) {
-        if (error instanceof ApprovalClosedError) log.push(`tidied up after ${error.state}`);
-        throw error;
-      }
-      log.push(`second half of ${ctx.payload.request.id}`);
-      return { summary: 'both halves done' };
-    },
-  };
+  const operation = probeOperation(async (ctx) => {
+    const step = ctx.saved('step') ?? 'first-half';
+    if (step === 'first-half') {
+      log.push(`first half of ${ctx.request.id}`);
+      await ctx.reply(notice('info', 'First half done.'));
+      await ctx.checkpoint<string>('step').save('second-half');
+    }
+    try {
+      await ctx.approval({
+        phase: 'second-half',
+        summary: 'First half done; go on with the second?',
+        sections: ['*Next:* the second half, 3 nodes.'],
+      });
+    } catch (error) {
+      if (error instanceof ApprovalClosedError) log.push(`tidied up after ${error.state}`);
+      throw error;
+    }
+    log.push(`second half of ${ctx.request.id}`);
+    return { summary: 'both halves done' };
+  });
   return { operation, log };
 }
 

@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OperationJob } from '../../jobs/request-job.js';
 import { APPROVE_ACTION } from '../../src/messages/approval-card.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { slackRequestSignature } from '../../src/sandbox/slack/index.js';
-import { type ApprovalRig, buttonsOf, startApprovalRig } from './support/approval-rig.js';
+import { type ApprovalRig, buttonsOf, probeOperation, startApprovalRig } from './support/approval-rig.js';
 
 /** Real time, or real time minus an offset: a Slack whose deliveries carry an old timestamp. */
 class LaggingClock implements Clock {
@@ -70,12 +69,10 @@ describe('interactivity payloads that Slack did not send', () => {
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
   const slackClock = new LaggingClock();
   const runs: string[] = [];
-  const probe: OperationJob = {
-    async run({ payload }) {
-      runs.push(payload.request.id);
-      return { summary: 'probe ran' };
-    },
-  };
+  const probe = probeOperation(async ({ request }) => {
+    runs.push(request.id);
+    return { summary: 'probe ran' };
+  });
 
   beforeAll(async () => {
     rig = await startApprovalRig(import.meta.url, {

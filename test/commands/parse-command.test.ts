@@ -1,4 +1,7 @@
-import { parseCommand } from '../../src/commands/parse.js';
+import { parseCommand as parse } from '../../src/commands/parse.js';
+import { COMMANDS, type Command } from '../../src/operations/registry.js';
+
+const parseCommand = (text: string) => parse<Command>(text, COMMANDS);
 
 type Case = [text: string, expected: Record<string, unknown>];
 

@@ -30,7 +30,7 @@ describe('policy in the config file', () => {
           rules: [
             {
               clusters: ['prod-*'],
-              commands: ['upgrade'],
+              commands: ['maintain'],
               approvals: 2,
               windows: [
                 { days: ['tue', 'wed', 'thu'], from: '09:00', to: '17:00', timeZone: 'Europe/Berlin' },
@@ -42,7 +42,7 @@ describe('policy in the config file', () => {
       },
       baseDir: join(tmpdir(), 'bosun-conf'),
     });
-    expect(effectivePolicy(config.policy, 'prod-eu', 'upgrade')).toMatchObject({
+    expect(effectivePolicy(config.policy, 'prod-eu', 'maintain')).toMatchObject({
       approvals: 2,
       expirySeconds: 3600,
       requesters: { groups: ['S0SRE'] },
@@ -90,11 +90,10 @@ describe('policy in the config file', () => {
     );
   });
 
-  it('lets a rule name commands that are planned but not built yet', () => {
-    const config = loadConfig({
-      env: {},
-      raw: { ...base, policy: { rules: [{ commands: ['restore'], approvals: 1 }] } },
-    });
-    expect(effectivePolicy(config.policy, 'any', 'restore').approvals).toBe(1);
+  it('refuses a rule naming a command that does not exist, listing those that do', () => {
+    const [problem] = problemsOf({ ...base, policy: { rules: [{ commands: ['restore'], approvals: 1 }] } });
+    expect(problem).toMatch(
+      /^policy\.rules\[0\]\.commands\[0\]: is not a command; use \* or one of nodes, versions, cordon, uncordon, drain, maintain, audit$/,
+    );
   });
 });

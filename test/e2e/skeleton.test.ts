@@ -55,6 +55,27 @@ describe.each([
     expect(reply?.text).toMatch(VERSION);
   });
 
+  it('answers `versions` (an operation that exists only in the registry) in one thread reply', async () => {
+    const result = await sandbox.standIn.slashCommand({ text: 'versions', user: 'UBOB', channel: 'COPS' });
+    expect(result.status).toBe(200);
+    expect(result.body).toBe('');
+    const parent = await sandbox.standIn.waitFor(
+      () => {
+        const message = parentOf(result.requestId);
+        return message && message.replies.length > 0 && /Done/.test(message.text) ? message : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the versions reply and a finished card' },
+    );
+    expect(parent.text).toMatch(/^\/bosun versions on sandbox: Done \(API server v1\.31\.\d+; kubelets within skew\)$/);
+    expect(parent.replies).toHaveLength(1);
+    const reply = parent.replies[0];
+    expect(reply?.text).toMatch(/^sandbox: API server v1\.31\.\d+; all kubelets within skew$/);
+    const shown = JSON.stringify(reply?.blocks);
+    expect(shown).toMatch(/4: control-plane-1, worker-1, worker-2, worker-3/);
+    // Read-only: no approval card, even though the sandbox's policy asks approval for changes.
+    expect(JSON.stringify(parent.blocks)).not.toMatch(/Approve/);
+  });
+
   it('a redelivered command is the same request: one job, one card, one reply', async () => {
     const first = await sandbox.standIn.slashCommand({ text: 'nodes' });
     const again = await sandbox.standIn.slashCommand({ text: 'nodes', triggerId: first.triggerId });

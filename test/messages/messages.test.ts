@@ -1,12 +1,24 @@
-import { parseCommand } from '../../src/commands/parse.js';
+import { parseCommand as parse } from '../../src/commands/parse.js';
 import { clustersMessage } from '../../src/messages/clusters-list.js';
 import { jobsMessage } from '../../src/messages/jobs-list.js';
 import { nodesReply } from '../../src/messages/nodes-reply.js';
 import { requestCard } from '../../src/messages/request-card.js';
+import {
+  cancelledBeforeStartLine,
+  cancelledWhileWaitingLine,
+  failedAfterAttemptsLine,
+  unreadableRequestLine,
+} from '../../src/messages/request-lines.js';
+import { steerRefusalMessage } from '../../src/messages/steer-refusal.js';
 import { helpMessage, usageMessage } from '../../src/messages/usage.js';
+import { versionsReply } from '../../src/messages/versions-reply.js';
+import { COMMANDS, type Command } from '../../src/operations/registry.js';
 import type { NodeRow } from '../../src/ops/nodes/list-nodes.js';
+import { kubeletVerdict } from '../../src/ops/versions/version-skew.js';
 import { expectGolden } from '../support/golden.js';
 import { expectWithinSlackLimits } from '../support/slack-limits.js';
+
+const parseCommand = (text: string) => parse<Command>(text, COMMANDS);
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
@@ -76,17 +88,17 @@ describe('Slack messages', () => {
   it('usage error with a did-you-mean hint', () => {
     const parsed = parseCommand('drian worker-1');
     if (parsed.ok) throw new Error('accepted');
-    expectGolden(import.meta.url, 'usage-unknown-command', usageMessage(parsed.error, '/bosun'));
+    expectGolden(import.meta.url, 'usage-unknown-command', usageMessage(parsed.error, COMMANDS, '/bosun'));
     const flag = parseCommand('drain worker-1 --grace 30');
     if (flag.ok) throw new Error('accepted');
-    const message = usageMessage(flag.error, '/bosun');
+    const message = usageMessage(flag.error, COMMANDS, '/bosun');
     expect(message.text).toContain('Did you mean --grace-period?');
     expect(message.text).toContain('Usage: /bosun drain <node…> [--cluster NAME]');
   });
 
   it('help, overall and for one command', () => {
-    expectGolden(import.meta.url, 'help', helpMessage('/bosun'));
-    expectGolden(import.meta.url, 'help-drain', helpMessage('/bosun', 'drain'));
+    expectGolden(import.meta.url, 'help', helpMessage(COMMANDS, '/bosun'));
+    expectGolden(import.meta.url, 'help-drain', helpMessage(COMMANDS, '/bosun', 'drain'));
   });
 
   it('jobs list and clusters list', () => {
@@ -128,5 +140,65 @@ describe('Slack messages', () => {
         '/bosun',
       ),
     );
+  });
+
+  it('versions: the API server, each kubelet version with its nodes, and the skew verdict', () => {
+    const group = (version: string, nodes: string[]) => ({
+      version,
+      nodes,
+      ...kubeletVerdict('v1.31.4', version),
+    });
+    const within = versionsReply('prod', {
+      apiServer: 'v1.31.4',
+      kubelets: [group('v1.31.4', ['control-plane-1', 'worker-1']), group('v1.30.9', ['worker-2'])],
+      withinSkew: true,
+    });
+    expect(within.text).toBe('prod: API server v1.31.4; all kubelets within skew');
+    expectWithinSlackLimits(within);
+    expectGolden(import.meta.url, 'versions-within-skew', within);
+    const out = versionsReply('prod', {
+      apiServer: 'v1.31.4',
+      kubelets: [
+        group('v1.31.5', ['worker-9']),
+        group('v1.31.4', ['control-plane-1']),
+        group('v1.27.3', ['worker-1', 'worker-2', 'worker-3', 'worker-4', 'worker-5']),
+      ],
+      withinSkew: false,
+    });
+    const shown = JSON.stringify(out.blocks);
+    expect(shown).toContain('NEWER than the API server');
+    expect(shown).toContain('4 minors behind: OUT OF SKEW');
+    expect(shown).toContain('worker-4 +1');
+    expectGolden(import.meta.url, 'versions-out-of-skew', out);
+  });
+
+  it('lifecycle lines: who cancelled, what could not run, and why it failed', () => {
+    expect(cancelledBeforeStartLine('UBOB').text).toBe(
+      'Cancelled by <@UBOB> before it started. Nothing was changed.',
+    );
+    expectGolden(import.meta.url, 'request-cancelled-before-start', cancelledBeforeStartLine('UBOB'));
+    expectGolden(import.meta.url, 'request-cancelled-while-waiting', cancelledWhileWaitingLine('UBOB'));
+    expectGolden(
+      import.meta.url,
+      'request-unreadable',
+      unreadableRequestLine('it names an operation this worker does not know (`upgrade`)', '/bosun'),
+    );
+    expectGolden(
+      import.meta.url,
+      'request-failed-after-attempts',
+      failedAfterAttemptsLine(4, 'connect ECONNREFUSED'),
+    );
+  });
+
+  it('steering refusals say which rule refused and change nothing', () => {
+    const refusals = [
+      { reason: 'not-requester', command: 'drain', cluster: 'prod' },
+      { reason: 'own-request' },
+      { reason: 'not-approver' },
+      { reason: 'group-lookup-failed', groupId: 'S0SRE' },
+    ] as const;
+    const messages = refusals.map((r) => steerRefusalMessage(r));
+    for (const message of messages) expect(message.text).toMatch(/Nothing was changed\.$/);
+    expectGolden(import.meta.url, 'steer-refusals', messages);
   });
 });

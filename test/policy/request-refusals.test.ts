@@ -1,5 +1,9 @@
-import type { OperationJob } from '../../jobs/request-job.js';
-import { type ApprovalRig, HandClock, startApprovalRig } from '../approvals/support/approval-rig.js';
+import {
+  type ApprovalRig,
+  HandClock,
+  probeOperation,
+  startApprovalRig,
+} from '../approvals/support/approval-rig.js';
 
 const person = (id: string) => ({ id, name: id.slice(1).toLowerCase(), isBot: false, tz: 'Etc/UTC' });
 
@@ -7,12 +11,10 @@ describe('requests the policy refuses', () => {
   let rig: ApprovalRig;
   const clock = new HandClock();
   const runs: string[] = [];
-  const probe: OperationJob = {
-    async run({ payload }) {
-      runs.push(payload.request.id);
-      return { summary: 'probe ran' };
-    },
-  };
+  const probe = probeOperation(async ({ request }) => {
+    runs.push(request.id);
+    return { summary: 'probe ran' };
+  });
 
   beforeAll(async () => {
     rig = await startApprovalRig(import.meta.url, {

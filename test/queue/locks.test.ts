@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Keys } from '../../src/queue/keys.js';
 import { RedisLocks } from '../../src/queue/locks.js';
-import { RequestDecisions } from '../../src/queue/request-decisions.js';
+import { RequestDecisions } from '../../src/requests/request-decisions.js';
 import { testPrefix, testRedisUrl } from '../support/redis.js';
 
 const redis = new Redis(testRedisUrl());

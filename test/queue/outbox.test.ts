@@ -42,14 +42,18 @@ describe('outbox', () => {
     rig.standIn.faults.enforcePostingLimit({ burst: 3, perSecond: 10 });
     const requests = Array.from({ length: 5 }, () => meta());
     for (const request of requests) {
-      expect(await rig.reporter.open(request, 'queued', card(`card ${request.id}`))).toBe(true);
+      expect(await rig.reporter.open(request, 'queued', card(`card ${request.id}`), { name: 'nodes' })).toBe(
+        true,
+      );
     }
     for (let i = 1; i <= 4; i++) {
       for (const request of requests)
         await rig.reporter.reply(request, notice('info', `${request.id} step ${i}`));
     }
     // A redelivered command changes nothing.
-    expect(await rig.reporter.open(requests[0] as RequestMeta, 'queued', card('again'))).toBe(false);
+    expect(
+      await rig.reporter.open(requests[0] as RequestMeta, 'queued', card('again'), { name: 'nodes' }),
+    ).toBe(false);
 
     const parents = await rig.standIn.waitFor(
       () => {
@@ -82,7 +86,7 @@ describe('outbox', () => {
       retryAfterSeconds: 1,
     });
     const request = meta('CRETRY');
-    await rig.reporter.open(request, 'queued', card('rate limited parent'));
+    await rig.reporter.open(request, 'queued', card('rate limited parent'), { name: 'nodes' });
     await rig.reporter.reply(request, notice('info', 'after the wait'));
     const parent = await rig.standIn.waitFor(
       () => rig.standIn.messages('CRETRY').find((m) => m.requestId === request.id && m.replies.length === 1),
@@ -97,7 +101,7 @@ describe('outbox', () => {
   it('retries server errors and drops nothing', async () => {
     rig.standIn.faults.inject({ method: 'chat.postMessage', kind: 'server_error', status: 503, times: 3 });
     const request = meta('CFLAKY');
-    await rig.reporter.open(request, 'queued', card('flaky parent'));
+    await rig.reporter.open(request, 'queued', card('flaky parent'), { name: 'nodes' });
     for (let i = 1; i <= 3; i++) await rig.reporter.reply(request, notice('info', `reply ${i}`));
     const parent = await rig.standIn.waitFor(
       () => rig.standIn.messages('CFLAKY').find((m) => m.requestId === request.id && m.replies.length === 3),
@@ -108,7 +112,7 @@ describe('outbox', () => {
 
   it('coalesces rapid card updates to the latest state', async () => {
     const request = meta('CCARD');
-    await rig.reporter.open(request, 'queued', card('state 0'));
+    await rig.reporter.open(request, 'queued', card('state 0'), { name: 'nodes' });
     await rig.standIn.waitFor(() => rig.standIn.messages('CCARD').find((m) => m.requestId === request.id));
     const before = rig.standIn.callCount('chat.update');
     for (let i = 1; i <= 30; i++) await rig.reporter.card(request, card(`state ${i}`));
@@ -124,7 +128,7 @@ describe('outbox', () => {
 
   it('attaches long content as a file in the thread, after the replies before it', async () => {
     const request = meta('CFILES');
-    await rig.reporter.open(request, 'queued', card('with a file'));
+    await rig.reporter.open(request, 'queued', card('with a file'), { name: 'nodes' });
     await rig.reporter.reply(request, notice('info', 'summary first'));
     const content = Array.from({ length: 500 }, (_, i) => `worker-${i}   Ready`).join('\n');
     await rig.reporter.reply(request, notice('info', 'The full list:'), {

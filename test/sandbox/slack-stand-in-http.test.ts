@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type types } from '@slack/bolt';
-import { requestIdFromTrigger } from '../../src/queue/request-id.js';
+import { requestIdFromTrigger } from '../../src/requests/request-id.js';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
 
 const signingSecret = 'stand-in-test-signing-secret';

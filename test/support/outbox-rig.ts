@@ -7,8 +7,8 @@ import { Keys } from '../../src/queue/keys.js';
 import { OUTBOX_QUEUE } from '../../src/queue/names.js';
 import { Outbox } from '../../src/queue/outbox.js';
 import { ChannelRateLimiter, type OutboxRates } from '../../src/queue/rate-limit.js';
-import { RequestStore } from '../../src/queue/requests.js';
-import { RequestReporter } from '../../src/report/request-reporter.js';
+import { RequestReporter } from '../../src/requests/request-reporter.js';
+import { RequestStore } from '../../src/requests/request-store.js';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
 import { testPrefix, testRedisUrl } from './redis.js';
 

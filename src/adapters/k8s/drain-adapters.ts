@@ -1,21 +1,17 @@
-import { AppsV1Api, CoreV1Api, type KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
-import type { DrainPorts } from '../../ops/drain/drain-ports.js';
+import { AppsV1Api, CoreV1Api, type KubeConfig, PolicyV1Api, VersionApi } from '@kubernetes/client-node';
+import type { ClusterPorts } from '../../ops/cluster-ports.js';
 import type { Clock } from '../../ports/clock.js';
-import type { NodeCapacities } from '../../ports/node-capacity.js';
 import { KubeDisruptionBudgets } from './kube-disruption-budgets.js';
 import { KubeNodeCapacity } from './kube-node-capacity.js';
 import { KubeNodeScheduling } from './kube-node-scheduling.js';
 import { KubePodEviction } from './kube-pod-eviction.js';
 import { KubePodInventory } from './kube-pod-inventory.js';
 import { KubePodWatch } from './kube-pod-watch.js';
+import { KubeServerVersion } from './kube-server-version.js';
 import { KubeNodeReader } from './node-reader.js';
 
-/** Every port node operations need, for one cluster's KubeConfig. */
-export function kubeDrainPorts(
-  kubeConfig: KubeConfig,
-  cluster: string,
-  clock: Clock,
-): DrainPorts & { capacity: NodeCapacities } {
+/** Every port operations use, for one cluster's KubeConfig. */
+export function kubeDrainPorts(kubeConfig: KubeConfig, cluster: string, clock: Clock): ClusterPorts {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const policy = kubeConfig.makeApiClient(PolicyV1Api);
@@ -27,6 +23,7 @@ export function kubeDrainPorts(
     podWatch: new KubePodWatch(kubeConfig, core, cluster, clock),
     budgets: new KubeDisruptionBudgets(kubeConfig, policy, cluster, clock),
     capacity: new KubeNodeCapacity(core, cluster),
+    version: new KubeServerVersion(kubeConfig.makeApiClient(VersionApi), cluster),
     clock,
   };
 }

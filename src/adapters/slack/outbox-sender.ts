@@ -10,7 +10,7 @@ import {
   type RateSpec,
   SLACK_RATES,
 } from '../../queue/rate-limit.js';
-import type { RequestStore } from '../../queue/requests.js';
+import type { RequestStore } from '../../requests/request-store.js';
 
 export interface OutboxSenderDeps {
   web: WebClient;

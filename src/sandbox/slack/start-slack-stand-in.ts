@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { systemClock } from '../../adapters/system-clock.js';
-import { requestIdFromTrigger } from '../../queue/request-id.js';
+import { requestIdFromTrigger } from '../../requests/request-id.js';
 import { BotDelivery } from './bot-delivery.js';
 import { deliverClick } from './button-clicks.js';
 import { chatMethods } from './chat-methods.js';

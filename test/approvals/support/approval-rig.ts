@@ -1,26 +1,28 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
-import { type Job, Queue, Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { HandlerDeps } from '../../../handlers/deps.js';
 import { register } from '../../../handlers/index.js';
-import type { WorkerDeps } from '../../../jobs/deps.js';
-import { ActiveJobs, type OperationJob, requestJob } from '../../../jobs/request-job.js';
-import { ClusterConnections } from '../../../src/adapters/k8s/cluster-connections.js';
+import { ActiveJobs, opsProcessor } from '../../../jobs/index.js';
 import { createOutboxProcessor } from '../../../src/adapters/slack/outbox-sender.js';
 import { createWebClient } from '../../../src/adapters/slack/web-client.js';
 import { type Config, ConfigSchema } from '../../../src/config/schema.js';
+import { workerPorts } from '../../../src/main/worker-ports.js';
+import { defineOperation, type JobContext, type Outcome } from '../../../src/operations/operation.js';
+import { OPERATIONS, type Operations } from '../../../src/operations/registry.js';
 import type { Clock } from '../../../src/ports/clock.js';
-import { Cancellations } from '../../../src/queue/cancellations.js';
 import { producerConnection, workerConnection } from '../../../src/queue/connection.js';
 import { Keys } from '../../../src/queue/keys.js';
 import { OPS_QUEUE, OUTBOX_QUEUE } from '../../../src/queue/names.js';
 import { OpsQueue } from '../../../src/queue/ops-queue.js';
 import { Outbox } from '../../../src/queue/outbox.js';
 import { ChannelRateLimiter, type OutboxRates } from '../../../src/queue/rate-limit.js';
-import { RequestStore } from '../../../src/queue/requests.js';
-import { RequestReporter } from '../../../src/report/request-reporter.js';
+import { Cancellations } from '../../../src/requests/cancellations.js';
+import { RequestReporter } from '../../../src/requests/request-reporter.js';
+import { RequestStore } from '../../../src/requests/request-store.js';
+import type { WorkerDeps } from '../../../src/requests/worker-deps.js';
 import {
   type RecordedMessage,
   type SlackStandIn,
@@ -53,8 +55,8 @@ export class HandClock implements Clock {
 export interface RigOptions {
   /** The `policy` section of the config. */
   policy: unknown;
-  /** Operations by job name (the command's name, e.g. `nodes`). */
-  operations: Record<string, OperationJob>;
+  /** Operations standing in for the registry's, by name (see `probeOperation`); the others are the real ones. */
+  operations: Partial<Operations>;
   users?: SlackStandInOptions['users'];
   usergroups?: SlackStandInOptions['usergroups'];
   /** The bot's clock (policy windows, expiry of clicks); real time when left out. */
@@ -125,10 +127,12 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
   const reporter = new RequestReporter(requests, new Outbox(outboxQueue));
   const cancellations = new Cancellations(shared, keys);
 
+  const operations: Operations = { ...OPERATIONS, ...options.operations };
   const deps: HandlerDeps = {
     config,
     slash: '/bosun',
     redis: shared,
+    operations,
     requests,
     reporter,
     ops: new OpsQueue(ops),
@@ -169,7 +173,8 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     config,
     slash: '/bosun',
     redis: shared,
-    clusters: new ClusterConnections(config.clusters),
+    operations,
+    ports: workerPorts(config, shared, clock, logger),
     requests,
     reporter,
     cancellations,
@@ -189,20 +194,12 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     deps,
     async startWorker(concurrency = 8) {
       if (opsWorker) throw new Error('a worker is already running');
-      const active = new ActiveJobs();
-      const processors = new Map(
-        Object.entries(options.operations).map(([name, op]) => [name, requestJob(op, workerDeps, active)]),
-      );
       const connection = workerConnection(url);
-      const worker = new Worker(
-        OPS_QUEUE,
-        async (job: Job, token?: string) => {
-          const processor = processors.get(job.name);
-          if (!processor) throw new Error(`no test operation ${job.name}`);
-          return await processor(job, token);
-        },
-        { connection, prefix, concurrency },
-      );
+      const worker = new Worker(OPS_QUEUE, opsProcessor(workerDeps, new ActiveJobs()), {
+        connection,
+        prefix,
+        concurrency,
+      });
       opsWorker = { worker, connection };
     },
     async stopWorker() {
@@ -253,6 +250,16 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     },
   };
   return rig;
+}
+
+/**
+ * `/bosun nodes` made into an operation that changes something (so the policy's approvals apply) and runs
+ * `run` instead of listing nodes: the approval tests' probe. It touches no cluster.
+ */
+export function probeOperation(
+  run: (ctx: JobContext<{ name: 'nodes'; cluster?: string }>) => Promise<Outcome>,
+) {
+  return defineOperation({ ...OPERATIONS.nodes, mutates: true, preview: undefined, run });
 }
 
 /** The action ids of a message's buttons. */

@@ -12,7 +12,7 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import type { Config } from '../../../src/config/schema.js';
 import { startBot } from '../../../src/main/bot.js';
 import { startWorker } from '../../../src/main/worker.js';
-import { requestIdFromTrigger } from '../../../src/queue/request-id.js';
+import { requestIdFromTrigger } from '../../../src/requests/request-id.js';
 import { type RecordedMessage, startSlackStandIn } from '../../../src/sandbox/slack/index.js';
 import { startSimulator } from '../../../src/sim/index.js';
 import { testRedisUrl } from '../../support/redis.js';

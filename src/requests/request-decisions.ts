@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { OperatorDecision, type OperatorDecisions } from '../ports/operator-decisions.js';
-import type { Keys } from './keys.js';
+import type { Keys } from '../queue/keys.js';
 
 /** Pops everything in the list atomically, so two pollers never take the same decision. */
 const TAKE_ALL = `

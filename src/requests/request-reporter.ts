@@ -1,6 +1,6 @@
 import type { Outbox } from '../queue/outbox.js';
-import type { RequestMeta, SlackMessage } from '../queue/payloads.js';
-import type { RequestState, RequestStore } from '../queue/requests.js';
+import type { CommandRef, RequestMeta, SlackMessage } from '../queue/payloads.js';
+import type { RequestState, RequestStore } from './request-store.js';
 
 export interface Attachment {
   filename: string;
@@ -19,8 +19,13 @@ export class RequestReporter {
   ) {}
 
   /** Records the request and posts its card. False (and nothing posted) if the request was seen before. */
-  async open(meta: RequestMeta, state: RequestState, card: SlackMessage): Promise<boolean> {
-    if (!(await this.requests.claim(meta, state, card))) return false;
+  async open(
+    meta: RequestMeta,
+    state: RequestState,
+    card: SlackMessage,
+    command: CommandRef,
+  ): Promise<boolean> {
+    if (!(await this.requests.claim(meta, state, card, command))) return false;
     await this.outbox.enqueue(
       { v: 1, kind: 'parent', requestId: meta.id, channel: meta.channel },
       `${meta.id}-parent`,

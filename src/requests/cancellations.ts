@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Keys } from './keys.js';
+import type { Keys } from '../queue/keys.js';
 
 /**
  * Cancel requests travel through Redis: a flag (so a job that starts later sees it) and a pub/sub message (so a

@@ -1,21 +1,20 @@
 import type { Clock } from '../../ports/clock.js';
 import type { Lock, LockHolder, LockLease, LockScope } from '../../ports/lock.js';
 
-export type NodeLocks =
+export type HeldLocks =
   | { acquired: true; leases: LockLease[] }
   | { acquired: false; heldBy: LockHolder; scope: LockScope };
 
-/** Locks every node of a command, or none: on a refusal the locks already taken are given back. */
-export async function lockNodes(
+/** Takes every lock of `scopes` in order, or none: on a refusal the locks already taken are given back. */
+export async function acquireAll(
   lock: Lock,
-  cluster: string,
-  nodes: readonly string[],
+  scopes: readonly LockScope[],
   holder: LockHolder,
   ttlMs: number,
-): Promise<NodeLocks> {
+): Promise<HeldLocks> {
   const leases: LockLease[] = [];
-  for (const node of [...new Set(nodes)].sort()) {
-    const attempt = await lock.acquire({ kind: 'node', cluster, node }, holder, ttlMs);
+  for (const scope of scopes) {
+    const attempt = await lock.acquire(scope, holder, ttlMs);
     if (!attempt.acquired) {
       await Promise.all(leases.map((lease) => lease.release()));
       return attempt;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Keys } from './keys.js';
-import type { RequestMeta, SlackMessage } from './payloads.js';
+import type { Keys } from '../queue/keys.js';
+import { CommandRef, type RequestMeta, type SlackMessage } from '../queue/payloads.js';
 
 export const RequestState = z.enum([
   'queued',
@@ -28,6 +28,8 @@ export interface RequestRecord extends RequestMeta {
   updatedAt: number;
   parentTs?: string;
   summary?: string;
+  /** The parsed command, as the handler enqueued it (absent on records written before it was stored). */
+  command?: CommandRef;
 }
 
 /** Raises a hash field to `value` only if it is higher (thread replies complete in order). */
@@ -49,6 +51,16 @@ redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'summary', ARGV[3]) end
 return 1`;
 
+function decodeCommand(stored: string | undefined): CommandRef | undefined {
+  if (!stored) return undefined;
+  try {
+    const parsed = CommandRef.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What bosun knows about each request, in Redis: its state for `/bosun jobs`, its parent message and card, and
  * the order of its thread replies. Entries expire after two weeks.
@@ -61,7 +73,12 @@ export class RequestStore {
   ) {}
 
   /** Records a new request; false if the id was seen before (a redelivery), which then must change nothing. */
-  async claim(meta: RequestMeta, state: RequestState, card: SlackMessage): Promise<boolean> {
+  async claim(
+    meta: RequestMeta,
+    state: RequestState,
+    card: SlackMessage,
+    command: CommandRef,
+  ): Promise<boolean> {
     const key = this.keys.request(meta.id);
     const fresh = await this.redis.hsetnx(key, 'id', meta.id);
     if (fresh === 0) return false;
@@ -72,6 +89,7 @@ export class RequestStore {
         channel: meta.channel,
         user: meta.user,
         text: meta.text,
+        command: JSON.stringify(command),
         cluster: meta.cluster ?? '',
         requestedAt: String(meta.requestedAt),
         state,
@@ -105,6 +123,7 @@ export class RequestStore {
       updatedAt: Number(h.updatedAt ?? 0),
       parentTs: h.parentTs || undefined,
       summary: h.summary || undefined,
+      command: decodeCommand(h.command),
     };
   }
 

@@ -1,0 +1,43 @@
+import type { SlackMessage } from '../queue/payloads.js';
+import { notice } from './notice.js';
+
+/**
+ * What a request's thread says when its lifecycle, rather than its operation, ends it: a cancel before it ran,
+ * a job this worker cannot read, a failure. One line each; the card carries the short form.
+ */
+
+export function cancelledBeforeStartLine(user: string): SlackMessage {
+  return notice('info', `Cancelled by <@${user}> before it started. Nothing was changed.`);
+}
+
+export function cancelledWhileWaitingLine(user: string): SlackMessage {
+  return notice('info', `Cancelled by <@${user}> while it was waiting for approval. Nothing was changed.`);
+}
+
+/**
+ * The worker could not read the job (a payload that does not decode, an operation it does not know): most
+ * often a bot and a worker of different versions.
+ */
+export function unreadableRequestLine(why: string, slash: string): SlackMessage {
+  return notice(
+    'error',
+    `This worker could not run the request: ${why}. Nothing was changed. If the bot and the worker were just upgraded, make sure both run the same version, then ask again with \`${slash}\`.`,
+  );
+}
+
+/** A failure the operation explained (an unknown node, a busy node, a lost lock): its message and hint. */
+export function failedLine(message: string, hint?: string): SlackMessage {
+  return notice('error', hint ? `${message}\n${hint}` : message);
+}
+
+export function failedAfterAttemptsLine(attempts: number, message: string): SlackMessage {
+  return notice('error', `Failed after ${attempts} attempts: ${message}`);
+}
+
+/** The card's detail while the job waits for its next attempt. */
+export function retryingDetail(attempt: number, attempts: number, message: string): string {
+  return `retrying after an error (attempt ${attempt} of ${attempts}): ${message}`;
+}
+
+export const LOCK_LOST_TEXT = (what: string) =>
+  `bosun lost its lock on ${what} (the worker was unreachable too long) and stopped, to stay out of the way of whoever holds it now.`;

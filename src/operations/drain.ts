@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { clusterFlag, rawCommand } from '../commands/grammar.js';
+import { clusterRef, durationFlag, formatDuration, labelSelector, nodeName } from '../commands/values.js';
+import { drainDecisionMessage } from '../messages/drain-decision.js';
+import { drainPreviewMessage, drainPreviewSections } from '../messages/drain-preview.js';
+import { drainProgressDetail } from '../messages/drain-progress.js';
+import { drainResumedMessage } from '../messages/drain-resumed.js';
+import { drainRefusedMessage, drainStartedMessage } from '../messages/drain-started.js';
+import { drainStuckMessage } from '../messages/drain-stuck.js';
+import { drainSummary, drainSummaryLine } from '../messages/drain-summary.js';
+import { nodeHeadline } from '../messages/drain-words.js';
+import { notice } from '../messages/notice.js';
+import type { DrainListener } from '../ops/drain/drain-listener.js';
+import { drainNodes } from '../ops/drain/drain-nodes.js';
+import type { DrainOptions } from '../ops/drain/drain-ports.js';
+import { DrainState } from '../ops/drain/drain-state.js';
+import { CancelledError } from '../ops/errors.js';
+import { previewDrain } from '../ops/preview/drain-preview.js';
+import { type CalmProgress, calmProgress } from './calm-progress.js';
+import { defineOperation, type JobContext, type PreviewContext } from './operation.js';
+
+export const DEFAULT_DRAIN_TIMEOUT = 600;
+export const DRAIN_CHECKPOINT = 'drainState';
+
+export const DrainCommand = z.object({
+  name: z.literal('drain'),
+  nodes: z.array(z.string()),
+  cluster: z.string().optional(),
+  timeoutSeconds: z.number(),
+  gracePeriodSeconds: z.number().optional(),
+  deleteEmptyDirData: z.boolean(),
+  force: z.boolean(),
+  podSelector: z.string().optional(),
+  dryRun: z.boolean(),
+});
+export type DrainCommand = z.infer<typeof DrainCommand>;
+
+const bool = z.boolean().optional();
+
+/** The command's flags as kubectl drain options; bosun always ignores DaemonSet pods. */
+export function drainOptionsOf(command: DrainCommand, stuckAfterSeconds: number): DrainOptions {
+  return {
+    nodes: command.nodes,
+    gracePeriodSeconds: command.gracePeriodSeconds,
+    timeoutSeconds: command.timeoutSeconds,
+    force: command.force,
+    deleteEmptyDirData: command.deleteEmptyDirData,
+    ignoreDaemonSets: true,
+    podSelector: command.podSelector,
+    stuckAfterMs: stuckAfterSeconds * 1000,
+  };
+}
+
+/** The drain preview for a request: read-only, for `--dry-run` and for the approval card. */
+async function drainPreviewFor(ctx: PreviewContext<DrainCommand>) {
+  return await previewDrain(
+    ctx.ports,
+    drainOptionsOf(ctx.command, ctx.env.config.drain.stuckAfterSeconds),
+    ctx.env.clock.now(),
+    ctx.signal,
+  );
+}
+
+/** What a drain says in the request's thread and on its card while it runs (also a maintain's drain). */
+export function drainListener(
+  ctx: Pick<JobContext<unknown>, 'reply' | 'request'>,
+  progress: CalmProgress,
+  nodeCount: number,
+): DrainListener {
+  return {
+    selected: async (drain) => {
+      await ctx.reply(drain.errors.length > 0 ? drainRefusedMessage(drain) : drainStartedMessage(drain));
+    },
+    progress: (p) => progress.update(drainProgressDetail(p)),
+    stuck: async (stuck) => {
+      await ctx.reply(drainStuckMessage(ctx.request.id, stuck));
+    },
+    decided: async (decision, effect) => {
+      await ctx.reply(drainDecisionMessage(decision, effect));
+    },
+    nodeFinished: async (drain) => {
+      if (nodeCount > 1) await ctx.reply(notice('info', nodeHeadline(drain)));
+    },
+  };
+}
+
+/**
+ * `drain <node…>`: cordon, evict with kubectl's semantics but all at once, report every pod's outcome. The
+ * drain's state is checkpointed, so a worker that dies is replaced by one that carries on (and says so).
+ */
+export const drainOperation = defineOperation<DrainCommand>({
+  name: 'drain',
+  grammar: {
+    summary: 'cordon nodes and evict their pods, respecting PodDisruptionBudgets',
+    args: { name: 'node', min: 1, max: 20 },
+    flags: [
+      clusterFlag,
+      {
+        name: 'timeout',
+        kind: 'value',
+        value: 'DURATION',
+        summary: `give up after this long, leaving the node cordoned (default ${formatDuration(DEFAULT_DRAIN_TIMEOUT)})`,
+      },
+      {
+        name: 'grace-period',
+        kind: 'value',
+        value: 'SECONDS',
+        summary: "seconds each pod gets to terminate (default: the pod's own)",
+      },
+      {
+        name: 'delete-emptydir-data',
+        kind: 'boolean',
+        summary: 'also evict pods with emptyDir volumes (data is lost)',
+      },
+      { name: 'force', kind: 'boolean', summary: 'also delete pods that no controller will recreate' },
+      {
+        name: 'pod-selector',
+        kind: 'value',
+        value: 'SELECTOR',
+        summary: 'only evict pods matching this label selector',
+      },
+      {
+        name: 'dry-run',
+        kind: 'boolean',
+        summary: 'show what would be evicted and what would block; change nothing',
+      },
+    ],
+    examples: [
+      'drain worker-1',
+      'drain worker-1 --dry-run',
+      'drain worker-2 --timeout 20m --delete-emptydir-data',
+    ],
+    schema: rawCommand({
+      cluster: clusterRef.optional(),
+      timeout: durationFlag(86400).optional(),
+      'grace-period': z
+        .string()
+        .regex(/^\d{1,5}$/, 'must be a whole number of seconds, like 30')
+        .transform(Number)
+        .optional(),
+      'delete-emptydir-data': bool,
+      force: bool,
+      'pod-selector': labelSelector.optional(),
+      'dry-run': bool,
+    })
+      .extend({ args: z.array(nodeName) })
+      .transform((r) => ({
+        name: 'drain' as const,
+        nodes: r.args,
+        cluster: r.flags.cluster,
+        timeoutSeconds: r.flags.timeout ?? DEFAULT_DRAIN_TIMEOUT,
+        gracePeriodSeconds: r.flags['grace-period'],
+        deleteEmptyDirData: r.flags['delete-emptydir-data'] ?? false,
+        force: r.flags.force ?? false,
+        podSelector: r.flags['pod-selector'],
+        dryRun: r.flags['dry-run'] ?? false,
+      })),
+  },
+  command: DrainCommand,
+  mutates: true,
+  dryRun: (command) => command.dryRun,
+  // A dry run changes nothing, so it locks nothing either.
+  lock: { scope: 'nodes', nodes: (command) => (command.dryRun ? [] : command.nodes) },
+  resumable: true,
+
+  async preview(ctx) {
+    return { sections: drainPreviewSections(await drainPreviewFor(ctx)) };
+  },
+
+  async run(ctx) {
+    const { command } = ctx;
+    if (command.dryRun) {
+      const preview = await drainPreviewFor(ctx);
+      await ctx.reply(drainPreviewMessage(preview));
+      return { summary: `dry run: ${preview.evicting} pods would be evicted; nothing changed` };
+    }
+    const saved = DrainState.safeParse(ctx.saved(DRAIN_CHECKPOINT));
+    const resume = saved.success ? saved.data : undefined;
+    if (resume) await ctx.reply(drainResumedMessage(resume));
+
+    const progress = calmProgress(ctx);
+    let state: DrainState;
+    try {
+      state = await drainNodes(ctx.ports, drainOptionsOf(command, ctx.env.config.drain.stuckAfterSeconds), {
+        signal: ctx.signal,
+        listener: drainListener(ctx, progress, command.nodes.length),
+        decisions: ctx.decisions,
+        checkpoint: ctx.checkpoint(DRAIN_CHECKPOINT),
+        resume,
+      });
+    } finally {
+      progress.stop();
+    }
+    const now = ctx.env.clock.now();
+    const { message, attachment } = drainSummary(state, now);
+    await ctx.reply(message, attachment);
+    if (state.abortedBy) throw new CancelledError(state.abortedBy);
+    if (state.nodes.some((n) => n.outcome === 'cancelled')) throw ctx.signal.reason;
+    const ok = state.nodes.every((n) => n.outcome === 'drained');
+    return { summary: drainSummaryLine(state, now), state: ok ? 'succeeded' : 'failed' };
+  },
+});

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { clusterFlag, rawCommand } from '../commands/grammar.js';
+import { clusterRef, nodeName } from '../commands/values.js';
+import { drainPreviewSections } from '../messages/drain-preview.js';
+import { drainResumedMessage } from '../messages/drain-resumed.js';
+import { maintainReadyMessage } from '../messages/maintain-ready.js';
+import { maintainReportMessage } from '../messages/maintain-report.js';
+import { notice } from '../messages/notice.js';
+import { maintainNode } from '../ops/maintain/maintain-node.js';
+import { MaintainState } from '../ops/maintain/maintain-state.js';
+import { previewDrain } from '../ops/preview/drain-preview.js';
+import { calmProgress } from './calm-progress.js';
+import { DEFAULT_DRAIN_TIMEOUT, drainListener } from './drain.js';
+import { defineOperation } from './operation.js';
+
+export const MAINTAIN_CHECKPOINT = 'maintainState';
+
+export const MaintainCommand = z.object({
+  name: z.literal('maintain'),
+  node: z.string(),
+  cluster: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type MaintainCommand = z.infer<typeof MaintainCommand>;
+
+const DRAIN_DEFAULTS = {
+  timeoutSeconds: DEFAULT_DRAIN_TIMEOUT,
+  force: false,
+  deleteEmptyDirData: false,
+  ignoreDaemonSets: true,
+} as const;
+
+/**
+ * `maintain <node>`: drain → "ready for maintenance" with a button → wait for Ready → uncordon → where the pods
+ * went and how long it took. Resumable at every step: a new worker continues where the last one stopped.
+ */
+export const maintainOperation = defineOperation<MaintainCommand>({
+  name: 'maintain',
+  grammar: {
+    summary: 'drain a node, wait for you to finish maintenance, then bring it back and uncordon it',
+    args: { name: 'node', min: 1, max: 1 },
+    flags: [
+      clusterFlag,
+      { name: 'reason', kind: 'value', value: 'TEXT', summary: 'why, for the thread and the audit log' },
+    ],
+    examples: ['maintain worker-3 --reason "kernel update"'],
+    schema: rawCommand({
+      cluster: clusterRef.optional(),
+      reason: z.string().max(300, 'is limited to 300 characters').optional(),
+    })
+      .extend({ args: z.tuple([nodeName]) })
+      .transform((r) => ({
+        name: 'maintain' as const,
+        node: r.args[0],
+        cluster: r.flags.cluster,
+        reason: r.flags.reason,
+      })),
+  },
+  command: MaintainCommand,
+  mutates: true,
+  lock: { scope: 'nodes', nodes: (command) => [command.node] },
+  resumable: true,
+
+  async preview(ctx) {
+    const preview = await previewDrain(
+      ctx.ports,
+      { ...DRAIN_DEFAULTS, nodes: [ctx.command.node] },
+      ctx.env.clock.now(),
+      ctx.signal,
+    );
+    return { sections: drainPreviewSections(preview) };
+  },
+
+  async run(ctx) {
+    const { command } = ctx;
+    const saved = MaintainState.safeParse(ctx.saved(MAINTAIN_CHECKPOINT));
+    const resume = saved.success ? saved.data : undefined;
+    // While it waits for "maintenance done" no worker runs it (the job is parked), so waking up is no resume.
+    if (resume?.drain && resume.phase === 'draining') await ctx.reply(drainResumedMessage(resume.drain));
+    else if (resume && resume.phase !== 'awaiting-maintenance')
+      await ctx.reply(notice('info', `Resumed by another worker, ${resume.phase.replace('-', ' ')}.`));
+
+    const progress = calmProgress(ctx);
+    try {
+      const report = await maintainNode(
+        ctx.ports,
+        {
+          node: command.node,
+          drain: { ...DRAIN_DEFAULTS, stuckAfterMs: ctx.env.config.drain.stuckAfterSeconds * 1000 },
+        },
+        {
+          signal: ctx.signal,
+          decisions: ctx.decisions,
+          checkpoint: ctx.checkpoint(MAINTAIN_CHECKPOINT),
+          resume,
+          park: true,
+          listener: {
+            drain: drainListener(ctx, progress, 1),
+            readyForMaintenance: async (state) => {
+              progress.stop();
+              await ctx.reply(maintainReadyMessage(ctx.request.id, state, command.reason));
+              await ctx.progress(`${command.node} drained; waiting for maintenance`);
+            },
+            maintenanceDone: async (state) => {
+              await ctx.reply(
+                notice(
+                  'info',
+                  `<@${state.doneBy ?? '?'}> says maintenance is done. Waiting for *${command.node}* to be Ready, then uncordoning it.`,
+                ),
+              );
+              await ctx.progress(`waiting for ${command.node} to be Ready`);
+            },
+          },
+        },
+      );
+      await ctx.reply(maintainReportMessage(report, ctx.env.clock.now()));
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      const { state } = report;
+      return state.phase === 'done'
+        ? { summary: `${command.node} maintained and back in service` }
+        : { summary: `${command.node}: ${state.stoppedBecause ?? 'stopped'}`, state: 'failed' };
+    } finally {
+      progress.stop();
+    }
+  },
+});

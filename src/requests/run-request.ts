@@ -1,0 +1,378 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { ApprovalClosedError } from '../approvals/approval-closed-error.js';
+import { START_PHASE } from '../approvals/approval-record.js';
+import { type ApprovalServices, withApprovalServices } from '../approvals/approval-services.js';
+import { runApprovalStage } from '../approvals/approval-stage.js';
+import { awaitPhaseApproval } from '../approvals/phase-approval.js';
+import { JobAudit } from '../audit/job-audit.js';
+import { approvedByLine } from '../messages/approval-card.js';
+import { lockRefusalText } from '../messages/drain-lock-refusal.js';
+import { requestCard } from '../messages/request-card.js';
+import {
+  failedAfterAttemptsLine,
+  failedLine,
+  LOCK_LOST_TEXT,
+  retryingDetail,
+  unreadableRequestLine,
+} from '../messages/request-lines.js';
+import type {
+  ClusterPorts,
+  ClusterRequest,
+  JobContext,
+  OperationCommand,
+  PreviewContext,
+} from '../operations/operation.js';
+import { type AnyOperation, isOperationName } from '../operations/registry.js';
+import { BosunError, CancelledError, ParkedError } from '../ops/errors.js';
+import { holdLocks, LockBusyError, LockLostError, type LockNeed } from '../ops/locks/hold-locks.js';
+import { defer } from '../queue/defer.js';
+import { OpsPayload, RequestMeta } from '../queue/payloads.js';
+import { TERMINAL_STATES } from './request-store.js';
+import { type Lifecycle, settle } from './settle.js';
+import type { WorkerDeps } from './worker-deps.js';
+
+/** The worker is shutting down; a resumable operation saves its step and stops. */
+export class ShutdownError extends Error {
+  constructor() {
+    super('worker shutting down');
+    this.name = 'ShutdownError';
+  }
+}
+
+/** Active jobs by request id, so cancellations and shutdown reach them. */
+export class ActiveJobs {
+  private readonly active = new Map<string, { controller: AbortController; resumable: boolean }>();
+  add(id: string, controller: AbortController, resumable: boolean): void {
+    this.active.set(id, { controller, resumable });
+  }
+  delete(id: string): void {
+    this.active.delete(id);
+  }
+  cancel(id: string, user: string): void {
+    this.active.get(id)?.controller.abort(new CancelledError(user));
+  }
+  /** Asks resumable jobs to checkpoint and stop; the others are left to finish. */
+  shutdown(): void {
+    for (const { controller, resumable } of this.active.values()) {
+      if (resumable) controller.abort(new ShutdownError());
+    }
+  }
+  get size(): number {
+    return this.active.size;
+  }
+}
+
+/** The operation named by the job, with its command decoded by the operation's own schema. */
+interface Decoded {
+  payload: OpsPayload;
+  request: ClusterRequest;
+  operation: AnyOperation;
+  command: OperationCommand;
+}
+
+/**
+ * The one processor of the ops queue: decodes the job, finds its operation in `deps.operations`, and runs it
+ * (or its approval stage) inside the request's lifecycle. A job this worker cannot read ends its request with
+ * a line in the thread saying so; it is never retried.
+ */
+export function requestJob(deps: WorkerDeps, active: ActiveJobs) {
+  return async (job: Job, token?: string): Promise<unknown> =>
+    await withApprovalServices(deps, async (services) => {
+      const lifecycle: Lifecycle = {
+        slash: deps.slash,
+        requests: deps.requests,
+        reporter: deps.reporter,
+        audit: services.audit,
+      };
+      const decoded = await decode(deps, lifecycle, job);
+      if (decoded.payload.stage === 'approval') {
+        const log = deps.logger.child({ requestId: decoded.request.id, op: job.name, stage: 'approval' });
+        const { operation } = decoded;
+        const previewContext = operationContext(deps, decoded, new AbortController().signal, log, {});
+        const { preview } = operation;
+        return await runApprovalStage({
+          payload: decoded.payload,
+          job,
+          token,
+          worker: deps,
+          services,
+          preview: preview ? () => preview.call(operation, previewContext) : undefined,
+        });
+      }
+      return await runRequest(deps, active, services, lifecycle, decoded, job, token);
+    });
+}
+
+async function decode(deps: WorkerDeps, lifecycle: Lifecycle, job: Job): Promise<Decoded> {
+  const unreadable = async (why: string, detail: string): Promise<never> => {
+    deps.logger.error({ jobId: job.id, name: job.name, detail }, `job cannot run: ${why}`);
+    const meta = RequestMeta.safeParse(job.data?.request);
+    if (meta.success) {
+      await settle(lifecycle, meta.data, {
+        state: 'failed',
+        detail: `this worker could not run it: ${why}`,
+        thread: unreadableRequestLine(why, deps.slash),
+        audit: { event: 'job-finished', outcome: 'failed', detail: `${why}: ${detail}` },
+      });
+    }
+    throw new UnrecoverableError(`${why}: ${detail}`);
+  };
+  const parsed = OpsPayload.safeParse(job.data);
+  if (!parsed.success) {
+    return await unreadable(
+      `its job does not decode (payload version ${String(job.data?.v)})`,
+      parsed.error.message,
+    );
+  }
+  const payload = parsed.data;
+  const name = payload.command.name;
+  if (!isOperationName(name) || job.name !== name) {
+    return await unreadable(`it names an operation this worker does not know (\`${name}\`)`, job.name);
+  }
+  const operation: AnyOperation = deps.operations[name];
+  const command = operation.command.safeParse(payload.command);
+  if (!command.success) {
+    return await unreadable(`its \`${name}\` command does not decode`, command.error.message);
+  }
+  const cluster = payload.request.cluster;
+  if (!cluster) return await unreadable('it names no cluster', payload.request.id);
+  return { payload, request: { ...payload.request, cluster }, operation, command: command.data };
+}
+
+/** What a job's context has beyond its preview's. */
+type JobOnly = Omit<JobContext<OperationCommand>, keyof PreviewContext<OperationCommand>>;
+
+/** The context an operation's preview and job share; the cluster's ports are built on first use. */
+function operationContext<T extends object>(
+  deps: WorkerDeps,
+  decoded: Pick<Decoded, 'request' | 'command'>,
+  signal: AbortSignal,
+  log: Logger,
+  rest: T,
+): PreviewContext<OperationCommand> & T {
+  let ports: ClusterPorts | undefined;
+  return {
+    ...rest,
+    request: decoded.request,
+    command: decoded.command,
+    signal,
+    log,
+    env: { config: deps.config, clock: deps.clock, slash: deps.slash },
+    get ports() {
+      ports ??= deps.ports.cluster(decoded.request.cluster);
+      return ports;
+    },
+  };
+}
+
+function lockNeedOf(operation: AnyOperation, request: ClusterRequest, command: OperationCommand): LockNeed {
+  const { lock } = operation;
+  if (lock.scope === 'nodes') return { scope: 'nodes', cluster: request.cluster, nodes: lock.nodes(command) };
+  if (lock.scope === 'cluster') return { scope: 'cluster', cluster: request.cluster };
+  return { scope: 'none' };
+}
+
+/** Who holds what this request needs, with a link to their card where Slack gives one. */
+async function lockRefusal(deps: WorkerDeps, error: LockBusyError): Promise<BosunError> {
+  const holder = await deps.requests.get(error.heldBy.requestId);
+  const permalink = holder?.parentTs
+    ? await deps.ports.permalink(holder.channel, holder.parentTs).catch(() => undefined)
+    : undefined;
+  return new BosunError('NODE_BUSY', lockRefusalText(error.heldBy, error.scope, permalink));
+}
+
+async function runRequest(
+  deps: WorkerDeps,
+  active: ActiveJobs,
+  services: ApprovalServices,
+  lifecycle: Lifecycle,
+  decoded: Decoded,
+  job: Job,
+  token: string | undefined,
+): Promise<unknown> {
+  const { payload, request, operation, command } = decoded;
+  const log = deps.logger.child({
+    requestId: request.id,
+    cluster: request.cluster,
+    user: request.user,
+    op: operation.name,
+  });
+  const approval = await services.approvals.get({ requestId: request.id, phase: START_PHASE });
+  const approvedBy =
+    approval?.state === 'approved'
+      ? [
+          approvedByLine(
+            approval.votes.map((v) => v.user),
+            approval.decidedAt,
+          ),
+        ]
+      : [];
+  const card = (
+    state: 'running',
+    detail?: string,
+    extra: Parameters<JobContext<unknown>['progress']>[1] = {},
+  ) =>
+    deps.reporter.card(
+      request,
+      requestCard({
+        requestId: request.id,
+        text: request.text,
+        slash: deps.slash,
+        user: request.user,
+        cluster: request.cluster,
+        state,
+        detail,
+        ...extra,
+        sections: [...approvedBy, ...(extra.sections ?? [])],
+      }),
+    );
+  const end = (step: Omit<Parameters<typeof settle>[2], 'sections'>) =>
+    settle(lifecycle, request, { ...step, sections: approvedBy });
+  const audit = new JobAudit(services.audit, request, deps.clock);
+
+  // A job that ran before (retried, resumed, or woken from waiting for a person) may have changed things: it
+  // runs, sees the cancellation on its signal at once, and reports what it did. One that never ran just ends.
+  const ranBefore = job.attemptsStarted > 1;
+  const cancelledBy = await deps.cancellations.cancelledBy(request.id);
+  if (cancelledBy && !ranBefore) {
+    await end({
+      state: 'cancelled',
+      detail: `by <@${cancelledBy}> before it started`,
+      summary: `cancelled by ${cancelledBy} before it started`,
+      audit: { event: 'job-finished', outcome: 'cancelled', detail: `by ${cancelledBy} before it started` },
+    });
+    return { cancelled: true };
+  }
+  const record = await deps.requests.get(request.id);
+  if (record && TERMINAL_STATES.has(record.state)) {
+    log.info({ state: record.state }, 'request already ended; nothing to do');
+    return { alreadyEnded: record.state };
+  }
+
+  const attempts = job.opts.attempts ?? 1;
+  const attempt = job.attemptsMade + 1;
+  const attemptLine = attempt > 1 ? `attempt ${attempt} of ${attempts}` : undefined;
+  await end({
+    state: 'running',
+    detail: attemptLine,
+    audit: { event: 'job-started', outcome: ranBefore ? 'resumed' : 'started', detail: attemptLine },
+  });
+
+  const controller = new AbortController();
+  if (cancelledBy) controller.abort(new CancelledError(cancelledBy));
+  active.add(request.id, controller, operation.resumable);
+  const reply: JobContext<unknown>['reply'] = async (message, attachment) => {
+    await deps.reporter.reply(request, message, attachment);
+    await audit.step(message.text);
+  };
+  const fail = async (message: string, hint: string | undefined, thread = failedLine(message, hint)) => {
+    await end({
+      state: 'failed',
+      detail: message,
+      thread,
+      audit: { event: 'job-finished', outcome: 'failed', detail: message },
+    });
+  };
+  const started = deps.clock.now();
+  try {
+    const outcome = await holdLocks(
+      lockNeedOf(operation, request, command),
+      {
+        lock: deps.ports.locks,
+        clock: deps.clock,
+        holder: { requestId: request.id, operation: operation.name },
+        ttlMs: deps.config.drain.lockTtlMs,
+        signal: controller.signal,
+      },
+      async (signal) =>
+        await operation.run(
+          operationContext<JobOnly>(deps, decoded, signal, log, {
+            decisions: deps.ports.decisions(request.id),
+            progress: async (detail, extra) => {
+              await card('running', detail, extra);
+              await audit.progress(detail);
+            },
+            reply,
+            approval: (ask) => awaitPhaseApproval({ payload, job, token, worker: deps, services }, ask),
+            checkpoint: (key) => ({
+              save: async (state) => {
+                await job.updateData({ ...job.data, [key]: state });
+              },
+            }),
+            saved: (key) => (job.data as Record<string, unknown>)[key],
+          }),
+        ),
+    );
+    const state = outcome.state ?? 'succeeded';
+    await end({
+      state,
+      detail: outcome.summary,
+      audit: { event: 'job-finished', outcome: state, detail: outcome.summary },
+    });
+    log.info({ ms: deps.clock.now() - started, outcome: outcome.summary }, 'done');
+    return outcome;
+  } catch (error) {
+    if (error instanceof DelayedError) {
+      log.info('waiting for an approval; the job is delayed and holds no worker slot');
+      throw error;
+    }
+    if (error instanceof ApprovalClosedError) {
+      await end({
+        state: error.state,
+        detail: error.message,
+        audit: { event: 'job-finished', outcome: error.state, detail: error.message },
+      });
+      log.info({ phase: error.record.phase }, `phase approval ${error.state}`);
+      return { [error.state]: error.record.phase };
+    }
+    if (error instanceof CancelledError) {
+      await end({
+        state: 'cancelled',
+        detail: error.by ? `by <@${error.by}>` : undefined,
+        summary: error.message,
+        audit: { event: 'job-finished', outcome: 'cancelled', detail: error.message },
+      });
+      log.info('cancelled');
+      return { cancelled: true };
+    }
+    if (error instanceof ParkedError) {
+      log.info(
+        { until: error.until },
+        `waiting for ${error.waitingFor}; the job is delayed and holds no worker slot`,
+      );
+      throw await defer(job, token, Math.max(1, error.until - deps.clock.now()));
+    }
+    if (error instanceof ShutdownError) {
+      log.info('checkpointed for shutdown; another worker resumes it');
+      await card('running', 'paused: worker restarting, it resumes shortly');
+      throw await defer(job, token, 10);
+    }
+    const explained =
+      error instanceof LockBusyError
+        ? await lockRefusal(deps, error)
+        : error instanceof LockLostError
+          ? new BosunError('LOCK_LOST', LOCK_LOST_TEXT(error.what))
+          : error;
+    if (explained instanceof BosunError) {
+      log.info({ code: explained.code }, explained.message);
+      await audit.step(failedLine(explained.message, explained.hint).text);
+      await fail(explained.message, explained.hint);
+      throw new UnrecoverableError(`${explained.code}: ${explained.message}`);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (attempt < attempts) {
+      log.warn({ err: error, attempt }, 'failed; retrying');
+      await card('running', retryingDetail(attempt, attempts, message));
+      await audit.step(`attempt ${attempt} of ${attempts} failed: ${message}`);
+      throw error;
+    }
+    log.error({ err: error }, 'failed for good');
+    const thread = failedAfterAttemptsLine(attempts, message);
+    await audit.step(thread.text);
+    await fail(message, undefined, thread);
+    throw error;
+  } finally {
+    active.delete(request.id);
+  }
+}
