@@ -66,7 +66,9 @@ describe.each([
       },
       { timeoutMs: 10_000, description: 'the versions reply and a finished card' },
     );
-    expect(parent.text).toMatch(/^\/bosun versions on sandbox: Done \(API server v1\.31\.\d+; kubelets within skew\)$/);
+    expect(parent.text).toMatch(
+      /^\/bosun versions on sandbox: Done \(API server v1\.31\.\d+; kubelets within skew\)$/,
+    );
     expect(parent.replies).toHaveLength(1);
     const reply = parent.replies[0];
     expect(reply?.text).toMatch(/^sandbox: API server v1\.31\.\d+; all kubelets within skew$/);
