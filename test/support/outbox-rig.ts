@@ -6,7 +6,7 @@ import { workerConnection } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
 import { OUTBOX_QUEUE } from '../../src/queue/names.js';
 import { Outbox } from '../../src/queue/outbox.js';
-import { ChannelRateLimiter, type OutboxRates } from '../../src/queue/rate-limit.js';
+import { ChannelRateLimiter } from '../../src/queue/rate-limit.js';
 import { RequestReporter } from '../../src/requests/request-reporter.js';
 import { RequestStore } from '../../src/requests/request-store.js';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
@@ -20,12 +20,8 @@ export interface OutboxRig {
   close(): Promise<void>;
 }
 
-/** The outbox on a real Redis, delivering to the Slack stand-in, with faster pacing when asked. */
-export async function startOutboxRig(
-  testFile: string,
-  rates?: OutboxRates,
-  channels: string[] = ['COPS'],
-): Promise<OutboxRig> {
+/** The outbox on a real Redis, delivering to the Slack stand-in at Slack's pacing, as in production. */
+export async function startOutboxRig(testFile: string, channels: string[] = ['COPS']): Promise<OutboxRig> {
   const botToken = 'xoxb-outbox';
   const standIn = await startSlackStandIn({
     signingSecret: 'outbox-test',
@@ -49,7 +45,6 @@ export async function startOutboxRig(
       keys,
       logger,
       pollMs: 20,
-      rates,
     }),
     { connection: workerRedis, prefix, concurrency: 8 },
   );

@@ -20,7 +20,10 @@ export interface OutboxSenderDeps {
   logger: Logger;
   /** How long to wait before looking again for a parent message or an earlier reply. */
   pollMs?: number;
-  /** Pacing per channel; Slack's limits unless a test speeds them up. */
+  /**
+   * Pacing per channel: Slack's (SLACK_RATES) in production and in the outbox's own pacing test; rigs that
+   * test something else in one busy channel may speed it up.
+   */
   rates?: OutboxRates;
 }
 
