@@ -1,13 +1,17 @@
-import { createWebClient } from '../src/adapters/slack/web-client.js';
 import { withApprovalServices } from '../src/approvals/approval-services.js';
 import { auditTable } from '../src/audit/audit-table.js';
 import type { AuditCommand } from '../src/commands/grammar.js';
 import { requestRefusal } from '../src/messages/approval-denial.js';
-import { AUDIT_LINES_SHOWN, auditListing } from '../src/messages/audit-listing.js';
+import {
+  AUDIT_LINES_SHOWN,
+  auditFileComment,
+  auditFileFailed,
+  auditListing,
+} from '../src/messages/audit-listing.js';
 import { notice } from '../src/messages/notice.js';
 import { authorizeRequest } from '../src/policy/authorize-request.js';
 import { clustersForChannel } from '../src/policy/cluster-access.js';
-import { type Ack, type CommandContext, ephemeral, type HandlerDeps } from './deps.js';
+import { type Ack, type CommandContext, ephemeral } from './deps.js';
 
 type Audit = ReturnType<typeof AuditCommand.parse>;
 
@@ -53,37 +57,20 @@ export async function audit(ctx: CommandContext<Audit>): Promise<Ack> {
     }
     const listing = await services.audit.list({ sinceSeconds: command.sinceSeconds, clusters });
     const long = listing.records.length > AUDIT_LINES_SHOWN;
-    // Uploading can take longer than the ack may wait; the file follows the answer.
-    if (long) void sendAsFile(deps, meta.channel, meta.user, auditTable(listing.records));
+    // The file follows the answer, through the outbox like every other Slack write.
+    if (long) {
+      await deps.reporter.directFile(
+        meta.channel,
+        meta.user,
+        { filename: 'bosun-audit.txt', title: 'bosun audit log', content: auditTable(listing.records) },
+        auditFileComment(deps.slash),
+        auditFileFailed(),
+      );
+    }
     const file = long ? ('sending' as const) : undefined;
     ctx.log.info({ clusters, entries: listing.records.length }, 'audit listed');
     return ephemeral(
       auditListing({ ...listing, sinceSeconds: command.sinceSeconds, clusters, slash: deps.slash, file }),
     );
   });
-}
-
-/** The whole listing as a text file in the person's direct message with bosun. */
-async function sendAsFile(deps: HandlerDeps, from: string, user: string, content: string): Promise<void> {
-  const web = createWebClient(deps.config.slack.botToken ?? '', deps.logger, deps.config.slack.apiUrl);
-  try {
-    // conversations.open needs the im:write scope; without it, Slack may still take the user id as the channel.
-    const channel = await web.conversations
-      .open({ users: user })
-      .then((opened) => opened.channel?.id ?? user)
-      .catch(() => user);
-    await web.filesUploadV2({
-      channel_id: channel,
-      filename: 'bosun-audit.txt',
-      title: 'bosun audit log',
-      content,
-      initial_comment: `The audit log you asked for with \`${deps.slash} audit\`.`,
-    });
-  } catch (error) {
-    deps.logger.warn({ err: error, user }, 'could not send the audit listing as a file');
-    const why = error instanceof Error ? error.message : String(error);
-    await deps.reporter
-      .ephemeral(from, user, notice('warning', `bosun could not send the audit listing as a file (${why}).`))
-      .catch((err: unknown) => deps.logger.warn({ err }, 'could not say so either'));
-  }
 }

@@ -3,6 +3,7 @@ import { formatDuration } from '../commands/values.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { slackTime } from './approval-time.js';
 import { context, escapeMrkdwn, fitBlocks, MAX_TEXT, section } from './blocks.js';
+import { notice } from './notice.js';
 
 /** How many entries the ephemeral answer shows; the rest go in a file. */
 export const AUDIT_LINES_SHOWN = 40;
@@ -91,3 +92,14 @@ export function auditListing(view: AuditListingView): SlackMessage {
     ]),
   };
 }
+
+/** The comment on the audit log file sent to the person who asked. */
+export const auditFileComment = (slash: string): string =>
+  `The audit log you asked for with \`${slash} audit\`.`;
+
+/** Said where they asked, when Slack would not take the file. */
+export const auditFileFailed = (): SlackMessage =>
+  notice(
+    'warning',
+    'bosun could not send the audit listing as a file; the listing above is the most recent part.',
+  );

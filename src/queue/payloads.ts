@@ -65,6 +65,18 @@ export const OutboxPayload = z.discriminatedUnion('kind', [
     /** Show it in the request's thread. */
     inThread: z.boolean().optional(),
   }),
+  /**
+   * A file for one person, in their direct message with bosun (an ephemeral message cannot carry one), asked
+   * for from `channel`; if Slack refuses it, they are told there.
+   */
+  OutboxBase.extend({
+    kind: z.literal('direct-file'),
+    user: z.string(),
+    comment: z.string(),
+    file: z.object({ filename: z.string(), title: z.string(), content: z.string() }),
+    /** What to tell them in `channel` when the file cannot be sent (mrkdwn, from src/messages). */
+    failed: SlackMessage,
+  }),
 ]);
 export type OutboxPayload = z.infer<typeof OutboxPayload>;
 

@@ -69,4 +69,15 @@ export class RequestReporter {
       inThread: options.inThread,
     });
   }
+
+  /** A file in `user`'s direct message with bosun, asked for from `channel` (told there if it fails). */
+  async directFile(
+    channel: string,
+    user: string,
+    file: Attachment,
+    comment: string,
+    failed: SlackMessage,
+  ): Promise<void> {
+    await this.outbox.enqueue({ v: 1, kind: 'direct-file', channel, user, file, comment, failed });
+  }
 }

@@ -5,7 +5,7 @@ import { type ApprovalCardView, approvalCard } from '../../src/messages/approval
 import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/messages/approval-denial.js';
 import { rejectModal } from '../../src/messages/approval-reject-modal.js';
 import { approvalThreadMessage } from '../../src/messages/approval-thread.js';
-import { auditListing } from '../../src/messages/audit-listing.js';
+import { auditFileComment, auditFileFailed, auditListing } from '../../src/messages/audit-listing.js';
 import { checkChangeWindows } from '../../src/policy/change-window.js';
 import { effectivePolicy } from '../../src/policy/effective-policy.js';
 import { expectGolden } from '../support/golden.js';
@@ -168,5 +168,9 @@ describe('approval messages', () => {
     expectWithinSlackLimits(long);
     expect(long.blocks?.at(-1)).toMatchObject({ type: 'context' });
     expect(JSON.stringify(long.blocks?.at(-1))).toContain('the 260 earlier entries, comes as a file');
+    expectGolden(import.meta.url, 'audit-file', {
+      comment: auditFileComment('/bosun'),
+      failed: auditFileFailed(),
+    });
   });
 });

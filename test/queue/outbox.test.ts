@@ -1,3 +1,4 @@
+import { auditFileComment, auditFileFailed } from '../../src/messages/audit-listing.js';
 import { notice } from '../../src/messages/notice.js';
 import type { RequestMeta } from '../../src/queue/payloads.js';
 import { type OutboxRig, startOutboxRig } from '../support/outbox-rig.js';
@@ -20,7 +21,7 @@ function meta(channel = 'COPS'): RequestMeta {
 const card = (text: string) => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
 
 beforeAll(async () => {
-  rig = await startOutboxRig(import.meta.url, ['COPS', 'CRETRY', 'CFLAKY', 'CCARD', 'CFILES']);
+  rig = await startOutboxRig(import.meta.url, ['COPS', 'CRETRY', 'CFLAKY', 'CCARD', 'CFILES', 'CDM']);
 });
 afterAll(async () => {
   await rig.close();
@@ -145,5 +146,33 @@ describe('outbox', () => {
       rig.standIn.messages('COPS').find((m) => m.text.includes('only for bob')),
     );
     expect(message.ephemeral).toEqual({ user: 'UBOB' });
+  });
+
+  it("sends a person's file to their direct message with bosun, and says where they asked if Slack refuses it", async () => {
+    const file = { filename: 'bosun-audit.txt', title: 'bosun audit log', content: 'line 1\nline 2' };
+    await rig.reporter.directFile('CDM', 'UBOB', file, auditFileComment('/bosun'), auditFileFailed());
+    const dm = await rig.standIn.waitFor(
+      () => rig.standIn.messages('DBOB').find((m) => m.files?.[0]?.name === 'bosun-audit.txt'),
+      { timeoutMs: 10_000, description: 'the file in the direct message' },
+    );
+    expect(dm.text).toBe('The audit log you asked for with `/bosun audit`.');
+    expect(rig.standIn.fileContent(dm.files?.[0]?.id ?? '')?.toString()).toBe(file.content);
+    expect(rig.standIn.messages('CDM')).toEqual([]);
+
+    // Without im:write Slack refuses to open the direct message: the person hears it, only they.
+    rig.standIn.faults.inject({
+      method: 'conversations.open',
+      kind: 'refused',
+      error: 'missing_scope',
+      times: 1,
+    });
+    await rig.reporter.directFile('CDM', 'UBOB', file, auditFileComment('/bosun'), auditFileFailed());
+    const told = await rig.standIn.waitFor(() => rig.standIn.messages('CDM')[0], {
+      timeoutMs: 10_000,
+      description: 'the warning where they asked',
+    });
+    expect(told.ephemeral).toEqual({ user: 'UBOB' });
+    expect(told.text).toContain('could not send the audit listing as a file');
+    expect(rig.standIn.messages('DBOB').filter((m) => m.files?.length)).toHaveLength(1);
   });
 });

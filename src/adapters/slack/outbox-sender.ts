@@ -250,6 +250,36 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
           throw await onFailure(error, 'ephemeral');
         }
       }
+      case 'direct-file': {
+        const slot = await awaitSlot('ephemeral', rates.ephemeral);
+        if (slot) throw slot;
+        try {
+          // The direct message with the person (needs im:write); an upload takes only a channel id.
+          const opened = await deps.web.conversations.open({ users: payload.user });
+          const channel = opened.channel?.id;
+          if (channel === undefined) throw new Error('conversations.open returned no channel');
+          await deps.web.filesUploadV2({
+            channel_id: channel,
+            filename: payload.file.filename,
+            title: payload.file.title,
+            content: payload.file.content,
+            initial_comment: payload.comment,
+          });
+          return {};
+        } catch (error) {
+          if (classify(error).kind === 'permanent') {
+            log.warn({ err: error, user: payload.user }, 'slack refused the file; telling its reader');
+            await deps.web.chat
+              .postEphemeral({
+                channel: payload.channel,
+                user: payload.user,
+                ...withinLimits(payload.failed),
+              })
+              .catch((err: unknown) => log.warn({ err }, 'could not say so either'));
+          }
+          throw await onFailure(error, 'ephemeral');
+        }
+      }
     }
   };
 }

@@ -10,7 +10,10 @@ export interface DirectoryMethodsDeps {
   openSocketUrl: () => string;
 }
 
-/** `auth.test`, `users.info`, `usergroups.users.list`, `conversations.info`, `apps.connections.open`. */
+/**
+ * `auth.test`, `users.info`, `usergroups.users.list`, `conversations.info`, `conversations.open` (a direct
+ * message with one person), `apps.connections.open`.
+ */
 export function directoryMethods({
   directory,
   openSocketUrl,
@@ -61,6 +64,19 @@ export function directoryMethods({
         const channel = directory.channel(reference);
         if (!channel || channel.id !== reference) throw new SlackApiError('channel_not_found');
         return { channel: channelJson(channel) };
+      },
+    },
+
+    'conversations.open': {
+      scope: 'im:write',
+      token: 'bot',
+      run: (params) => {
+        const users = requiredArgument(params, 'users', z.string(), 'users_list_not_supplied').split(',');
+        // Group direct messages (several users) are not part of the stand-in.
+        if (users.length !== 1) throw new SlackApiError('not_supported');
+        const channel = directory.channel(users[0]?.trim() ?? '');
+        if (!channel || channel.imUser === undefined) throw new SlackApiError('user_not_found');
+        return { channel: { id: channel.id } };
       },
     },
 

@@ -3,13 +3,16 @@ import type { Clock } from '../../ports/clock.js';
 export interface InjectedFault {
   /** Which Web API method(s) to fail; all of them when left out. */
   method?: string | RegExp;
-  kind: 'ratelimited' | 'server_error';
+  /** `refused`: HTTP 200 with `ok: false` and `error`, the way Slack turns a call down for good. */
+  kind: 'ratelimited' | 'server_error' | 'refused';
   /** How many matching calls to fail before answering normally again. */
   times: number;
   /** Sent as `Retry-After` on a 429 (default 1). */
   retryAfterSeconds?: number;
   /** HTTP status for `server_error` (default 500). */
   status?: 500 | 502 | 503 | 504;
+  /** Slack's error code for `refused` (default `missing_scope`). */
+  error?: string;
 }
 
 /** Slack's posting limit on one channel: short bursts, then about `perSecond` messages a second. */
@@ -38,7 +41,7 @@ export class FaultInjector {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Answers the next `times` matching calls with HTTP 429 + Retry-After, or with HTTP 5xx. */
+  /** Answers the next `times` matching calls with HTTP 429 + Retry-After, HTTP 5xx, or a Slack error. */
   inject(fault: InjectedFault): void {
     if (!Number.isInteger(fault.times) || fault.times < 1)
       throw new Error('fault.times must be a positive integer');
@@ -74,6 +77,7 @@ export class FaultInjector {
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.#pending = this.#pending.filter((candidate) => candidate !== fault);
     if (fault.kind === 'server_error') return { status: fault.status ?? 500, error: 'internal_error' };
+    if (fault.kind === 'refused') return { status: 200, error: fault.error ?? 'missing_scope' };
     this.#countLimited(method);
     return { status: 429, error: 'ratelimited', retryAfterSeconds: fault.retryAfterSeconds ?? 1 };
   }
