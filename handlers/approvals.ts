@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { decodeApprovalRef } from '../src/approvals/approval-record.js';
 import { type ServicesContext, withApprovalServices } from '../src/approvals/approval-services.js';
-import { checkDecision, type DecisionAnswer, recordDecision } from '../src/approvals/record-decision.js';
+import { checkDecision, recordDecision } from '../src/approvals/record-decision.js';
 import { APPROVE_ACTION, REJECT_ACTION } from '../src/messages/approval-card.js';
 import {
   REASON_BLOCK,
@@ -16,6 +16,7 @@ import type { HandlerDeps } from './deps.js';
 type ButtonClick = BlockAction<ButtonAction>;
 
 const stale = notice('warning', 'This button is not one bosun knows (an old message?). Nothing was changed.');
+const approvalGone = notice('warning', 'This approval no longer exists; nothing was changed.');
 const failed = (error: unknown) =>
   notice(
     'error',
@@ -71,6 +72,8 @@ export function registerApprovals(app: App, deps: HandlerDeps): void {
     }
   });
 
+  // Slack takes a modal's field errors only in the ack, so the static checks come first; the decision follows
+  // the ack and its answer goes beside the card, where the person clicked.
   app.view(REJECT_MODAL, async ({ ack, body, view }) => {
     const ref = decodeApprovalRef(view.private_metadata);
     const reason = view.state.values[REASON_BLOCK]?.[REASON_INPUT]?.value?.trim() ?? '';
@@ -78,25 +81,39 @@ export function registerApprovals(app: App, deps: HandlerDeps): void {
       ack({ response_action: 'errors', errors: { [REASON_BLOCK]: text.slice(0, 150) } });
     if (!ref) return await showError('This request is not one bosun knows; nothing was changed.');
     if (reason === '') return await showError('Say why, for the thread.');
-    let decided: (DecisionAnswer & { channel: string }) | undefined;
+    await ack();
+    const user = body.user.id;
+    const log = deps.logger.child({ requestId: ref.requestId, user, action: 'reject' });
     try {
-      decided = await withApprovalServices(context, async (services) => {
+      const decided = await withApprovalServices(context, async (services) => {
         const channel = (await services.approvals.get(ref))?.channel;
         if (!channel) return undefined;
-        const actor = { user: body.user.id, channel };
-        return { ...(await recordDecision(deps, services, ref, actor, 'reject', reason)), channel };
+        return {
+          ...(await recordDecision(deps, services, ref, { user, channel }, 'reject', reason)),
+          channel,
+        };
       });
+      if (!decided) {
+        const channel = (await deps.requests.get(ref.requestId))?.channel;
+        if (channel) await deps.reporter.ephemeral(channel, user, approvalGone, { requestId: ref.requestId });
+        else log.warn('a rejection for an approval and a request that no longer exist');
+        return;
+      }
+      // Why the rejection did not count is told beside the card, where it renders.
+      if (!decided.counted) {
+        await deps.reporter.ephemeral(decided.channel, user, decided.message, { requestId: ref.requestId });
+      }
     } catch (error) {
-      deps.logger.error({ err: error, requestId: ref.requestId }, 'rejection not recorded');
-      return await showError(failed(error).text);
-    }
-    if (!decided) return await showError('This approval no longer exists; nothing was changed.');
-    await ack();
-    // The modal closes either way; why the rejection did not count is told beside the card, where it renders.
-    if (!decided.counted) {
-      await deps.reporter.ephemeral(decided.channel, body.user.id, decided.message, {
-        requestId: ref.requestId,
-      });
+      log.error({ err: error }, 'rejection not recorded');
+      const channel = await deps.requests
+        .get(ref.requestId)
+        .then((record) => record?.channel)
+        .catch(() => undefined);
+      if (channel) {
+        await deps.reporter
+          .ephemeral(channel, user, failed(error), { requestId: ref.requestId })
+          .catch((err: unknown) => log.warn({ err }, 'could not say so either'));
+      }
     }
   });
 }

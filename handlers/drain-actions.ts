@@ -42,7 +42,7 @@ function decisionOf(kind: Kind, value: DrainButtonValue, by: string): OperatorDe
 /**
  * The buttons of a running drain or maintenance (keep waiting, skip this pod, delete it ignoring the PDB,
  * abort and uncordon, maintenance done). A click is checked against the request and the policy, then handed
- * to the running job through Redis (src/queue/request-decisions.ts); the job says in the thread what it did.
+ * to the running job through Redis (src/requests/request-decisions.ts); the job says in the thread what it did.
  * Who may press them is src/policy/authorize-steer.ts's call.
  */
 export function registerDrainActions(app: App, deps: HandlerDeps): void {

@@ -127,6 +127,27 @@ describe('approvals before a job runs', () => {
       expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('cancelled');
     });
 
+    it('a reason submitted after the request was cancelled closes the modal and is told why it did not count', async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      await rig.standIn.click({ ts: card.ts, actionId: REJECT_ACTION, user: 'UBOB' });
+      const modal = await rig.standIn.waitFor(() =>
+        rig.standIn.views().find((v) => v.user === 'UBOB' && v.privateMetadata.includes(requestId)),
+      );
+      await withApprovalServices(rig.deps, (services) =>
+        cancelPendingApproval(rig.deps, services, requestId, 'UALICE'),
+      );
+      const toldBefore = rig.ephemeralsFor('UBOB').filter((m) => /was cancelled/.test(m.text)).length;
+      const submitted = await rig.standIn.submit({ viewId: modal.id, values: { reason_text: 'too late' } });
+      // Acked at once: the decision comes after, told only to him beside the card.
+      expect(submitted.closed).toBe(true);
+      await rig.standIn.waitFor(
+        () => rig.ephemeralsFor('UBOB').filter((m) => /was cancelled/.test(m.text)).length > toldBefore,
+        { description: 'UBOB told the request was cancelled' },
+      );
+      const after = await rig.card(requestId, (c) => c.text.includes('Cancelled'));
+      expect(textOf(after)).not.toContain('too late');
+    });
+
     it('/bosun cancel: refused to someone who neither asked nor may approve; an approver may', async () => {
       const { requestId } = await askFor(rig, 'UALICE');
       const stranger = await rig.command(`cancel ${requestId}`, 'UCAROL');
