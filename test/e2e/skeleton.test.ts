@@ -30,17 +30,21 @@ describe.each([
   const parentOf = (requestId: string): RecordedMessage | undefined =>
     sandbox.standIn.messages('COPS').find((m) => m.requestId === requestId && !m.ephemeral);
 
+  /** The request's card once it says Done and its thread has a reply. */
+  const finished = (requestId: string, description: string) =>
+    sandbox.standIn.waitFor(
+      () => {
+        const message = parentOf(requestId);
+        return message && message.replies.length > 0 && /Done/.test(message.text) ? message : undefined;
+      },
+      { timeoutMs: 10_000, description },
+    );
+
   it('answers `nodes` in the request thread with each node and its version', async () => {
     const result = await sandbox.standIn.slashCommand({ text: 'nodes', user: 'UALICE', channel: 'COPS' });
     expect(result.status).toBe(200);
     expect(result.body).toBe('');
-    const parent = await sandbox.standIn.waitFor(
-      () => {
-        const message = parentOf(result.requestId);
-        return message && message.replies.length > 0 && /Done/.test(message.text) ? message : undefined;
-      },
-      { timeoutMs: 10_000, description: 'the nodes reply and a finished card' },
-    );
+    const parent = await finished(result.requestId, 'the nodes reply and a finished card');
     expect(parent.metadata).toEqual({
       event_type: 'bosun_request',
       event_payload: { request_id: result.requestId },
@@ -59,13 +63,7 @@ describe.each([
     const result = await sandbox.standIn.slashCommand({ text: 'versions', user: 'UBOB', channel: 'COPS' });
     expect(result.status).toBe(200);
     expect(result.body).toBe('');
-    const parent = await sandbox.standIn.waitFor(
-      () => {
-        const message = parentOf(result.requestId);
-        return message && message.replies.length > 0 && /Done/.test(message.text) ? message : undefined;
-      },
-      { timeoutMs: 10_000, description: 'the versions reply and a finished card' },
-    );
+    const parent = await finished(result.requestId, 'the versions reply and a finished card');
     expect(parent.text).toMatch(
       /^\/bosun versions on sandbox: Done \(API server v1\.31\.\d+; kubelets within skew\)$/,
     );
