@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { workerConnection } from '../../src/queue/connection.js';
+import { Keys } from '../../src/queue/keys.js';
 import { OPS_QUEUE } from '../../src/queue/names.js';
-import { testRedisUrl } from '../support/redis.js';
 import { e2eScenario, type NodeOpsRig, startNodeOpsRig } from './support/node-ops-rig.js';
 
 /**
@@ -123,8 +123,11 @@ describe('node maintenance from Slack', () => {
   });
 
   it('waits for "maintenance done" without holding a worker, and a cancel then leaves the node cordoned', async () => {
-    const redis = new Redis(testRedisUrl());
-    const ops = new Queue(OPS_QUEUE, { connection: redis, prefix: rig.config.redis.prefix });
+    const redis = workerConnection(rig.config.redis);
+    const ops = new Queue(OPS_QUEUE, {
+      connection: redis,
+      prefix: new Keys(rig.config.redis.prefix).bullPrefix,
+    });
     try {
       const id = await rig.command('maintain worker-4');
       await rig.reply(id, /ready for maintenance/);
