@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ConfigError } from '../../src/config/config-error.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig, redisFromEnv } from '../../src/config/load-config.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -200,6 +200,21 @@ describe('redis modes', () => {
     ]);
     expect(problems('redis: { clusters: [a:7000] }\n')).toEqual([
       'redis.clusters: unknown key; did you mean "cluster"?',
+    ]);
+  });
+});
+
+describe("the sandbox's Redis from the environment", () => {
+  it('is none unless a mode is set, and then the same settings bot and worker read', () => {
+    expect(redisFromEnv({ BOSUN_REDIS_PREFIX: 'x' })).toBeUndefined();
+    expect(redisFromEnv({ REDIS_URL: 'redis://r:6379' })).toEqual({ url: 'redis://r:6379' });
+    expect(redisFromEnv({ BOSUN_REDIS_CLUSTER: 'a:7000,b:7001' })).toEqual({ cluster: ['a:7000', 'b:7001'] });
+    expect(redisFromEnv({ BOSUN_REDIS_SENTINELS: 's:26379', BOSUN_REDIS_SENTINEL_NAME: 'main' })).toEqual({
+      sentinels: ['s:26379'],
+      sentinelName: 'main',
+    });
+    expect(problemsOf(() => redisFromEnv({ BOSUN_REDIS_SENTINELS: 's:26379' }))).toEqual([
+      'redis.sentinelName: is required with redis.sentinels (BOSUN_REDIS_SENTINEL_NAME): the master name from `sentinel monitor <name> …`',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import { producerConnection } from '../../src/queue/connection.js';
+import { producerConnection, redisReachable } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
 import { OPS_QUEUE, OUTBOX_QUEUE } from '../../src/queue/names.js';
 import type { RunningSandbox } from '../../src/sandbox/sandbox.js';
@@ -27,6 +27,12 @@ describe('bosun on a Redis Cluster', () => {
 
   it('runs the spine: slash command, approval, the drain job, its thread and audit', async () => {
     expect(sandbox.config.redis.cluster).toHaveLength(3);
+    const probe = producerConnection(sandbox.config.redis);
+    try {
+      expect(await redisReachable(probe, 2000)).toBe(true); // what /readyz asks
+    } finally {
+      probe.disconnect();
+    }
     requestId = await approvedDrain(sandbox, 'worker-1');
   }, 60_000);
 

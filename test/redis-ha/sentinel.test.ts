@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { producerConnection, redisReachable } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
 import type { RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { approvedDrain } from '../e2e/support/approved-drain.js';
@@ -25,6 +26,12 @@ describe('bosun through Redis Sentinel', () => {
 
   it('runs the spine on the master the Sentinel names, and the replica follows', async () => {
     expect(sandbox.config.redis).toMatchObject({ sentinels: rig.endpoint.sentinels, sentinelName: rig.name });
+    const probe = producerConnection(sandbox.config.redis);
+    try {
+      expect(await redisReachable(probe, 2000)).toBe(true); // what /readyz asks
+    } finally {
+      probe.disconnect();
+    }
     const requestId = await approvedDrain(sandbox, 'worker-1');
 
     const master = plain(rig.masterPort);
