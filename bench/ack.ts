@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import YAML from 'yaml';
+import { Keys } from '../src/queue/keys.js';
 import { OPS_QUEUE } from '../src/queue/names.js';
 import { freePort, startLocalRedis } from '../src/sandbox/redis-server.js';
 import { startSlackStandIn } from '../src/sandbox/slack/index.js';
@@ -171,7 +172,7 @@ export async function run(): Promise<BenchRecord[]> {
     }),
   );
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-  const ops = new Queue(OPS_QUEUE, { connection, prefix: 'bench' });
+  const ops = new Queue(OPS_QUEUE, { connection, prefix: new Keys('bench').bullPrefix });
   try {
     await waitForHttp(`http://127.0.0.1:${botHealth}/readyz`, 30_000);
     await waitForHttp(`http://127.0.0.1:${workerHealth}/readyz`, 30_000);

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
 import type { Operations } from '../src/operations/registry.js';
 import type { Clock } from '../src/ports/clock.js';
+import type { RedisClient } from '../src/queue/connection.js';
 import type { OpsQueue } from '../src/queue/ops-queue.js';
 import type { RequestMeta, SlackMessage } from '../src/queue/payloads.js';
 import type { Cancellations } from '../src/requests/cancellations.js';
@@ -14,7 +14,7 @@ export interface HandlerDeps {
   config: Config;
   slash: string;
   /** The process's shared Redis connection (policy, approvals, audit). */
-  redis: Redis;
+  redis: RedisClient;
   /** The operations commands run (src/operations/registry.ts; tests may stand one in). */
   operations: Operations;
   requests: RequestStore;

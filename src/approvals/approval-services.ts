@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -7,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { CachedGroupMembers } from '../policy/group-members.js';
 import type { GroupMembership } from '../policy/principals.js';
 import type { Clock } from '../ports/clock.js';
+import type { RedisClient } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 import { ApprovalStore } from './approval-store.js';
 import { RedisGroupCache } from './redis-group-cache.js';
@@ -15,7 +15,7 @@ import { slackUsergroups } from './slack-usergroups.js';
 /** What policy, approvals and the audit log need at run time, on one Redis connection. */
 export interface ApprovalServices {
   /** The connection they share (owned by whoever made the services). */
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   approvals: ApprovalStore;
   audit: AuditLog;
@@ -27,11 +27,11 @@ export interface ServicesContext {
   clock: Clock;
   logger: Logger;
   /** The process's shared Redis connection (the bot's producer connection, the worker's own). */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** Builds the services on `redis`, which the caller owns. */
-export function approvalServices(redis: Redis, context: ServicesContext): ApprovalServices {
+export function approvalServices(redis: RedisClient, context: ServicesContext): ApprovalServices {
   const { config, clock, logger } = context;
   const keys = new Keys(config.redis.prefix);
   const mirror = config.audit.file

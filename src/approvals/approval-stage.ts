@@ -136,7 +136,7 @@ async function ensureEnqueued(input: ApprovalStageInput, record: ApprovalRecord)
   if (!record.payload || !notStarted) return { decided: 'approved' };
   const queue = new Queue(OPS_QUEUE, {
     connection: input.services.redis,
-    prefix: input.worker.config.redis.prefix,
+    prefix: input.services.keys.bullPrefix,
   });
   try {
     if (await queue.getJob(record.requestId)) return { decided: 'approved' };

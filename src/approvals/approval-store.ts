@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Principals } from '../config/policy-schema.js';
+import type { RedisClient } from '../queue/connection.js';
 import type { Keys } from '../queue/keys.js';
 import type { OpsPayload } from '../queue/payloads.js';
 import { ApprovalRecord, type ApprovalRef } from './approval-record.js';
@@ -82,7 +82,7 @@ return 1`;
 /** Approvals in Redis. Every change is one Lua script, so concurrent clicks on any bot process agree. */
 export class ApprovalStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     /** Kept this long after expiry, for the thread and late clicks. */
     private readonly keepMs = 14 * 86400_000,

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
+import type { RedisClient } from '../queue/connection.js';
 import type { OpsQueue } from '../queue/ops-queue.js';
 import type { Cancellations } from '../requests/cancellations.js';
 import type { RequestReporter } from '../requests/request-reporter.js';
@@ -11,7 +11,7 @@ import type { RequestStore } from '../requests/request-store.js';
 export interface BotContext {
   config: Config;
   slash: string;
-  redis: Redis;
+  redis: RedisClient;
   clock: Clock;
   logger: Logger;
   requests: RequestStore;

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
 import type { CachedGroup, GroupCache } from '../policy/group-members.js';
+import type { RedisClient } from '../queue/connection.js';
 import type { Keys } from '../queue/keys.js';
 
 /** User-group members cached in Redis for every bot process; kept a day so a Slack outage can fall back on them. */
 export class RedisGroupCache implements GroupCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly keepSeconds = 86400,
   ) {}

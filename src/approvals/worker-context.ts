@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
+import type { RedisClient } from '../queue/connection.js';
 import type { Cancellations } from '../requests/cancellations.js';
 import type { RequestReporter } from '../requests/request-reporter.js';
 import type { RequestStore } from '../requests/request-store.js';
@@ -10,7 +10,7 @@ import type { RequestStore } from '../requests/request-store.js';
 export interface WorkerContext {
   config: Config;
   slash: string;
-  redis: Redis;
+  redis: RedisClient;
   clock: Clock;
   logger: Logger;
   requests: RequestStore;

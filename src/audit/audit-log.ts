@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import { type AuditEntry, AuditRecord } from './audit-entry.js';
 import type { JsonLinesMirror } from './jsonl-mirror.js';
 
@@ -27,7 +27,7 @@ const PAGE = 500;
  */
 export class AuditLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly options: { maxEntries: number; mirror?: JsonLinesMirror },
   ) {}

@@ -6,7 +6,7 @@ import { didYouMean } from '../commands/did-you-mean.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { crossFieldProblems } from './cross-checks.js';
 import { policyKeysAt } from './policy-schema.js';
-import { type Config, ConfigSchema } from './schema.js';
+import { type Config, ConfigSchema, type RedisConfig, RedisSchema } from './schema.js';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -15,6 +15,17 @@ export interface LoadOptions {
   /** Where relative kubeconfig paths are resolved from when `raw` is given. */
   baseDir?: string;
 }
+
+/** `a:1, b:2` → ['a:1', 'b:2']. */
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** The variables that each choose how to reach Redis; one set in the environment replaces the file's choice. */
+const REDIS_MODE_ENV = ['REDIS_URL', 'BOSUN_REDIS_SENTINELS', 'BOSUN_REDIS_CLUSTER'];
 
 /** Environment variables that override the file; secrets belong here rather than in the file. */
 const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
@@ -25,9 +36,35 @@ const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
   ['SLACK_API_URL', ['slack', 'apiUrl'], String],
   ['BOSUN_SLACK_PORT', ['slack', 'port'], Number],
   ['REDIS_URL', ['redis', 'url'], String],
+  ['BOSUN_REDIS_SENTINELS', ['redis', 'sentinels'], list],
+  ['BOSUN_REDIS_SENTINEL_NAME', ['redis', 'sentinelName'], String],
+  ['BOSUN_REDIS_CLUSTER', ['redis', 'cluster'], list],
   ['BOSUN_REDIS_PREFIX', ['redis', 'prefix'], String],
   ['BOSUN_LOG_LEVEL', ['log', 'level'], String],
 ];
+
+/**
+ * Where Redis is according to the environment alone (REDIS_URL, BOSUN_REDIS_SENTINELS with
+ * BOSUN_REDIS_SENTINEL_NAME, BOSUN_REDIS_CLUSTER), validated as `redis` is; undefined when none of them is set.
+ * The sandbox uses it: it starts its own Redis unless the environment names one.
+ */
+export function redisFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<RedisConfig, 'prefix'> | undefined {
+  if (!REDIS_MODE_ENV.some((name) => env[name])) return undefined;
+  const raw: Record<string, unknown> = {};
+  for (const [name, path, convert] of ENV_OVERRIDES) {
+    const value = env[name];
+    if (path[0] === 'redis' && path[1] !== 'prefix' && value !== undefined && value !== '') {
+      setPath(raw, path.slice(1), convert(value));
+    }
+  }
+  const result = RedisSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = problemsFrom(result.error.issues).map((p) => ({ ...p, path: `redis.${p.path}` }));
+    throw new ConfigError(problems, 'environment');
+  }
+  const { prefix: _prefix, ...endpoint } = result.data;
+  return endpoint;
+}
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;
@@ -52,7 +89,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['slack', 'redis', 'health', 'worker', 'log', 'clusters', 'policy', 'audit', 'drain'],
   slack: ['mode', 'command', 'signingSecret', 'botToken', 'appToken', 'port', 'apiUrl'],
-  redis: ['url', 'prefix'],
+  redis: ['url', 'sentinels', 'sentinelName', 'cluster', 'prefix'],
   health: ['botPort', 'workerPort'],
   worker: ['concurrency', 'lockDurationMs', 'stalledIntervalMs'],
   log: ['level'],
@@ -181,6 +218,23 @@ export function loadConfig(options: LoadOptions = {}): Config {
     throw new ConfigError([{ path: '(top level)', message: 'must be a mapping of keys to values' }], source);
   }
   const merged = structuredClone(raw) as Record<string, unknown>;
+  // The environment overrides the file: a Redis mode chosen there replaces the file's, rather than mixing with it.
+  const redisFromFile = merged.redis;
+  if (
+    REDIS_MODE_ENV.some((name) => env[name]) &&
+    typeof redisFromFile === 'object' &&
+    redisFromFile !== null &&
+    !Array.isArray(redisFromFile)
+  ) {
+    const {
+      url: _url,
+      sentinels: _sentinels,
+      sentinelName: _name,
+      cluster: _cluster,
+      ...rest
+    } = redisFromFile as Record<string, unknown>;
+    merged.redis = rest;
+  }
   for (const [name, path, convert] of ENV_OVERRIDES) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(merged, path, convert(value));

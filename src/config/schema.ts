@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PREFIX_PATTERN } from '../queue/keys.js';
 import { AuditSchema, PolicySchema } from './policy-schema.js';
 
 /** Slack ids: channels C…/G…, users U…/W…. Checked loosely: Slack adds prefixes over time. */
@@ -40,21 +41,91 @@ export const SlackSchema = z.strictObject({
   apiUrl: z.url().optional(),
 });
 
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** `host:port` of a Sentinel or a Cluster seed node; IPv6 hosts in brackets (`[::1]:6379`). */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?):([1-9][0-9]{0,4})$/;
+export const hostPort = z
+  .string()
+  .regex(HOST_PORT, 'must be host:port, such as 10.0.0.5:6379')
+  .refine(
+    (v) => !HOST_PORT.test(v) || Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535,
+    'has a port above 65535',
+  );
+
+const MODES =
+  'set one of redis.url (REDIS_URL), redis.sentinels (BOSUN_REDIS_SENTINELS) or redis.cluster (BOSUN_REDIS_CLUSTER)';
+
+/**
+ * Where Redis is, in exactly one of three modes: one server (`url`, the default), a master found through
+ * Sentinel (`sentinels` + `sentinelName`), or a Redis Cluster (`cluster`, its seed nodes). Whatever the mode,
+ * every key carries the prefix's hash tag (src/queue/keys.ts), so a Cluster keeps one installation in one slot.
+ */
+export const RedisSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    /** Sentinels to ask for the current master, `host:port` each. */
+    sentinels: z.array(hostPort).min(1, 'needs at least one sentinel as host:port').optional(),
+    /** The master's name, as in the sentinels' `sentinel monitor <name> …`. */
+    sentinelName: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/, 'must be the master name from `sentinel monitor <name> …`')
+      .optional(),
+    /** Seed nodes of a Redis Cluster, `host:port` each; the rest are discovered. */
+    cluster: z.array(hostPort).min(1, 'needs at least one seed node as host:port').optional(),
+    /**
+     * What every key bosun writes starts with, BullMQ's included, as the hash tag `{prefix}`. No braces, no ':'.
+     */
+    prefix: z
+      .string()
+      .regex(
+        PREFIX_PATTERN,
+        'must be letters, digits, _ or - (no braces, no colon): bosun adds the {…} itself',
+      )
+      .default('bosun'),
+  })
+  .superRefine((redis, ctx) => {
+    const modes = [
+      redis.url !== undefined && 'redis.url',
+      redis.sentinels !== undefined && 'redis.sentinels',
+      redis.cluster !== undefined && 'redis.cluster',
+    ].filter((m): m is string => m !== false);
+    if (modes.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [modes[1]?.slice('redis.'.length) ?? 'url'],
+        message: `${modes.join(' and ')} are different ways to reach Redis; ${MODES}, not several`,
+      });
+    }
+    if (redis.sentinels !== undefined && redis.sentinelName === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sentinelName'],
+        message:
+          'is required with redis.sentinels (BOSUN_REDIS_SENTINEL_NAME): the master name from `sentinel monitor <name> …`',
+      });
+    }
+    if (redis.sentinelName !== undefined && redis.sentinels === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sentinelName'],
+        message:
+          'is only used with redis.sentinels (BOSUN_REDIS_SENTINELS); list the sentinels too, or remove it',
+      });
+    }
+  })
+  .transform((redis) =>
+    redis.sentinels === undefined && redis.cluster === undefined
+      ? { ...redis, url: redis.url ?? DEFAULT_REDIS_URL }
+      : redis,
+  );
+
 export const ConfigSchema = z.strictObject({
   slack: SlackSchema,
-  redis: z
-    .strictObject({
-      url: z
-        .string()
-        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-        .default('redis://127.0.0.1:6379'),
-      /** Key prefix for every key bosun writes (BullMQ prefix included). No ':'. */
-      prefix: z
-        .string()
-        .regex(/^[a-zA-Z0-9_-]+$/, 'must be letters, digits, _ or - (no colon)')
-        .default('bosun'),
-    })
-    .prefault({}),
+  redis: RedisSchema.prefault({}),
   health: z
     .strictObject({
       botPort: z.number().int().min(0).max(65535).default(8081),
@@ -90,4 +161,5 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type RedisConfig = Config['redis'];
 export type ClusterConfig = z.infer<typeof ClusterSchema>;

@@ -93,7 +93,7 @@ export async function runAudit(argv: string[], io: AuditCliIo = defaultIo): Prom
     }
     throw error;
   }
-  const redis = producerConnection(config.redis.url, { connectionName: 'bosun-audit', lazyConnect: true });
+  const redis = producerConnection(config.redis, { connectionName: 'bosun-audit', lazyConnect: true });
   try {
     const log = new AuditLog(redis, new Keys(config.redis.prefix).audit(), {
       maxEntries: config.audit.maxEntries,

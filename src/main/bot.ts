@@ -37,10 +37,10 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     'slack token verified',
   );
 
-  const redis = producerConnection(config.redis.url, { connectionName: 'bosun-bot' });
+  const redis = producerConnection(config.redis, { connectionName: 'bosun-bot' });
   const keys = new Keys(config.redis.prefix);
-  const opsQueue = new Queue(OPS_QUEUE, { connection: redis, prefix: config.redis.prefix });
-  const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: config.redis.prefix });
+  const opsQueue = new Queue(OPS_QUEUE, { connection: redis, prefix: keys.bullPrefix });
+  const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: keys.bullPrefix });
   const requests = new RequestStore(redis, keys);
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2 } };
 

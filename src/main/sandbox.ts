@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config-error.js';
+import { redisFromEnv } from '../config/load-config.js';
 import { RedisServerMissingError } from '../sandbox/redis-server.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 import { runUntilSignal } from './cli.js';
@@ -6,8 +8,10 @@ import { createLogger } from './logger.js';
 
 const USAGE = `Usage: bosun sandbox [--port P] [--scenario NAME|FILE] [--time-scale X] [--socket] [--log-level L]
 
-Runs the whole product on this machine: Redis (REDIS_URL, or redis-server from PATH), a simulated
-Kubernetes cluster, a Slack stand-in with a web console, the bot and a worker.
+Runs the whole product on this machine: Redis (redis-server from PATH, or the Redis the environment
+names as for bot and worker: REDIS_URL, BOSUN_REDIS_SENTINELS with BOSUN_REDIS_SENTINEL_NAME, or
+BOSUN_REDIS_CLUSTER), a simulated Kubernetes cluster, a Slack stand-in with a web console, the bot and
+a worker.
 
   --port P          port of the console and the sandbox API (default 3000)
   --scenario S      cluster scenario: small, busy, mixed-versions or a YAML file (default small)
@@ -58,6 +62,14 @@ export async function runSandbox(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  let redis: ReturnType<typeof redisFromEnv>;
+  try {
+    redis = redisFromEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`bosun sandbox: ${error.message}`);
+    return 2;
+  }
   const logger = createLogger(values['log-level'] ?? 'warn', 'bosun-sandbox');
   console.error('bosun sandbox: starting Redis, the simulated cluster, the Slack stand-in, bot and worker…');
   try {
@@ -66,7 +78,7 @@ export async function runSandbox(argv: string[]): Promise<number> {
       scenario: values.scenario,
       timeScale,
       socketMode: values.socket,
-      redisUrl: process.env.REDIS_URL || undefined,
+      redis,
       logger,
     });
     console.log(`bosun sandbox ready: ${sandbox.url}`);

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ClusterConnections } from '../adapters/k8s/cluster-connections.js';
 import { kubeDrainPorts } from '../adapters/k8s/drain-adapters.js';
@@ -6,13 +5,14 @@ import { messagePermalink } from '../adapters/slack/message-permalink.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
+import type { RedisClient } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 import { RedisLocks } from '../queue/locks.js';
 import { RequestDecisions } from '../requests/request-decisions.js';
 import type { WorkerPorts } from '../requests/worker-deps.js';
 
 /** The real adapters behind the jobs' ports: Kubernetes per configured cluster, locks and decisions in Redis. */
-export function workerPorts(config: Config, redis: Redis, clock: Clock, logger: Logger): WorkerPorts {
+export function workerPorts(config: Config, redis: RedisClient, clock: Clock, logger: Logger): WorkerPorts {
   const keys = new Keys(config.redis.prefix);
   const clusters = new ClusterConnections(config.clusters);
   const decisions = new RequestDecisions(redis, keys);

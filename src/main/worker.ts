@@ -26,10 +26,10 @@ export interface RunningWorker {
 
 /** `bosun worker`: runs operation jobs against clusters and delivers the outbox to Slack. */
 export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
-  const prefix = config.redis.prefix;
-  const connection = workerConnection(config.redis.url, { connectionName: 'bosun-worker' });
-  const subscriber = workerConnection(config.redis.url, { connectionName: 'bosun-worker-cancellations' });
-  const keys = new Keys(prefix);
+  const keys = new Keys(config.redis.prefix);
+  const prefix = keys.bullPrefix;
+  const connection = workerConnection(config.redis, { connectionName: 'bosun-worker' });
+  const subscriber = workerConnection(config.redis, { connectionName: 'bosun-worker-cancellations' });
   const requests = new RequestStore(connection, keys);
   const outboxQueue = new Queue(OUTBOX_QUEUE, { connection, prefix });
   const reporter = new RequestReporter(requests, new Outbox(outboxQueue));
@@ -55,8 +55,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     maxStalledCount: 2,
   };
 
-  const opsConnection = workerConnection(config.redis.url, { connectionName: 'bosun-worker-ops' });
-  const outboxConnection = workerConnection(config.redis.url, { connectionName: 'bosun-worker-outbox' });
+  const opsConnection = workerConnection(config.redis, { connectionName: 'bosun-worker-ops' });
+  const outboxConnection = workerConnection(config.redis, { connectionName: 'bosun-worker-outbox' });
   const opsWorker = new Worker(OPS_QUEUE, opsProcessor(deps, active), {
     connection: opsConnection,
     prefix,

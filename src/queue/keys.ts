@@ -1,6 +1,35 @@
-/** Every Redis key bosun writes outside BullMQ, in one place, under the configured prefix. */
+/** What operators may write as `redis.prefix`: letters, digits, `_` and `-` (no braces, no colon). */
+export const PREFIX_PATTERN = /^[a-zA-Z0-9_-]+$/;
+
+/**
+ * The configured prefix as a Redis Cluster hash tag: `bosun` becomes `{bosun}`. A Cluster hashes only what is
+ * between the braces, so every key that starts with it, bosun's own (Keys) and BullMQ's (the same string is its
+ * `prefix` option), lands in one slot, and multi-key Lua scripts and MULTI work on a Cluster as on one Redis.
+ * The one place the tag is made.
+ */
+export function hashTagged(prefix: string): string {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new Error(
+      `Redis key prefix ${JSON.stringify(prefix)} must be letters, digits, _ or - (no braces, no colon)`,
+    );
+  }
+  return `{${prefix}}`;
+}
+
+/**
+ * Every Redis key bosun writes, in one place, under the configured prefix's hash tag (`{bosun}:req:r-…`).
+ * BullMQ's keys take `bullPrefix`, the same tag, so one installation lives in one Cluster slot.
+ */
 export class Keys {
-  constructor(readonly prefix: string) {}
+  /** The hash-tagged prefix: the start of every key below, and BullMQ's `prefix` option. */
+  readonly bullPrefix: string;
+  private readonly prefix: string;
+
+  /** `prefix` as configured (`redis.prefix`, no braces). */
+  constructor(readonly configuredPrefix: string) {
+    this.prefix = hashTagged(configuredPrefix);
+    this.bullPrefix = this.prefix;
+  }
   request(id: string): string {
     return `${this.prefix}:req:${id}`;
   }

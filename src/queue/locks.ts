@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Lock, LockAttempt, LockHolder, LockLease, LockScope } from '../ports/lock.js';
+import type { RedisClient } from './connection.js';
 import type { Keys } from './keys.js';
 
 const Held = z.object({ requestId: z.string(), operation: z.string(), token: z.number() });
@@ -54,7 +54,7 @@ return 0`;
 /** Locks in Redis with a fencing token and a TTL the holder renews (src/ports/lock.ts). */
 export class RedisLocks implements Lock {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

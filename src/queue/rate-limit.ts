@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * Generic cell rate algorithm with reservations: each call books the next slot for a channel and says how long
@@ -29,7 +29,7 @@ export interface RateSpec {
 }
 
 export class ChannelRateLimiter {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /** Books a slot; resolves to the milliseconds to wait before using it (0 = now). */
   async reserve(key: string, spec: RateSpec, now = Date.now()): Promise<number> {

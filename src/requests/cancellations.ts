@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import type { Keys } from '../queue/keys.js';
 
 /**
@@ -7,7 +7,7 @@ import type { Keys } from '../queue/keys.js';
  */
 export class Cancellations {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 
@@ -22,7 +22,10 @@ export class Cancellations {
   }
 
   /** Listens for cancellations on a dedicated connection (a subscribed connection can do nothing else). */
-  async subscribe(subscriber: Redis, onCancel: (requestId: string, user: string) => void): Promise<void> {
+  async subscribe(
+    subscriber: RedisClient,
+    onCancel: (requestId: string, user: string) => void,
+  ): Promise<void> {
     subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.keys.cancelChannel()) return;
       try {

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { OperatorDecision, type OperatorDecisions } from '../ports/operator-decisions.js';
+import type { RedisClient } from '../queue/connection.js';
 import type { Keys } from '../queue/keys.js';
 
 /** Pops everything in the list atomically, so two pollers never take the same decision. */
@@ -15,7 +15,7 @@ return items`;
  */
 export class RequestDecisions {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from '../queue/connection.js';
 import type { Keys } from '../queue/keys.js';
 import { CommandRef, type RequestMeta, type SlackMessage } from '../queue/payloads.js';
 
@@ -67,7 +67,7 @@ function decodeCommand(stored: string | undefined): CommandRef | undefined {
  */
 export class RequestStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly ttlSeconds = 14 * 86400,
   ) {}

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Operations } from '../operations/registry.js';
@@ -6,6 +5,7 @@ import type { ClusterPorts } from '../ops/cluster-ports.js';
 import type { Clock } from '../ports/clock.js';
 import type { Lock } from '../ports/lock.js';
 import type { OperatorDecisions } from '../ports/operator-decisions.js';
+import type { RedisClient } from '../queue/connection.js';
 import type { Cancellations } from './cancellations.js';
 import type { RequestReporter } from './request-reporter.js';
 import type { RequestStore } from './request-store.js';
@@ -30,7 +30,7 @@ export interface WorkerDeps {
   config: Config;
   slash: string;
   /** The process's shared Redis connection (policy, approvals, audit). */
-  redis: Redis;
+  redis: RedisClient;
   operations: Operations;
   ports: WorkerPorts;
   requests: RequestStore;

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { startBot } from '../main/bot.js';
 import { startWorker } from '../main/worker.js';
+import type { RedisEndpoint } from '../queue/connection.js';
 import { requestIdFromTrigger } from '../requests/request-id.js';
 import { startSimulator } from '../sim/index.js';
 import { startSandboxConsole } from './console/index.js';
@@ -20,8 +21,11 @@ export interface SandboxOptions {
   host?: string;
   scenario?: string;
   timeScale?: number;
-  /** Use this Redis (with a key prefix unique to the run) instead of starting redis-server. */
-  redisUrl?: string;
+  /**
+   * Use this Redis (one server, Sentinel or Cluster: the `redis` config section without its prefix; the sandbox
+   * takes a prefix unique to the run) instead of starting redis-server.
+   */
+  redis?: RedisEndpoint;
   /** Deliver commands over Socket Mode instead of signed HTTP requests. */
   socketMode?: boolean;
   /** Channels besides #ops (COPS) that may address the sandbox cluster. */
@@ -73,13 +77,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const dir = await mkdtemp(join(tmpdir(), 'bosun-sandbox-'));
     stops.push(() => rm(dir, { recursive: true, force: true }));
 
-    let redisUrl = options.redisUrl;
+    let endpoint = options.redis;
     let prefix = 'bosun';
-    if (redisUrl) prefix = `sandbox-${randomBytes(4).toString('hex')}`;
+    if (endpoint) prefix = `sandbox-${randomBytes(4).toString('hex')}`;
     else {
       const redis = await startLocalRedis();
       stops.push(() => redis.stop());
-      redisUrl = redis.url;
+      endpoint = { url: redis.url };
     }
 
     const sim = await startSimulator({
@@ -117,7 +121,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
           port: 0,
           apiUrl: standIn.apiUrl,
         },
-        redis: { url: redisUrl, prefix },
+        redis: { ...endpoint, prefix },
         health: { botPort: 0, workerPort: 0 },
         worker: { concurrency: 8, ...options.worker },
         log: { level: logger.level },

@@ -124,7 +124,7 @@ describe('approvals before a job runs', () => {
       expect(buttonsOf(after)).toEqual([]);
       expect(await rig.ops.getJob(`${requestId}-approval`)).toBeUndefined();
       expect(await rig.ops.getJob(requestId)).toBeUndefined();
-      expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('cancelled');
+      expect(await rig.redis.hget(rig.keys.request(requestId), 'state')).toBe('cancelled');
     });
 
     it('a reason submitted after the request was cancelled closes the modal and is told why it did not count', async () => {
@@ -157,13 +157,13 @@ describe('approvals before a job runs', () => {
         stranger.requestId,
         /Only <@UALICE>, who asked for .*, or someone who may approve it/,
       );
-      expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('awaiting-approval');
+      expect(await rig.redis.hget(rig.keys.request(requestId), 'state')).toBe('awaiting-approval');
 
       const approver = await rig.command(`cancel ${requestId}`, 'UBOB');
       await answerTo(rig, 'UBOB', approver.requestId, /it was still waiting for approval/);
       const after = await rig.card(requestId, (c) => c.text.includes('Cancelled'));
       expect(buttonsOf(after)).toEqual([]);
-      expect(await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state')).toBe('cancelled');
+      expect(await rig.redis.hget(rig.keys.request(requestId), 'state')).toBe('cancelled');
     });
 
     it('lets the requester withdraw her own request with Reject', async () => {
@@ -220,7 +220,7 @@ describe('approvals before a job runs', () => {
       expect(pending(after)).toBe(true);
       expect(textOf(after)).not.toContain('Approved so far');
       expect(await rig.ops.getJob(requestId)).toBeUndefined();
-      const entries = await rig.redis.xrange(`${rig.prefix}:audit`, '-', '+');
+      const entries = await rig.redis.xrange(rig.keys.audit(), '-', '+');
       const denied = entries
         .map(([, f]) => f.join(' '))
         .filter((f) => f.includes(requestId) && f.includes('denied'));
@@ -323,7 +323,7 @@ describe('approvals before a job runs', () => {
       expect(answers.filter((m) => /queued to run/.test(m.text))).toHaveLength(1);
       expect(answers.filter((m) => /Already approved by <@UCROWD/.test(m.text))).toHaveLength(49);
       expect(probe.runs).toEqual([requestId]);
-      const entries = await rig.redis.xrange(`${rig.prefix}:audit`, '-', '+');
+      const entries = await rig.redis.xrange(rig.keys.audit(), '-', '+');
       const approvals = entries.filter(([, f]) => f.includes(requestId) && f.includes('approved'));
       expect(approvals).toHaveLength(1);
     });

@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
 import { ApprovalStore, type NewApproval } from '../../src/approvals/approval-store.js';
-import { producerConnection } from '../../src/queue/connection.js';
+import { producerConnection, type RedisClient } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
-import { testPrefix, testRedisUrl } from '../support/redis.js';
+import { testPrefix, testRedis } from '../support/redis.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 let serial = 0;
@@ -27,11 +26,11 @@ function approval(extra: Partial<NewApproval> = {}): NewApproval {
 }
 
 describe('approvals in Redis', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let store: ApprovalStore;
 
   beforeAll(() => {
-    redis = producerConnection(testRedisUrl());
+    redis = producerConnection(testRedis());
     store = new ApprovalStore(redis, new Keys(testPrefix(import.meta.url)));
   });
   afterAll(() => redis.disconnect());

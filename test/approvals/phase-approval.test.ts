@@ -105,7 +105,7 @@ describe('an approval in the middle of a job', () => {
     expect(textOf(rejected)).toContain('workers are busy today');
     await rig.standIn.waitFor(() => log.find((l) => l === 'tidied up after rejected'));
     expect(log).not.toContain(`second half of ${requestId}`);
-    const record = await rig.redis.hget(`${rig.prefix}:req:${requestId}`, 'state');
+    const record = await rig.redis.hget(rig.keys.request(requestId), 'state');
     expect(record).toBe('rejected');
   });
 });

@@ -96,8 +96,8 @@ describe('interactivity payloads that Slack did not send', () => {
   });
 
   async function state(requestId: string) {
-    const approval = await rig.redis.hgetall(`${rig.prefix}:req:${requestId}:approval:start`);
-    const audit = await rig.redis.xlen(`${rig.prefix}:audit`);
+    const approval = await rig.redis.hgetall(rig.keys.approval(requestId, 'start'));
+    const audit = await rig.redis.xlen(rig.keys.audit());
     return { state: approval.state, votes: approval.votes, audit, job: await rig.ops.getJob(requestId) };
   }
 

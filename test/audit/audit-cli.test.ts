@@ -1,21 +1,20 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { runAudit } from '../../src/main/audit.js';
-import { producerConnection } from '../../src/queue/connection.js';
+import { producerConnection, type RedisClient } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
-import { testPrefix, testRedisUrl } from '../support/redis.js';
+import { testPrefix, testRedis, testRedisUrl } from '../support/redis.js';
 
 describe('bosun audit on the command line', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const prefix = testPrefix(import.meta.url);
 
   beforeAll(async () => {
-    redis = producerConnection(testRedisUrl());
+    redis = producerConnection(testRedis());
     dir = await mkdtemp(join(tmpdir(), 'bosun-audit-cli-'));
     const file = join(dir, 'bosun.yaml');
     await writeFile(file, `redis: { prefix: ${prefix} }\n`);

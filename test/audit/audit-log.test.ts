@@ -1,14 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { AuditEntry } from '../../src/audit/audit-entry.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { auditTable } from '../../src/audit/audit-table.js';
 import { JsonLinesMirror } from '../../src/audit/jsonl-mirror.js';
-import { producerConnection } from '../../src/queue/connection.js';
+import { producerConnection, type RedisClient } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
-import { testPrefix, testRedisUrl } from '../support/redis.js';
+import { testPrefix, testRedis } from '../support/redis.js';
 
 const entry = (extra: Partial<AuditEntry>): AuditEntry => ({
   event: 'requested',
@@ -21,11 +20,11 @@ const entry = (extra: Partial<AuditEntry>): AuditEntry => ({
 });
 
 describe('the audit log', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let dir: string;
 
   beforeAll(async () => {
-    redis = producerConnection(testRedisUrl());
+    redis = producerConnection(testRedis());
     dir = await mkdtemp(join(tmpdir(), 'bosun-audit-'));
   });
   afterAll(async () => {

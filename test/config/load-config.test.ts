@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ConfigError } from '../../src/config/config-error.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig, redisFromEnv } from '../../src/config/load-config.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -129,5 +129,92 @@ slack: { signingSecret: super-secret-value, botToken: xoxb-s3cr3t, mode: sockett
     expect(result.stderr).toContain('slack.mode: must be one of "http", "socket"');
     expect(result.stderr).not.toContain('super-secret-value');
     expect(result.stderr).not.toContain('xoxb-s3cr3t');
+  });
+});
+
+describe('redis modes', () => {
+  const secrets = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+  const redisOf = (yaml: string, env: NodeJS.ProcessEnv = {}) =>
+    loadConfig({ env: { BOSUN_CONFIG: workspace(yaml).file, ...secrets, ...env } }).redis;
+
+  it('defaults to one Redis on localhost', () => {
+    expect(redisOf('slack: {}\n')).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'bosun' });
+  });
+
+  it('takes Sentinels with the master name, or Cluster seed nodes, from the file', () => {
+    expect(
+      redisOf('redis: { sentinels: [10.0.0.1:26379, "[::1]:26380"], sentinelName: main, prefix: ops }\n'),
+    ).toEqual({ sentinels: ['10.0.0.1:26379', '[::1]:26380'], sentinelName: 'main', prefix: 'ops' });
+    expect(redisOf('redis: { cluster: [redis-0.redis:6379, redis-1.redis:6379] }\n')).toEqual({
+      cluster: ['redis-0.redis:6379', 'redis-1.redis:6379'],
+      prefix: 'bosun',
+    });
+  });
+
+  it('takes them from the environment, which replaces the mode the file chose', () => {
+    expect(
+      redisOf('redis: { url: redis://file:6379 }\n', { BOSUN_REDIS_CLUSTER: ' a:7000, b:7001 ,' }),
+    ).toEqual({ cluster: ['a:7000', 'b:7001'], prefix: 'bosun' });
+    expect(
+      redisOf('redis: { cluster: [a:7000] }\n', {
+        BOSUN_REDIS_SENTINELS: 's1:26379,s2:26379',
+        BOSUN_REDIS_SENTINEL_NAME: 'mymaster',
+      }),
+    ).toEqual({ sentinels: ['s1:26379', 's2:26379'], sentinelName: 'mymaster', prefix: 'bosun' });
+    expect(
+      redisOf('redis: { sentinels: [s1:26379], sentinelName: main }\n', { REDIS_URL: 'redis://one:6379' }),
+    ).toEqual({ url: 'redis://one:6379', prefix: 'bosun' });
+    expect(
+      redisOf('redis: { sentinels: [s1:26379], sentinelName: main }\n', {
+        BOSUN_REDIS_SENTINEL_NAME: 'other',
+      }),
+    ).toEqual({ sentinels: ['s1:26379'], sentinelName: 'other', prefix: 'bosun' });
+  });
+
+  it('refuses mixed modes, a Sentinel without its master name, bad addresses and braces in the prefix', () => {
+    const problems = (yaml: string, env: NodeJS.ProcessEnv = {}) =>
+      problemsOf(() => loadConfig({ env: { BOSUN_CONFIG: workspace(yaml).file, ...secrets, ...env } }));
+    expect(problems('redis: { url: redis://a:6379, cluster: [a:7000] }\n')).toEqual([
+      'redis.cluster: redis.url and redis.cluster are different ways to reach Redis; set one of redis.url (REDIS_URL), redis.sentinels (BOSUN_REDIS_SENTINELS) or redis.cluster (BOSUN_REDIS_CLUSTER), not several',
+    ]);
+    expect(
+      problems('slack: {}\n', { BOSUN_REDIS_CLUSTER: 'a:7000', BOSUN_REDIS_SENTINELS: 's:26379' }),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^redis\.cluster: redis\.sentinels and redis\.cluster are/),
+      ]),
+    );
+    expect(problems('redis: { sentinels: [s:26379] }\n')).toEqual([
+      'redis.sentinelName: is required with redis.sentinels (BOSUN_REDIS_SENTINEL_NAME): the master name from `sentinel monitor <name> …`',
+    ]);
+    expect(problems('redis: { sentinelName: main }\n')).toEqual([
+      'redis.sentinelName: is only used with redis.sentinels (BOSUN_REDIS_SENTINELS); list the sentinels too, or remove it',
+    ]);
+    expect(problems('redis: { cluster: [redis-0, "a:99999"], prefix: "{bosun}" }\n')).toEqual([
+      'redis.cluster[0]: must be host:port, such as 10.0.0.5:6379',
+      'redis.cluster[1]: has a port above 65535',
+      'redis.prefix: must be letters, digits, _ or - (no braces, no colon): bosun adds the {…} itself',
+    ]);
+    expect(problems('redis: { cluster: [] }\n')).toEqual([
+      'redis.cluster: needs at least one seed node as host:port',
+    ]);
+    expect(problems('redis: { clusters: [a:7000] }\n')).toEqual([
+      'redis.clusters: unknown key; did you mean "cluster"?',
+    ]);
+  });
+});
+
+describe("the sandbox's Redis from the environment", () => {
+  it('is none unless a mode is set, and then the same settings bot and worker read', () => {
+    expect(redisFromEnv({ BOSUN_REDIS_PREFIX: 'x' })).toBeUndefined();
+    expect(redisFromEnv({ REDIS_URL: 'redis://r:6379' })).toEqual({ url: 'redis://r:6379' });
+    expect(redisFromEnv({ BOSUN_REDIS_CLUSTER: 'a:7000,b:7001' })).toEqual({ cluster: ['a:7000', 'b:7001'] });
+    expect(redisFromEnv({ BOSUN_REDIS_SENTINELS: 's:26379', BOSUN_REDIS_SENTINEL_NAME: 'main' })).toEqual({
+      sentinels: ['s:26379'],
+      sentinelName: 'main',
+    });
+    expect(problemsOf(() => redisFromEnv({ BOSUN_REDIS_SENTINELS: 's:26379' }))).toEqual([
+      'redis.sentinelName: is required with redis.sentinels (BOSUN_REDIS_SENTINEL_NAME): the master name from `sentinel monitor <name> …`',
+    ]);
   });
 });

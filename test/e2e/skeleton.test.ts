@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { type RedisClient, workerConnection } from '../../src/queue/connection.js';
+import { Keys } from '../../src/queue/keys.js';
 import { OPS_QUEUE } from '../../src/queue/names.js';
 import type { RunningSandbox } from '../../src/sandbox/sandbox.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/index.js';
-import { testRedisUrl } from '../support/redis.js';
 import { startTestSandbox } from '../support/sandbox.js';
 
 const VERSION = /v1\.\d+\.\d+/;
@@ -13,13 +13,16 @@ describe.each([
   ['Socket Mode', true],
 ] as const)('/bosun in Slack over %s', (_mode, socketMode) => {
   let sandbox: RunningSandbox;
-  let redis: Redis;
+  let redis: RedisClient;
   let ops: Queue;
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ socketMode, extraChannels: ['CDEV'] });
-    redis = new Redis(testRedisUrl());
-    ops = new Queue(OPS_QUEUE, { connection: redis, prefix: sandbox.config.redis.prefix });
+    redis = workerConnection(sandbox.config.redis);
+    ops = new Queue(OPS_QUEUE, {
+      connection: redis,
+      prefix: new Keys(sandbox.config.redis.prefix).bullPrefix,
+    });
   });
   afterAll(async () => {
     await ops.close();

@@ -1,18 +1,17 @@
-import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createWebClient } from '../../src/adapters/slack/web-client.js';
 import { RedisGroupCache } from '../../src/approvals/redis-group-cache.js';
 import { slackUsergroups } from '../../src/approvals/slack-usergroups.js';
 import { CachedGroupMembers, GroupLookupError } from '../../src/policy/group-members.js';
-import { producerConnection } from '../../src/queue/connection.js';
+import { producerConnection, type RedisClient } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
 import { HandClock } from '../approvals/support/approval-rig.js';
-import { testPrefix, testRedisUrl } from '../support/redis.js';
+import { testPrefix, testRedis } from '../support/redis.js';
 
 describe('user groups, looked up in Slack and cached in Redis', () => {
   let standIn: SlackStandIn;
-  let redis: Redis;
+  let redis: RedisClient;
   const keys = new Keys(testPrefix(import.meta.url));
   const clock = new HandClock();
 
@@ -23,7 +22,7 @@ describe('user groups, looked up in Slack and cached in Redis', () => {
       delivery: { mode: 'http', url: 'http://127.0.0.1:1/slack/events' },
       usergroups: [{ id: 'SSRE', handle: 'sre', users: ['UALICE', 'UBOB'] }],
     });
-    redis = producerConnection(testRedisUrl());
+    redis = producerConnection(testRedis());
   });
   afterAll(async () => {
     redis.disconnect();

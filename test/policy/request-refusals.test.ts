@@ -40,7 +40,7 @@ describe('requests the policy refuses', () => {
     rig.standIn.waitFor(() => rig.ephemeralsFor(user).find((m) => m.requestId === requestId));
 
   async function audited(requestId: string): Promise<string[]> {
-    const entries = await rig.redis.xrange(`${rig.prefix}:audit`, '-', '+');
+    const entries = await rig.redis.xrange(rig.keys.audit(), '-', '+');
     return entries.filter(([, f]) => f.includes(requestId)).map(([, f]) => f.join(' '));
   }
 

@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
+import { producerConnection } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
 import { RedisLocks } from '../../src/queue/locks.js';
 import { RequestDecisions } from '../../src/requests/request-decisions.js';
-import { testPrefix, testRedisUrl } from '../support/redis.js';
+import { testPrefix, testRedis } from '../support/redis.js';
 
-const redis = new Redis(testRedisUrl());
+const redis = producerConnection(testRedis());
 const keys = new Keys(testPrefix(import.meta.url));
 const locks = new RedisLocks(redis, keys);
 const node = (name: string, on = 'prod') => ({ kind: 'node', cluster: on, node: name }) as const;

@@ -10,7 +10,7 @@ import { ChannelRateLimiter } from '../../src/queue/rate-limit.js';
 import { RequestReporter } from '../../src/requests/request-reporter.js';
 import { RequestStore } from '../../src/requests/request-store.js';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
-import { testPrefix, testRedisUrl } from './redis.js';
+import { testPrefix, testRedis } from './redis.js';
 
 export interface OutboxRig {
   standIn: SlackStandIn;
@@ -30,11 +30,11 @@ export async function startOutboxRig(testFile: string, channels: string[] = ['CO
     channels: channels.map((id) => ({ id, name: id.slice(1).toLowerCase(), isPrivate: false })),
   });
   const prefix = testPrefix(testFile);
-  const connection = workerConnection(testRedisUrl());
-  const workerRedis = workerConnection(testRedisUrl());
+  const connection = workerConnection(testRedis());
+  const workerRedis = workerConnection(testRedis());
   const keys = new Keys(prefix);
   const requests = new RequestStore(connection, keys);
-  const queue = new Queue(OUTBOX_QUEUE, { connection, prefix });
+  const queue = new Queue(OUTBOX_QUEUE, { connection, prefix: keys.bullPrefix });
   const logger = pino({ level: 'silent' });
   const worker = new Worker(
     OUTBOX_QUEUE,
@@ -46,7 +46,7 @@ export async function startOutboxRig(testFile: string, channels: string[] = ['CO
       logger,
       pollMs: 20,
     }),
-    { connection: workerRedis, prefix, concurrency: 8 },
+    { connection: workerRedis, prefix: keys.bullPrefix, concurrency: 8 },
   );
   return {
     standIn,

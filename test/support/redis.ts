@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
+import type { RedisEndpoint } from '../../src/queue/connection.js';
 
-/** The Redis the test run started (test/support/global-setup.ts), or REDIS_URL. */
+/** The Redis the test run started (test/support/global-setup.js), or REDIS_URL. */
 export function testRedisUrl(): string {
   const url = process.env.BOSUN_TEST_REDIS_URL ?? process.env.REDIS_URL;
   if (!url)
@@ -9,7 +10,15 @@ export function testRedisUrl(): string {
   return url;
 }
 
-/** A key prefix unique to one test file and run: `t-<file>-<random>`. BullMQ prefixes must not contain ':'. */
+/** The test run's Redis as a `redis` config section (src/queue/connection.ts makes connections from it). */
+export function testRedis(): RedisEndpoint {
+  return { url: testRedisUrl() };
+}
+
+/**
+ * A key prefix unique to one test file and run: `t-<file>-<random>`, as operators write `redis.prefix` (no
+ * braces, no ':'); bosun's keys and BullMQ's start with its hash tag (src/queue/keys.ts).
+ */
 export function testPrefix(file: string): string {
   const stem = basename(file)
     .replace(/\.test\.ts$/, '')

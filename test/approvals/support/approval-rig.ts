@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { HandlerDeps } from '../../../handlers/deps.js';
 import { register } from '../../../handlers/index.js';
@@ -13,7 +12,12 @@ import { workerPorts } from '../../../src/main/worker-ports.js';
 import { defineOperation, type JobContext, type Outcome } from '../../../src/operations/operation.js';
 import { OPERATIONS, type Operations } from '../../../src/operations/registry.js';
 import type { Clock } from '../../../src/ports/clock.js';
-import { producerConnection, workerConnection } from '../../../src/queue/connection.js';
+import {
+  producerConnection,
+  type RedisClient,
+  type RedisEndpoint,
+  workerConnection,
+} from '../../../src/queue/connection.js';
 import { Keys } from '../../../src/queue/keys.js';
 import { OPS_QUEUE, OUTBOX_QUEUE } from '../../../src/queue/names.js';
 import { OpsQueue } from '../../../src/queue/ops-queue.js';
@@ -29,7 +33,7 @@ import {
   type SlackStandInOptions,
   startSlackStandIn,
 } from '../../../src/sandbox/slack/index.js';
-import { testPrefix, testRedisUrl } from '../../support/redis.js';
+import { testPrefix, testRedis } from '../../support/redis.js';
 
 const FAST: OutboxRates = {
   post: { intervalMs: 1, burst: 1000 },
@@ -64,13 +68,18 @@ export interface RigOptions {
   /** The stand-in's clock (signature timestamps); real time when left out. */
   slackClock?: Clock;
   audit?: unknown;
+  /** Where Redis is; the test run's Redis when left out (test/redis-ha passes a Cluster or Sentinel). */
+  redis?: RedisEndpoint;
 }
 
 export interface ApprovalRig {
   standIn: SlackStandIn;
   config: Config;
+  /** `redis.prefix` as configured (no braces). */
   prefix: string;
-  redis: Redis;
+  /** The rig's keys: what tests read bosun's state through. */
+  keys: Keys;
+  redis: RedisClient;
   ops: Queue;
   botUrl: string;
   signingSecret: string;
@@ -108,22 +117,22 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     clock: options.slackClock,
   });
   const prefix = testPrefix(testFile);
-  const url = testRedisUrl();
+  const endpoint = options.redis ?? testRedis();
   const config = ConfigSchema.parse({
     slack: { signingSecret, botToken, apiUrl: standIn.apiUrl },
-    redis: { url, prefix },
+    redis: { ...endpoint, prefix },
     clusters: [{ name: 'prod', kubeconfig: 'unused.kubeconfig', channels: ['COPS'], defaultIn: ['COPS'] }],
     policy: options.policy,
     audit: options.audit ?? {},
   });
   const logger = pino({ level: process.env.BOSUN_TEST_LOG ?? 'silent' });
   const clock = options.clock ?? { now: () => Date.now(), sleep: async () => {} };
-  const redis = producerConnection(url);
-  const shared = workerConnection(url);
+  const redis = producerConnection(config.redis);
+  const shared = workerConnection(config.redis);
   const keys = new Keys(prefix);
   const requests = new RequestStore(shared, keys);
-  const ops = new Queue(OPS_QUEUE, { connection: shared, prefix });
-  const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: shared, prefix });
+  const ops = new Queue(OPS_QUEUE, { connection: shared, prefix: keys.bullPrefix });
+  const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: shared, prefix: keys.bullPrefix });
   const reporter = new RequestReporter(requests, new Outbox(outboxQueue));
   const cancellations = new Cancellations(shared, keys);
 
@@ -154,7 +163,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
   const botUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/slack/events`;
   standIn.deliverTo({ mode: 'http', url: botUrl });
 
-  const outboxRedis = workerConnection(url);
+  const outboxRedis = workerConnection(config.redis);
   const outboxWorker = new Worker(
     OUTBOX_QUEUE,
     createOutboxProcessor({
@@ -166,7 +175,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
       pollMs: 20,
       rates: FAST,
     }),
-    { connection: outboxRedis, prefix, concurrency: 16 },
+    { connection: outboxRedis, prefix: keys.bullPrefix, concurrency: 16 },
   );
 
   const workerDeps: WorkerDeps = {
@@ -181,12 +190,13 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     clock,
     logger,
   };
-  let opsWorker: { worker: Worker; connection: Redis } | undefined;
+  let opsWorker: { worker: Worker; connection: RedisClient } | undefined;
 
   const rig: ApprovalRig = {
     standIn,
     config,
     prefix,
+    keys,
     redis,
     ops,
     botUrl,
@@ -194,10 +204,10 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     deps,
     async startWorker(concurrency = 8) {
       if (opsWorker) throw new Error('a worker is already running');
-      const connection = workerConnection(url);
+      const connection = workerConnection(config.redis);
       const worker = new Worker(OPS_QUEUE, opsProcessor(workerDeps, new ActiveJobs()), {
         connection,
-        prefix,
+        prefix: keys.bullPrefix,
         concurrency,
       });
       opsWorker = { worker, connection };

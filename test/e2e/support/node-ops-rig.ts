@@ -12,10 +12,11 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import type { Config } from '../../../src/config/schema.js';
 import { startBot } from '../../../src/main/bot.js';
 import { startWorker } from '../../../src/main/worker.js';
+import type { RedisEndpoint } from '../../../src/queue/connection.js';
 import { requestIdFromTrigger } from '../../../src/requests/request-id.js';
 import { type RecordedMessage, startSlackStandIn } from '../../../src/sandbox/slack/index.js';
 import { startSimulator } from '../../../src/sim/index.js';
-import { testRedisUrl } from '../../support/redis.js';
+import { testRedis } from '../../support/redis.js';
 import { startCountingProxy } from './counting-proxy.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,6 +30,8 @@ export interface NodeOpsRigOptions {
   policy?: unknown;
   drain?: Partial<Config['drain']>;
   worker?: Partial<Config['worker']>;
+  /** Where Redis is; the test run's Redis when left out (test/redis-ha passes a Cluster or Sentinel). */
+  redis?: RedisEndpoint;
   /** Run a worker in this process (default); child workers come from `spawnWorker()`. */
   inProcessWorker?: boolean;
 }
@@ -79,7 +82,7 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
 
     const raw = {
       slack: { mode: 'http', command: '/bosun', signingSecret, botToken, port: 0, apiUrl: standIn.apiUrl },
-      redis: { url: testRedisUrl(), prefix: `t-node-ops-${randomBytes(4).toString('hex')}` },
+      redis: { ...(options.redis ?? testRedis()), prefix: `t-node-ops-${randomBytes(4).toString('hex')}` },
       health: { botPort: 0, workerPort: 0 },
       worker: { concurrency: 4, ...options.worker },
       log: { level: 'info' },

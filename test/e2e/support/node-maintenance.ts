@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { type RedisEndpoint, workerConnection } from '../../../src/queue/connection.js';
+import { Keys } from '../../../src/queue/keys.js';
+import { OPS_QUEUE } from '../../../src/queue/names.js';
+import { e2eScenario, type NodeOpsRig, startNodeOpsRig } from './node-ops-rig.js';
+
+/**
+ * Node operations from Slack, end to end: the Slack stand-in sends the command, the bot enqueues it, a worker
+ * drains a simulated cluster; the thread and the cluster show the outcome. On the test run's Redis, or on the
+ * one `redis()` names when the suite starts (test/redis-ha runs it on a Redis Cluster).
+ */
+export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint): void {
+  describe(title, () => {
+    let rig: NodeOpsRig;
+
+    beforeAll(async () => {
+      rig = await startNodeOpsRig({
+        scenario: e2eScenario('drain-e2e'),
+        drain: { stuckAfterSeconds: 2 },
+        redis: redis?.(),
+      });
+    });
+    afterAll(async () => {
+      await rig?.stop();
+    });
+
+    it('previews a drain with --dry-run and changes nothing', async () => {
+      const id = await rig.command('drain worker-1 --dry-run');
+      const reply = await rig.reply(id, /Dry run/);
+      expect(await rig.ended(id)).toMatch(/Done \(dry run: \d+ pods would be evicted; nothing changed\)/);
+      expect(JSON.stringify(reply.blocks)).toContain('payments/ledger-pdb');
+      expect(reply.text).toMatch(/Dry run: \d+ pods would be evicted/);
+      expect(JSON.stringify(reply.blocks)).toContain(':no_entry: blocks now');
+      expect(await rig.unschedulable('worker-1')).toBe(false);
+      expect(rig.proxy.acceptedEvictions().size).toBe(0);
+    });
+
+    it('drains a node: cordons it, evicts its pods and lists each outcome', async () => {
+      const id = await rig.command('drain worker-3');
+      expect(await rig.ended(id)).toMatch(/Done \(worker-3 drained; (\d+) of \1 pods evicted/);
+      const summary = await rig.reply(id, /Drain finished/);
+      expect(summary.text).toContain('worker-3 drained');
+      expect(JSON.stringify(summary.blocks)).toMatch(
+        /shop\/web-[a-z0-9]+-[a-z0-9]{5}\s+ReplicaSet\/web-[a-z0-9]+\s+evicted/,
+      );
+      const started = await rig.reply(id, /worker-3 cordoned; evicting \d+ pods/);
+      expect(JSON.stringify(started.blocks)).toContain('ignoring DaemonSet-managed Pods');
+      expect(await rig.unschedulable('worker-3')).toBe(true);
+      const left = await rig.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=worker-3' });
+      expect(left.items.every((p) => p.metadata?.ownerReferences?.[0]?.kind === 'DaemonSet')).toBe(true);
+    });
+
+    it('explains a pod its budget blocks, refuses a second drain of the node, and skips the pod on request', async () => {
+      const id = await rig.command('drain worker-1');
+      const stuck = await rig.reply(id, /has waited .* for its disruption budget/);
+      expect(JSON.stringify(stuck.blocks)).toContain('payments/ledger-pdb');
+      expect(JSON.stringify(stuck.blocks)).toContain('allows *0* disruptions now');
+
+      const second = await rig.command('drain worker-1', 'UBOB');
+      expect(await rig.ended(second)).toMatch(/Failed/);
+      const refusal = await rig.reply(second, /is busy/);
+      expect(refusal.text).toMatch(
+        new RegExp(`Node worker-1 is busy: drain <[^|]+\\|request ${id}> is running on it`),
+      );
+      const permalink = JSON.stringify(refusal.blocks).match(/<(http[^|>]+)\|request/)?.[1];
+      expect(permalink).toBe(`${rig.standIn.url}/archives/COPS/p${rig.card(id)?.ts.replace('.', '')}`);
+
+      await rig.standIn.click({ ts: stuck.ts, actionId: 'drain-skip-pod', user: 'UBOB', channel: 'COPS' });
+      await rig.reply(id, /chose Skip this pod/);
+      expect(await rig.ended(id)).toMatch(/Done \(worker-1 drained; \d+ of \d+ pods evicted/);
+      const summary = await rig.reply(id, /Drain finished/);
+      expect(JSON.stringify(summary.blocks)).toMatch(
+        /payments\/ledger-[^ ]+\s+ReplicaSet\/ledger-[a-z0-9]+\s+skipped \(by UBOB\)/,
+      );
+      expect(await rig.unschedulable('worker-1')).toBe(true);
+    });
+
+    it('aborts and uncordons when asked, leaving the blocked pod in place', async () => {
+      const id = await rig.command('drain worker-2');
+      const stuck = await rig.reply(id, /has waited .* for its disruption budget/);
+      await rig.standIn.click({ ts: stuck.ts, actionId: 'drain-abort', user: 'UALICE', channel: 'COPS' });
+      expect(await rig.ended(id)).toMatch(/Cancelled/);
+      const summary = await rig.reply(id, /Drain finished/);
+      expect(JSON.stringify(summary.blocks)).toContain('The node is uncordoned again.');
+      expect(await rig.unschedulable('worker-2')).toBe(false);
+    });
+
+    it('stops on /bosun cancel, leaves the node cordoned and says what moved', async () => {
+      const id = await rig.command('drain worker-2');
+      await rig.reply(id, /cordoned; evicting/);
+      await rig.reply(id, /has waited .* for its disruption budget/);
+      await rig.command(`cancel ${id}`, 'UBOB');
+      expect(await rig.ended(id)).toMatch(/Cancelled/);
+      const summary = await rig.reply(id, /Drain finished/);
+      expect(JSON.stringify(summary.blocks)).toContain('drain cancelled');
+      expect(JSON.stringify(summary.blocks)).toMatch(
+        /ledger-[^ ]+\s+ReplicaSet\/ledger-[a-z0-9]+\s+not evicted \(stopped\)/,
+      );
+      expect(await rig.unschedulable('worker-2')).toBe(true);
+      const uncordon = await rig.command('uncordon worker-2');
+      expect(await rig.ended(uncordon)).toMatch(/Done/);
+      expect(await rig.unschedulable('worker-2')).toBe(false);
+    });
+
+    it('cordons and uncordons, and suggests the node meant', async () => {
+      const cordon = await rig.command('cordon worker-4');
+      expect(await rig.ended(cordon)).toMatch(/Done \(worker-4 cordoned\)/);
+      expect((await rig.reply(cordon, /node\/worker-4 cordoned/)).text).toContain('node/worker-4 cordoned');
+      const uncordon = await rig.command('uncordon worker-4');
+      expect(await rig.ended(uncordon)).toMatch(/Done \(worker-4 uncordoned\)/);
+      const typo = await rig.command('cordon wroker-4');
+      expect(await rig.ended(typo)).toMatch(/Failed/);
+      expect((await rig.reply(typo, /no node/)).text).toContain('Did you mean worker-4 for wroker-4?');
+    });
+
+    it('maintains a node: drain, "ready for maintenance", the button, Ready again, uncordon, report', async () => {
+      const id = await rig.command('maintain worker-4 --reason "kernel update"');
+      const ready = await rig.reply(id, /ready for maintenance/);
+      expect(await rig.unschedulable('worker-4')).toBe(true);
+      await rig.sim.nodes.setReady('worker-4', false);
+      await rig.sim.nodes.setReady('worker-4', true);
+      await rig.standIn.click({ ts: ready.ts, actionId: 'maintain-done', user: 'UALICE', channel: 'COPS' });
+      expect(await rig.ended(id)).toMatch(/Done \(worker-4 maintained and back in service\)/);
+      const report = await rig.reply(id, /is back: Ready and uncordoned/);
+      expect(JSON.stringify(report.blocks)).toMatch(
+        /ReplicaSet\/web-[a-z0-9]+: \d+ moved; its pods now run on worker-/,
+      );
+      expect(await rig.unschedulable('worker-4')).toBe(false);
+    });
+
+    it('waits for "maintenance done" without holding a worker, and a cancel then leaves the node cordoned', async () => {
+      const redis = workerConnection(rig.config.redis);
+      const ops = new Queue(OPS_QUEUE, {
+        connection: redis,
+        prefix: new Keys(rig.config.redis.prefix).bullPrefix,
+      });
+      try {
+        const id = await rig.command('maintain worker-4');
+        await rig.reply(id, /ready for maintenance/);
+        // Parked: delayed in the queue, not active in a worker.
+        const job = await rig.standIn.waitFor(
+          async () => ((await (await ops.getJob(id))?.getState()) === 'delayed' ? true : undefined),
+          { timeoutMs: 10_000, description: 'the maintain job to wait as a delayed job' },
+        );
+        expect(job).toBe(true);
+        const cancel = await rig.command(`cancel ${id}`, 'UALICE');
+        await rig.standIn.waitFor(() =>
+          rig.standIn.messages('COPS').find((m) => m.requestId === cancel && m.ephemeral?.user === 'UALICE'),
+        );
+        expect(await rig.ended(id)).toMatch(/Cancelled/);
+        expect(await rig.unschedulable('worker-4')).toBe(true);
+        // Its node lock went with it: the node can be uncordoned.
+        const uncordon = await rig.command('uncordon worker-4');
+        expect(await rig.ended(uncordon)).toMatch(/Done \(worker-4 uncordoned\)/);
+      } finally {
+        await ops.close();
+        redis.disconnect();
+      }
+    });
+  });
+}
