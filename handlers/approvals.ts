@@ -4,24 +4,22 @@ import { type ServicesContext, withApprovalServices } from '../src/approvals/app
 import { checkDecision, recordDecision } from '../src/approvals/record-decision.js';
 import { APPROVE_ACTION, REJECT_ACTION } from '../src/messages/approval-card.js';
 import {
+  approvalGone,
+  decisionNotRecorded as failed,
+  staleApprovalButton,
+} from '../src/messages/approval-click-answers.js';
+import {
   REASON_BLOCK,
   REASON_INPUT,
   REJECT_MODAL,
   rejectModal,
 } from '../src/messages/approval-reject-modal.js';
-import { notice } from '../src/messages/notice.js';
 import type { SlackMessage } from '../src/queue/payloads.js';
 import type { HandlerDeps } from './deps.js';
 
 type ButtonClick = BlockAction<ButtonAction>;
 
-const stale = notice('warning', 'This button is not one bosun knows (an old message?). Nothing was changed.');
-const approvalGone = notice('warning', 'This approval no longer exists; nothing was changed.');
-const failed = (error: unknown) =>
-  notice(
-    'error',
-    `bosun could not record that (${error instanceof Error ? error.message : String(error)}). Nothing was changed; try again.`,
-  );
+const stale = staleApprovalButton();
 
 /** Only the person who clicked sees the answer; the card and the thread speak to everyone. */
 async function answer(respond: RespondFn, message: SlackMessage): Promise<void> {
@@ -84,6 +82,17 @@ export function registerApprovals(app: App, deps: HandlerDeps): void {
     await ack();
     const user = body.user.id;
     const log = deps.logger.child({ requestId: ref.requestId, user, action: 'reject' });
+    /** Beside the request's card, when the approval no longer says where that is. */
+    const tellBesideCard = async (message: SlackMessage) => {
+      const channel = await deps.requests
+        .get(ref.requestId)
+        .then((record) => record?.channel)
+        .catch(() => undefined);
+      if (!channel) return log.warn('a rejection for a request bosun no longer knows; nobody told');
+      await deps.reporter
+        .ephemeral(channel, user, message, { requestId: ref.requestId })
+        .catch((err: unknown) => log.warn({ err }, 'could not tell them'));
+    };
     try {
       const decided = await withApprovalServices(context, async (services) => {
         const channel = (await services.approvals.get(ref))?.channel;
@@ -93,27 +102,14 @@ export function registerApprovals(app: App, deps: HandlerDeps): void {
           channel,
         };
       });
-      if (!decided) {
-        const channel = (await deps.requests.get(ref.requestId))?.channel;
-        if (channel) await deps.reporter.ephemeral(channel, user, approvalGone, { requestId: ref.requestId });
-        else log.warn('a rejection for an approval and a request that no longer exist');
-        return;
-      }
+      if (!decided) return await tellBesideCard(approvalGone());
       // Why the rejection did not count is told beside the card, where it renders.
       if (!decided.counted) {
         await deps.reporter.ephemeral(decided.channel, user, decided.message, { requestId: ref.requestId });
       }
     } catch (error) {
       log.error({ err: error }, 'rejection not recorded');
-      const channel = await deps.requests
-        .get(ref.requestId)
-        .then((record) => record?.channel)
-        .catch(() => undefined);
-      if (channel) {
-        await deps.reporter
-          .ephemeral(channel, user, failed(error), { requestId: ref.requestId })
-          .catch((err: unknown) => log.warn({ err }, 'could not say so either'));
-      }
+      await tellBesideCard(failed(error));
     }
   });
 }

@@ -26,6 +26,7 @@ function list(value: string): string[] {
 
 /** The variables that each choose how to reach Redis; one set in the environment replaces the file's choice. */
 const REDIS_MODE_ENV = ['REDIS_URL', 'BOSUN_REDIS_SENTINELS', 'BOSUN_REDIS_CLUSTER'];
+const redisModeInEnv = (env: NodeJS.ProcessEnv): boolean => REDIS_MODE_ENV.some((name) => env[name]);
 
 /** Environment variables that override the file; secrets belong here rather than in the file. */
 const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
@@ -49,7 +50,7 @@ const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
  * The sandbox uses it: it starts its own Redis unless the environment names one.
  */
 export function redisFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<RedisConfig, 'prefix'> | undefined {
-  if (!REDIS_MODE_ENV.some((name) => env[name])) return undefined;
+  if (!redisModeInEnv(env)) return undefined;
   const raw: Record<string, unknown> = {};
   for (const [name, path, convert] of ENV_OVERRIDES) {
     const value = env[name];
@@ -221,7 +222,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   // The environment overrides the file: a Redis mode chosen there replaces the file's, rather than mixing with it.
   const redisFromFile = merged.redis;
   if (
-    REDIS_MODE_ENV.some((name) => env[name]) &&
+    redisModeInEnv(env) &&
     typeof redisFromFile === 'object' &&
     redisFromFile !== null &&
     !Array.isArray(redisFromFile)

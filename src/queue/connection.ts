@@ -7,14 +7,6 @@ export type RedisClient = Redis | Cluster;
 /** Where Redis is: the `redis` config section without the prefix (src/config/schema.ts, RedisSchema). */
 export type RedisEndpoint = Pick<RedisConfig, 'url' | 'sentinels' | 'sentinelName' | 'cluster'>;
 
-export type RedisMode = 'single' | 'sentinel' | 'cluster';
-
-export function redisMode(endpoint: RedisEndpoint): RedisMode {
-  if (endpoint.cluster) return 'cluster';
-  if (endpoint.sentinels) return 'sentinel';
-  return 'single';
-}
-
 /** Per-connection options callers may set; the rest follows from the role. */
 export interface ConnectionOptions {
   /** Shown by `CLIENT LIST`, so connections can be told apart. */

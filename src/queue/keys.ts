@@ -23,61 +23,59 @@ export function hashTagged(prefix: string): string {
 export class Keys {
   /** The hash-tagged prefix: the start of every key below, and BullMQ's `prefix` option. */
   readonly bullPrefix: string;
-  private readonly prefix: string;
 
   /** `prefix` as configured (`redis.prefix`, no braces). */
-  constructor(readonly configuredPrefix: string) {
-    this.prefix = hashTagged(configuredPrefix);
-    this.bullPrefix = this.prefix;
+  constructor(prefix: string) {
+    this.bullPrefix = hashTagged(prefix);
   }
   request(id: string): string {
-    return `${this.prefix}:req:${id}`;
+    return `${this.bullPrefix}:req:${id}`;
   }
   channelRequests(channel: string): string {
-    return `${this.prefix}:chan:${channel}:reqs`;
+    return `${this.bullPrefix}:chan:${channel}:reqs`;
   }
   rate(bucket: string, channel: string): string {
-    return `${this.prefix}:rate:${bucket}:${channel}`;
+    return `${this.bullPrefix}:rate:${bucket}:${channel}`;
   }
   cardLock(id: string): string {
-    return `${this.prefix}:req:${id}:card-lock`;
+    return `${this.bullPrefix}:req:${id}:card-lock`;
   }
   cancel(id: string): string {
-    return `${this.prefix}:req:${id}:cancel`;
+    return `${this.bullPrefix}:req:${id}:cancel`;
   }
   cancelChannel(): string {
-    return `${this.prefix}:cancel`;
+    return `${this.bullPrefix}:cancel`;
   }
   /** An approval of a request: `start` before it runs, or a named phase while it runs. */
   approval(id: string, phase: string): string {
-    return `${this.prefix}:req:${id}:approval:${phase}`;
+    return `${this.bullPrefix}:req:${id}:approval:${phase}`;
   }
   /** Cached members of a Slack user group. */
   usergroup(id: string): string {
-    return `${this.prefix}:usergroup:${id}`;
+    return `${this.bullPrefix}:usergroup:${id}`;
   }
   /** The audit log: an append-only stream. */
   audit(): string {
-    return `${this.prefix}:audit`;
+    return `${this.bullPrefix}:audit`;
   }
   /** A node's mutation lock (drain, cordon, maintain): holder and fencing token. */
   nodeLock(cluster: string, node: string): string {
-    return `${this.prefix}:lock:${cluster}:node:${node}`;
+    return `${this.bullPrefix}:lock:${cluster}:node:${node}`;
   }
   /** The cluster-wide lock (upgrade, etcd restore) that node operations respect. */
   clusterLock(cluster: string): string {
-    return `${this.prefix}:lock:${cluster}:cluster`;
+    return `${this.bullPrefix}:lock:${cluster}:cluster`;
   }
   /** The nodes of a cluster that have (or recently had) a node lock, so the cluster lock can check them. */
   nodeLocksOf(cluster: string): string {
-    return `${this.prefix}:lock:${cluster}:nodes`;
+    return `${this.bullPrefix}:lock:${cluster}:nodes`;
   }
   /** The fencing-token counter of a cluster's locks. */
   lockFence(cluster: string): string {
-    return `${this.prefix}:lock:${cluster}:fence`;
+    return `${this.bullPrefix}:lock:${cluster}:fence`;
   }
   /** Decisions made with a running request's buttons (skip a pod, abort, maintenance done), oldest first. */
   decisions(id: string): string {
-    return `${this.prefix}:req:${id}:decisions`;
+    return `${this.bullPrefix}:req:${id}:decisions`;
   }
 }

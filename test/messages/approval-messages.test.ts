@@ -2,6 +2,11 @@ import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import type { AuditRecord } from '../../src/audit/audit-entry.js';
 import { ChangeWindowSchema } from '../../src/config/policy-schema.js';
 import { type ApprovalCardView, approvalCard } from '../../src/messages/approval-card.js';
+import {
+  approvalGone,
+  decisionNotRecorded,
+  staleApprovalButton,
+} from '../../src/messages/approval-click-answers.js';
 import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/messages/approval-denial.js';
 import { rejectModal } from '../../src/messages/approval-reject-modal.js';
 import { approvalThreadMessage } from '../../src/messages/approval-thread.js';
@@ -168,6 +173,11 @@ describe('approval messages', () => {
     expectWithinSlackLimits(long);
     expect(long.blocks?.at(-1)).toMatchObject({ type: 'context' });
     expect(JSON.stringify(long.blocks?.at(-1))).toContain('the 260 earlier entries, comes as a file');
+    expectGolden(import.meta.url, 'approval-click-answers', {
+      stale: staleApprovalButton(),
+      gone: approvalGone(),
+      failed: decisionNotRecorded(new Error('Connection is closed.')),
+    });
     expectGolden(import.meta.url, 'audit-file', {
       comment: auditFileComment('/bosun'),
       failed: auditFileFailed(),
