@@ -1,5 +1,4 @@
 import { withApprovalServices } from '../src/approvals/approval-services.js';
-import { auditTable } from '../src/audit/audit-table.js';
 import type { AuditCommand } from '../src/commands/grammar.js';
 import { requestRefusal } from '../src/messages/approval-denial.js';
 import {
@@ -8,6 +7,7 @@ import {
   auditFileFailed,
   auditListing,
 } from '../src/messages/audit-listing.js';
+import { auditTable } from '../src/messages/audit-table.js';
 import { notice } from '../src/messages/notice.js';
 import { authorizeRequest } from '../src/policy/authorize-request.js';
 import { clustersForChannel } from '../src/policy/cluster-access.js';

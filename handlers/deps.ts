@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
 import type { Operations } from '../src/operations/registry.js';
-import type { Clock } from '../src/ports/clock.js';
 import type { RedisClient } from '../src/queue/connection.js';
 import type { OpsQueue } from '../src/queue/ops-queue.js';
 import type { RequestMeta, SlackMessage } from '../src/queue/payloads.js';
 import type { Cancellations } from '../src/requests/cancellations.js';
 import type { RequestReporter } from '../src/requests/request-reporter.js';
 import type { RequestStore } from '../src/requests/request-store.js';
+import type { Clock } from '../src/shared/clock.js';
 
 /** What every handler may use. Handlers never call a cluster: they read config and Redis, and enqueue. */
 export interface HandlerDeps {

@@ -1,5 +1,5 @@
-import type { Clock } from '../ports/clock.js';
 import type { RequestMeta } from '../queue/payloads.js';
+import type { Clock } from '../shared/clock.js';
 import type { AuditLog } from './audit-log.js';
 
 const MAX_DETAIL = 500;

@@ -1,4 +1,4 @@
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import type { Grammar } from './grammar.js';
 import { quote } from './quote.js';
 import { TokenizeError, tokenize, unescapeSlackText } from './tokenize.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { didYouMean } from '../commands/did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { crossFieldProblems } from './cross-checks.js';
 import { policyKeysAt } from './policy-schema.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { didYouMean } from '../commands/did-you-mean.js';
 import { POLICED_BOT_COMMANDS } from '../commands/grammar.js';
 import { parseDuration } from '../commands/values.js';
 import { OPERATION_NAMES } from '../operations/names.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 
 /**
  * The access policy and audit sections of the config file. Rules name clusters and commands (with `*` and

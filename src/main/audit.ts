@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/audit-log.js';
-import { auditTable } from '../audit/audit-table.js';
 import { parseDuration } from '../commands/values.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
+import { auditTable } from '../messages/audit-table.js';
 import { producerConnection } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 

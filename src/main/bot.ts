@@ -6,7 +6,6 @@ import type { Logger } from 'pino';
 import { register } from '../../handlers/index.js';
 import { slackLogger } from '../adapters/slack/slack-logger.js';
 import { createWebClient, verifyBotToken } from '../adapters/slack/web-client.js';
-import { systemClock } from '../adapters/system-clock.js';
 import type { Config } from '../config/schema.js';
 import { OPERATIONS } from '../operations/registry.js';
 import { producerConnection, redisReachable } from '../queue/connection.js';
@@ -17,6 +16,7 @@ import { Outbox } from '../queue/outbox.js';
 import { Cancellations } from '../requests/cancellations.js';
 import { RequestReporter } from '../requests/request-reporter.js';
 import { RequestStore } from '../requests/request-store.js';
+import { systemClock } from '../shared/clock.js';
 import { startHealthServer } from './health-server.js';
 
 export interface RunningBot {

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { createLogger } from './logger.js';
+import { runUntilSignal } from './run-until-signal.js';
 
 const HELP = `bosun: run Kubernetes cluster maintenance from Slack
 
@@ -51,29 +52,6 @@ export function configOrReport(): Config | undefined {
     }
     throw error;
   }
-}
-
-/** Runs until SIGINT/SIGTERM, then stops gracefully (a second signal exits at once). */
-export async function runUntilSignal(stop: () => Promise<void>): Promise<number> {
-  return await new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        process.exit(130);
-      }
-      stopping = true;
-      console.error(`bosun: ${signal} received, stopping…`);
-      stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error(`bosun: error while stopping: ${(error as Error).message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 async function runProcess(kind: 'bot' | 'worker', argv: string[]): Promise<number> {

@@ -3,8 +3,8 @@ import { ConfigError } from '../config/config-error.js';
 import { redisFromEnv } from '../config/load-config.js';
 import { RedisServerMissingError } from '../sandbox/redis-server.js';
 import { startSandbox } from '../sandbox/sandbox.js';
-import { runUntilSignal } from './cli.js';
 import { createLogger } from './logger.js';
+import { runUntilSignal } from './run-until-signal.js';
 
 const USAGE = `Usage: bosun sandbox [--port P] [--scenario NAME|FILE] [--time-scale X] [--socket] [--log-level L]
 

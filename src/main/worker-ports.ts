@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
 import { ClusterConnections } from '../adapters/k8s/cluster-connections.js';
 import { kubeDrainPorts } from '../adapters/k8s/drain-adapters.js';
+import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { messagePermalink } from '../adapters/slack/message-permalink.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import type { Config } from '../config/schema.js';
-import type { Clock } from '../ports/clock.js';
 import type { RedisClient } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
-import { RedisLocks } from '../queue/locks.js';
 import { RequestDecisions } from '../requests/request-decisions.js';
 import type { WorkerPorts } from '../requests/worker-deps.js';
+import type { Clock } from '../shared/clock.js';
 
 /** The real adapters behind the jobs' ports: Kubernetes per configured cluster, locks and decisions in Redis. */
 export function workerPorts(config: Config, redis: RedisClient, clock: Clock, logger: Logger): WorkerPorts {

@@ -1,20 +1,20 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { ActiveJobs, opsProcessor } from '../../jobs/index.js';
+import { ChannelRateLimiter } from '../adapters/slack/channel-rate-limit.js';
 import { createOutboxProcessor } from '../adapters/slack/outbox-sender.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
-import { systemClock } from '../adapters/system-clock.js';
 import type { Config } from '../config/schema.js';
 import { OPERATIONS } from '../operations/registry.js';
 import { redisReachable, workerConnection } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 import { OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
 import { Outbox } from '../queue/outbox.js';
-import { ChannelRateLimiter } from '../queue/rate-limit.js';
 import { Cancellations } from '../requests/cancellations.js';
 import { RequestReporter } from '../requests/request-reporter.js';
 import { RequestStore } from '../requests/request-store.js';
 import type { WorkerDeps } from '../requests/worker-deps.js';
+import { systemClock } from '../shared/clock.js';
 import { startHealthServer } from './health-server.js';
 import { workerPorts } from './worker-ports.js';
 

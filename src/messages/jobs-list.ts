@@ -1,6 +1,6 @@
-import { humanDuration } from '../ops/human-duration.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import type { RequestRecord } from '../requests/request-store.js';
+import { humanDuration } from '../shared/human-duration.js';
 import { context, escapeMrkdwn, section } from './blocks.js';
 
 const ICON: Record<RequestRecord['state'], string> = {

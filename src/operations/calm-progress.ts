@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../shared/clock.js';
 
 /**
  * Card updates at most every `everyMs`: the latest detail wins, and the last one is always shown. Slack's

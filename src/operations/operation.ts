@@ -7,11 +7,11 @@ import type { Config } from '../config/schema.js';
 import type { CardView } from '../messages/request-card.js';
 import type { ClusterPorts } from '../ops/cluster-ports.js';
 import type { Checkpoint } from '../ports/checkpoint.js';
-import type { Clock } from '../ports/clock.js';
 import type { OperatorDecisions } from '../ports/operator-decisions.js';
 import type { RequestMeta, SlackMessage } from '../queue/payloads.js';
 import type { Attachment } from '../requests/request-reporter.js';
 import type { RequestState } from '../requests/request-store.js';
+import type { Clock } from '../shared/clock.js';
 
 export type { ClusterPorts };
 

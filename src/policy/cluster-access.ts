@@ -1,5 +1,5 @@
-import { didYouMean } from '../commands/did-you-mean.js';
 import type { ClusterConfig } from '../config/schema.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 
 export type ClusterResolution =
   | { ok: true; cluster: ClusterConfig }

@@ -1,4 +1,4 @@
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { GroupMembership } from './principals.js';
 
 /** Slack's `usergroups.users.list`, as a port: the user ids in a user group. */

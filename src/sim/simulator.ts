@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { systemClock } from '../adapters/system-clock.js';
-import type { Clock } from '../ports/clock.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 import { ScaledClock } from './clock/scaled-clock.js';
 import { unsettled } from './controllers/cluster-settled.js';
 import { findCondition } from './controllers/conditions.js';

@@ -6,7 +6,7 @@
  * metadata handling, admission, watch events and resourceVersion as a write from kubectl.
  */
 
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface OwnerReference {
   apiVersion: string;

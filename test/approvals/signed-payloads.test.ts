@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { APPROVE_ACTION } from '../../src/messages/approval-card.js';
-import type { Clock } from '../../src/ports/clock.js';
 import { slackRequestSignature } from '../../src/sandbox/slack/index.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { type ApprovalRig, buttonsOf, probeOperation, startApprovalRig } from './support/approval-rig.js';
 
 /** Real time, or real time minus an offset: a Slack whose deliveries carry an old timestamp. */

@@ -244,9 +244,20 @@ describe('drain messages', () => {
       'drain-decision',
       drainDecisionMessage(
         { kind: 'skip-pod', pod: { namespace: 'shop', name: 'web-1' }, by: 'UBOB' },
-        'leaves `shop/web-1` on the node and carries on.',
+        { kind: 'skipped', pod: { namespace: 'shop', name: 'web-1' } },
       ),
     );
+    const web1 = { namespace: 'shop', name: 'web-1' };
+    const deleteWeb1 = { kind: 'delete-pod', pod: web1, by: 'UALICE' } as const;
+    expectGolden(import.meta.url, 'drain-decision-effects', [
+      drainDecisionMessage({ kind: 'abort', by: 'UALICE' }, { kind: 'aborting' }),
+      drainDecisionMessage({ ...deleteWeb1, kind: 'keep-waiting' }, { kind: 'kept-waiting', pod: web1 }),
+      drainDecisionMessage(deleteWeb1, { kind: 'deleted', pod: web1 }),
+      drainDecisionMessage(deleteWeb1, { kind: 'not-in-drain', pod: web1 }),
+      drainDecisionMessage(deleteWeb1, { kind: 'already-final', pod: web1, state: 'evicted' }),
+      drainDecisionMessage(deleteWeb1, { kind: 'no-node-draining', pod: web1 }),
+      drainDecisionMessage(deleteWeb1, { kind: 'failed', pod: web1, error: 'pods "web-1" is forbidden' }),
+    ]);
     expectGolden(
       import.meta.url,
       'drain-resumed',

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { kubeDrainPorts } from '../../src/adapters/k8s/drain-adapters.js';
-import { systemClock } from '../../src/adapters/system-clock.js';
 import { drainNodes } from '../../src/ops/drain/drain-nodes.js';
 import type { DrainOptions } from '../../src/ops/drain/drain-ports.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { Kubectl } from '../support/kubectl.js';
 

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
-import type { Clock } from '../../src/ports/clock.js';
 import {
   type SlackStandIn,
   slackRequestSignature,
   startSlackStandIn,
 } from '../../src/sandbox/slack/index.js';
+import type { Clock } from '../../src/shared/clock.js';
 
 const signingSecret = 'web-api-test-signing-secret';
 const botToken = 'xoxb-webapi';

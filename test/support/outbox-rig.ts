@@ -1,12 +1,12 @@
 import { Queue, Worker } from 'bullmq';
 import { pino } from 'pino';
+import { ChannelRateLimiter } from '../../src/adapters/slack/channel-rate-limit.js';
 import { createOutboxProcessor } from '../../src/adapters/slack/outbox-sender.js';
 import { createWebClient } from '../../src/adapters/slack/web-client.js';
 import { workerConnection } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
 import { OUTBOX_QUEUE } from '../../src/queue/names.js';
 import { Outbox } from '../../src/queue/outbox.js';
-import { ChannelRateLimiter } from '../../src/queue/rate-limit.js';
 import { RequestReporter } from '../../src/requests/request-reporter.js';
 import { RequestStore } from '../../src/requests/request-store.js';
 import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';

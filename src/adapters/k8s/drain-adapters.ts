@@ -1,6 +1,6 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, PolicyV1Api, VersionApi } from '@kubernetes/client-node';
 import type { ClusterPorts } from '../../ops/cluster-ports.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { KubeDisruptionBudgets } from './kube-disruption-budgets.js';
 import { KubeNodeCapacity } from './kube-node-capacity.js';
 import { KubeNodeScheduling } from './kube-node-scheduling.js';

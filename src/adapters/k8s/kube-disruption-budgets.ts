@@ -1,5 +1,4 @@
 import type { KubeConfig, PolicyV1Api, V1PodDisruptionBudget } from '@kubernetes/client-node';
-import type { Clock } from '../../ports/clock.js';
 import type {
   BudgetChange,
   BudgetSummary,
@@ -7,6 +6,7 @@ import type {
   LabelSelectorSpec,
 } from '../../ports/disruption-budgets.js';
 import type { Subscription } from '../../ports/pod-watch.js';
+import type { Clock } from '../../shared/clock.js';
 import { translateClusterError } from './cluster-errors.js';
 import { startResilientWatch } from './resilient-watch.js';
 import { withTimeout } from './with-timeout.js';

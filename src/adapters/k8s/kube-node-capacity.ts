@@ -1,6 +1,6 @@
 import type { CoreV1Api } from '@kubernetes/client-node';
-import { bytes, cpuMillis, parseQuantity } from '../../ops/quantity.js';
 import type { NodeCapacities, NodeCapacity, Taint } from '../../ports/node-capacity.js';
+import { bytes, cpuMillis, parseQuantity } from '../../shared/quantity.js';
 import { translateClusterError } from './cluster-errors.js';
 import { withTimeout } from './with-timeout.js';
 

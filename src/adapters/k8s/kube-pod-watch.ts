@@ -1,6 +1,6 @@
 import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
-import type { Clock } from '../../ports/clock.js';
 import type { PodChange, PodWatch, Subscription } from '../../ports/pod-watch.js';
+import type { Clock } from '../../shared/clock.js';
 import { translateClusterError } from './cluster-errors.js';
 import { podSummary } from './pod-summary.js';
 import { startResilientWatch } from './resilient-watch.js';

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { bytes, cpuMillis } from '../../ops/quantity.js';
 import type { PodPhase, PodSummary, Toleration } from '../../ports/pod-inventory.js';
+import { bytes, cpuMillis } from '../../shared/quantity.js';
 
 const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 

@@ -1,6 +1,6 @@
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
-import type { Clock } from '../../ports/clock.js';
 import type { Subscription } from '../../ports/pod-watch.js';
+import type { Clock } from '../../shared/clock.js';
 
 interface Metadata {
   uid?: string;

@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import { defer } from '../../queue/defer.js';
 import type { Keys } from '../../queue/keys.js';
 import { OutboxPayload, OutboxProgress, type SlackMessage } from '../../queue/payloads.js';
+import type { RequestStore } from '../../requests/request-store.js';
 import {
   type ChannelRateLimiter,
   type OutboxRates,
   type RateSpec,
   SLACK_RATES,
-} from '../../queue/rate-limit.js';
-import type { RequestStore } from '../../requests/request-store.js';
+} from './channel-rate-limit.js';
 
 export interface OutboxSenderDeps {
   web: WebClient;

@@ -1,6 +1,6 @@
-import { didYouMean } from '../../commands/did-you-mean.js';
 import type { NodeReader, NodeSummary } from '../../ports/cluster.js';
 import type { NodeScheduling } from '../../ports/node-scheduling.js';
+import { didYouMean } from '../../shared/did-you-mean.js';
 import { BosunError } from '../errors.js';
 
 /**

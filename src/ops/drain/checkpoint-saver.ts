@@ -1,5 +1,5 @@
 import type { Checkpoint } from '../../ports/checkpoint.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 /**
  * Saves state at most once per `intervalMs`: a burst of 40 evictions is one write, not 40. `flush` writes the

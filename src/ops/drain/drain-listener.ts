@@ -1,4 +1,5 @@
 import type { OperatorDecision } from '../../ports/operator-decisions.js';
+import type { DecisionEffect } from './decision-effect.js';
 import type { DrainProgress } from './drain-progress.js';
 import type { NodeDrain } from './drain-state.js';
 import type { StuckPod } from './stuck-pod.js';
@@ -16,8 +17,8 @@ export interface DrainListener {
   progress?(progress: DrainProgress): Promise<void> | void;
   /** A pod has been blocked by its budget for longer than the threshold. */
   stuck?(stuck: StuckPod): Promise<void> | void;
-  /** A decision from the thread was applied (`effect` says how, in words for the thread). */
-  decided?(decision: OperatorDecision, effect: string): Promise<void> | void;
+  /** A decision from the thread was applied; `effect` says what bosun did about it. */
+  decided?(decision: OperatorDecision, effect: DecisionEffect): Promise<void> | void;
   /** One node is finished (drained, refused, failed, cancelled or aborted). */
   nodeFinished?(drain: NodeDrain): Promise<void> | void;
 }

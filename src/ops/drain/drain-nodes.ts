@@ -4,6 +4,7 @@ import type { OperatorDecision, OperatorDecisions } from '../../ports/operator-d
 import { requireNodes } from '../cordon/require-nodes.js';
 import { CancelledError } from '../errors.js';
 import { CheckpointSaver } from './checkpoint-saver.js';
+import type { DecisionEffect } from './decision-effect.js';
 import type { DrainListener } from './drain-listener.js';
 import type { DrainOptions, DrainPorts } from './drain-ports.js';
 import { drainProgress } from './drain-progress.js';
@@ -68,14 +69,14 @@ export async function drainNodes(
 
   let current: { drainer: NodeDrainer; drain: NodeDrain } | undefined;
   const applyDecision = async (decision: OperatorDecision): Promise<void> => {
-    let effect: string;
+    let effect: DecisionEffect;
     if (decision.kind === 'abort') {
       stop.abort(new DrainAborted(decision.by));
-      effect = 'stops evicting, and uncordons the nodes it cordoned.';
+      effect = { kind: 'aborting' };
     } else if (decision.kind === 'maintenance-done') {
       return;
     } else if (!current) {
-      effect = `no node is draining now; \`${decision.pod.namespace}/${decision.pod.name}\` was left as it is.`;
+      effect = { kind: 'no-node-draining', pod: decision.pod };
     } else {
       try {
         effect = await current.drainer.decide(
@@ -85,7 +86,11 @@ export async function drainNodes(
           decision.by,
         );
       } catch (error) {
-        effect = `could not act on \`${decision.pod.namespace}/${decision.pod.name}\`: ${error instanceof Error ? error.message : String(error)}`;
+        effect = {
+          kind: 'failed',
+          pod: decision.pod,
+          error: error instanceof Error ? error.message : String(error),
+        };
       }
     }
     await run.listener?.decided?.(decision, effect);

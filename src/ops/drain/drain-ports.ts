@@ -1,10 +1,10 @@
-import type { Clock } from '../../ports/clock.js';
 import type { NodeReader } from '../../ports/cluster.js';
 import type { DisruptionBudgets } from '../../ports/disruption-budgets.js';
 import type { NodeScheduling } from '../../ports/node-scheduling.js';
 import type { PodEviction } from '../../ports/pod-eviction.js';
 import type { PodInventory } from '../../ports/pod-inventory.js';
 import type { PodWatch } from '../../ports/pod-watch.js';
+import type { Clock } from '../../shared/clock.js';
 
 /** Everything a drain talks to. */
 export interface DrainPorts {

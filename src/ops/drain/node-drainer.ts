@@ -4,6 +4,7 @@ import type { PodSummary } from '../../ports/pod-inventory.js';
 import type { PodChange } from '../../ports/pod-watch.js';
 import { CancelledError } from '../errors.js';
 import { budgetsOf } from './budget-selects.js';
+import type { DecisionEffect } from './decision-effect.js';
 import type { DrainOptions, DrainPorts } from './drain-ports.js';
 import { type DrainedPod, FINAL_POD_STATES, type NodeDrain } from './drain-state.js';
 import { DrainAborted, DrainDeadline } from './drain-stop.js';
@@ -96,16 +97,17 @@ export class NodeDrainer {
     if (this.stop.aborted) this.markUnfinished();
   }
 
-  /** A person's decision about one pod; returns what happened, in words for the thread. */
+  /** A person's decision about one pod; returns what bosun did about it. */
   async decide(
     kind: 'keep-waiting' | 'skip-pod' | 'delete-pod',
     namespace: string,
     name: string,
     by: string,
-  ) {
+  ): Promise<DecisionEffect> {
+    const ref = { namespace, name };
     const pod = this.drain.pods.find((p) => p.namespace === namespace && p.name === name);
-    if (!pod) return `\`${namespace}/${name}\` is not one of the pods this drain evicts.`;
-    if (pod.state !== 'pending') return `\`${namespace}/${name}\` is already ${pod.state}; nothing to do.`;
+    if (!pod) return { kind: 'not-in-drain', pod: ref };
+    if (pod.state !== 'pending') return { kind: 'already-final', pod: ref, state: pod.state };
     const blocked = this.blocked.get(pod.uid);
     const now = this.ports.clock.now();
     switch (kind) {
@@ -114,14 +116,14 @@ export class NodeDrainer {
           blocked.explainAt = now + (this.options.stuckAfterMs ?? 60_000);
           blocked.rearm?.();
         }
-        return `keeps waiting for \`${namespace}/${name}\`.`;
+        return { kind: 'kept-waiting', pod: ref };
       case 'skip-pod':
         pod.state = 'skipped';
         pod.by = by;
         pod.reason = 'left on the node by a person';
         this.unblock(pod, 'decision');
         this.hooks.changed();
-        return `leaves \`${namespace}/${name}\` on the node and carries on.`;
+        return { kind: 'skipped', pod: ref };
       case 'delete-pod': {
         const result = await this.ports.evictions.deletePod(
           { namespace, name, uid: pod.uid },
@@ -137,7 +139,7 @@ export class NodeDrainer {
         pod.reason = 'deleted ignoring its disruption budget';
         this.unblock(pod, 'decision');
         this.hooks.changed();
-        return `deleted \`${namespace}/${name}\` ignoring its disruption budget.`;
+        return { kind: 'deleted', pod: ref };
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 /**
  * One wait that many things may end: a budget's change, a timer, a person's decision, the drain stopping.

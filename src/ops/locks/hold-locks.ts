@@ -1,5 +1,5 @@
-import type { Clock } from '../../ports/clock.js';
 import type { Lock, LockHolder, LockLease, LockScope } from '../../ports/lock.js';
+import type { Clock } from '../../shared/clock.js';
 import { LockLost } from '../drain/drain-stop.js';
 import { CancelledError, ParkedError } from '../errors.js';
 import { acquireAll, keepLeases } from './lock-leases.js';

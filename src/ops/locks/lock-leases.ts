@@ -1,5 +1,5 @@
-import type { Clock } from '../../ports/clock.js';
 import type { Lock, LockHolder, LockLease, LockScope } from '../../ports/lock.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type HeldLocks =
   | { acquired: true; leases: LockLease[] }

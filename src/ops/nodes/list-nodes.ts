@@ -1,6 +1,6 @@
-import type { Clock } from '../../ports/clock.js';
 import type { NodeReader, NodeSummary } from '../../ports/cluster.js';
-import { humanDuration } from '../human-duration.js';
+import type { Clock } from '../../shared/clock.js';
+import { humanDuration } from '../../shared/human-duration.js';
 
 /** One line of `kubectl get nodes`: NAME STATUS ROLES AGE VERSION. */
 export interface NodeRow {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { isRecord } from './block-kit-elements.js';
 import { postForm } from './http-form-post.js';
 import type { SlackDelivery } from './options.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 export interface InjectedFault {
   /** Which Web API method(s) to fail; all of them when left out. */

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { z } from 'zod';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { withSlackIds } from './block-kit-elements.js';
 import type { MessageStore, StoredMessage } from './message-store.js';
 import { SlackApiError } from './slack-api-error.js';

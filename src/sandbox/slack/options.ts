@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 export const slackUserSchema = z.object({
   id: z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id starts with U or W'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { type BlockObject, withSlackIds } from './block-kit-elements.js';
 import type { MessageStore, StoredMessage } from './message-store.js';
 import type { SlackIds } from './slack-ids.js';

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { systemClock } from '../../adapters/system-clock.js';
 import { requestIdFromTrigger } from '../../requests/request-id.js';
+import { systemClock } from '../../shared/clock.js';
 import { BotDelivery } from './bot-delivery.js';
 import { deliverClick } from './button-clicks.js';
 import { chatMethods } from './chat-methods.js';

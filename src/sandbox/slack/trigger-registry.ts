@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { SlackApiError } from './slack-api-error.js';
 
 /** Slack lets an app open a modal with a trigger_id for 3 seconds after the user acted, once. */

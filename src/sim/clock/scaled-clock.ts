@@ -1,5 +1,4 @@
-import { systemClock } from '../../adapters/system-clock.js';
-import type { Clock } from '../../ports/clock.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
 
 /**
  * The simulated cluster's sense of time. Every duration the simulator plays (controller delays, pod start-up,

@@ -1,4 +1,4 @@
-import { parseQuantity } from '../../ops/quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 import type { KubeObject } from '../types.js';
 
 /** What the scheduler counts against a node's allocatable. */

@@ -1,4 +1,4 @@
-import { parseQuantity } from '../../ops/quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 import type { KubeObject } from '../types.js';
 import { podMatchesNode } from './node-affinity.js';
 import type { ResourceAmounts } from './pods.js';

@@ -8,8 +8,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ZodError, z } from 'zod';
-import { systemClock } from '../../adapters/system-clock.js';
-import type { Clock } from '../../ports/clock.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import { resourceNotServed } from '../registry/status-errors.js';
 import { type Registry, type Status, StatusError } from '../types.js';
 import {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import {
   badRequest,
   invalid,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '../../adapters/system-clock.js';
-import type { Clock } from '../../ports/clock.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import { SUBRESOURCE_KINDS } from '../catalog/builtin-resources.js';
 import { ResourceCatalog } from '../catalog/resource-catalog.js';
 import { createMemoryStore } from '../store/memory-store.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { type KubeObject, type Registry, type ResourceInfo, StatusError } from '../types.js';
 import { scenarioObjects } from './scenario-objects.js';
 import type { Scenario } from './scenario-schema.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseQuantity } from '../../ops/quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 import type { KubeObject } from '../types.js';
 import { nodeNames } from './node-names.js';
 import type { Scenario, ScenarioNodeGroup, ScenarioResources } from './scenario-schema.js';

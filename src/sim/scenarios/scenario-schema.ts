@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseQuantity } from '../../ops/quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 
 /** "250ms", "2s", "1.5m", "1h" or a number of seconds, as milliseconds. */
 const duration = z

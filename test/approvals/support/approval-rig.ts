@@ -5,13 +5,13 @@ import { pino } from 'pino';
 import type { HandlerDeps } from '../../../handlers/deps.js';
 import { register } from '../../../handlers/index.js';
 import { ActiveJobs, opsProcessor } from '../../../jobs/index.js';
+import { ChannelRateLimiter, type OutboxRates } from '../../../src/adapters/slack/channel-rate-limit.js';
 import { createOutboxProcessor } from '../../../src/adapters/slack/outbox-sender.js';
 import { createWebClient } from '../../../src/adapters/slack/web-client.js';
 import { type Config, ConfigSchema } from '../../../src/config/schema.js';
 import { workerPorts } from '../../../src/main/worker-ports.js';
 import { defineOperation, type JobContext, type Outcome } from '../../../src/operations/operation.js';
 import { OPERATIONS, type Operations } from '../../../src/operations/registry.js';
-import type { Clock } from '../../../src/ports/clock.js';
 import {
   producerConnection,
   type RedisClient,
@@ -22,7 +22,6 @@ import { Keys } from '../../../src/queue/keys.js';
 import { OPS_QUEUE, OUTBOX_QUEUE } from '../../../src/queue/names.js';
 import { OpsQueue } from '../../../src/queue/ops-queue.js';
 import { Outbox } from '../../../src/queue/outbox.js';
-import { ChannelRateLimiter, type OutboxRates } from '../../../src/queue/rate-limit.js';
 import { Cancellations } from '../../../src/requests/cancellations.js';
 import { RequestReporter } from '../../../src/requests/request-reporter.js';
 import { RequestStore } from '../../../src/requests/request-store.js';
@@ -33,6 +32,7 @@ import {
   type SlackStandInOptions,
   startSlackStandIn,
 } from '../../../src/sandbox/slack/index.js';
+import type { Clock } from '../../../src/shared/clock.js';
 import { testPrefix, testRedis } from '../../support/redis.js';
 
 const FAST: OutboxRates = {

@@ -1,11 +1,11 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeDrainPorts } from '../../../src/adapters/k8s/drain-adapters.js';
-import { systemClock } from '../../../src/adapters/system-clock.js';
 import type { DrainPorts } from '../../../src/ops/drain/drain-ports.js';
 import type { BudgetChange } from '../../../src/ports/disruption-budgets.js';
 import type { NodeCapacities } from '../../../src/ports/node-capacity.js';
 import type { PodSummary } from '../../../src/ports/pod-inventory.js';
 import type { PodChange } from '../../../src/ports/pod-watch.js';
+import { systemClock } from '../../../src/shared/clock.js';
 import { startSimulator } from '../../../src/sim/index.js';
 import { FakeCluster } from '../fakes/fake-cluster.js';
 import { ManualClock } from '../fakes/manual-clock.js';

@@ -1,3 +1,4 @@
+import type { DecisionEffect } from '../../../src/ops/drain/decision-effect.js';
 import { drainNodes } from '../../../src/ops/drain/drain-nodes.js';
 import type { DrainState } from '../../../src/ops/drain/drain-state.js';
 import type { StuckPod } from '../../../src/ops/drain/stuck-pod.js';
@@ -257,7 +258,7 @@ describe('drainNodes', () => {
     });
     const { send, decisions } = inbox();
     const stuck: number[] = [];
-    const effects: string[] = [];
+    const effects: DecisionEffect[] = [];
     const ref = { namespace: 'shop', name: pod?.name ?? '' };
 
     const state = await clock.run(
@@ -282,8 +283,8 @@ describe('drainNodes', () => {
     // The click is picked up at the next poll of the thread's decisions (500 ms), then a full threshold again.
     expect((stuck[1] ?? 0) - (stuck[0] ?? 0)).toBe(500 + 60_000);
     expect(effects).toEqual([
-      `keeps waiting for \`shop/${ref.name}\`.`,
-      `leaves \`shop/${ref.name}\` on the node and carries on.`,
+      { kind: 'kept-waiting', pod: ref },
+      { kind: 'skipped', pod: ref },
     ]);
     expect(states(state)).toEqual({ [`shop/${ref.name}`]: 'skipped' });
     expect(state.nodes[0]?.outcome).toBe('drained');

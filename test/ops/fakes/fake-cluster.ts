@@ -1,5 +1,4 @@
 import { selectorMatches } from '../../../src/ops/drain/budget-selects.js';
-import type { Clock } from '../../../src/ports/clock.js';
 import type { NodeReader, NodeSummary } from '../../../src/ports/cluster.js';
 import type {
   BudgetChange,
@@ -12,6 +11,7 @@ import type { NodeScheduling } from '../../../src/ports/node-scheduling.js';
 import type { EvictionOutcome, PodEviction } from '../../../src/ports/pod-eviction.js';
 import type { PodInventory, PodQuery, PodRef, PodSummary } from '../../../src/ports/pod-inventory.js';
 import type { PodChange, PodWatch, Subscription } from '../../../src/ports/pod-watch.js';
+import type { Clock } from '../../../src/shared/clock.js';
 
 /** A controller that keeps pods: a Deployment's ReplicaSet, a StatefulSet, a DaemonSet, a Job. */
 export interface FakeWorkload {

@@ -1,4 +1,4 @@
-import { parseQuantity } from '../../../src/ops/quantity.js';
+import { parseQuantity } from '../../../src/shared/quantity.js';
 import { selectorMatches } from '../../../src/sim/controllers/label-selector.js';
 import { podMatchesNode } from '../../../src/sim/controllers/node-affinity.js';
 import { toleratesTaint } from '../../../src/sim/controllers/tolerations.js';

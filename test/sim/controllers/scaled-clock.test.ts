@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/ports/clock.js';
+import type { Clock } from '../../../src/shared/clock.js';
 import { ScaledClock } from '../../../src/sim/clock/index.js';
 
 function recordingClock(): Clock & { slept: number[] } {

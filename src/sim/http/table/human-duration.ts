@@ -1,4 +1,4 @@
-import { humanDuration } from '../../../ops/human-duration.js';
+import { humanDuration } from '../../../shared/human-duration.js';
 
 export { humanDuration };
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../src/ports/clock.js';
+import type { Clock } from '../../../../src/shared/clock.js';
 
 /** A clock whose `now` only moves when the test says so; sleeps use real timers (never long in these tests). */
 export class ManualClock implements Clock {

@@ -1,8 +1,8 @@
-import { producerConnection } from '../../src/queue/connection.js';
-import { Keys } from '../../src/queue/keys.js';
-import { RedisLocks } from '../../src/queue/locks.js';
-import { RequestDecisions } from '../../src/requests/request-decisions.js';
-import { testPrefix, testRedis } from '../support/redis.js';
+import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
+import { producerConnection } from '../../../src/queue/connection.js';
+import { Keys } from '../../../src/queue/keys.js';
+import { RequestDecisions } from '../../../src/requests/request-decisions.js';
+import { testPrefix, testRedis } from '../../support/redis.js';
 
 const redis = producerConnection(testRedis());
 const keys = new Keys(testPrefix(import.meta.url));

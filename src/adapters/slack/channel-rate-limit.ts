@@ -1,4 +1,4 @@
-import type { RedisClient } from './connection.js';
+import type { RedisClient } from '../../queue/connection.js';
 
 /**
  * Generic cell rate algorithm with reservations: each call books the next slot for a channel and says how long

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Lock, LockAttempt, LockHolder, LockLease, LockScope } from '../ports/lock.js';
-import type { RedisClient } from './connection.js';
-import type { Keys } from './keys.js';
+import type { Lock, LockAttempt, LockHolder, LockLease, LockScope } from '../../ports/lock.js';
+import type { RedisClient } from '../../queue/connection.js';
+import type { Keys } from '../../queue/keys.js';
 
 const Held = z.object({ requestId: z.string(), operation: z.string(), token: z.number() });
 

@@ -1,4 +1,10 @@
-import type { Clock } from '../ports/clock.js';
+/** Time as ops and the simulator see it. Tests and the simulator's time scale swap the implementation. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 /** Real time. */
 export const systemClock: Clock = {

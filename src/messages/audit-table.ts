@@ -1,5 +1,5 @@
-import { columns } from '../messages/blocks.js';
-import type { AuditRecord } from './audit-entry.js';
+import type { AuditRecord } from '../audit/audit-entry.js';
+import { columns } from './blocks.js';
 
 const HEADER = ['TIME (UTC)', 'REQUEST', 'USER', 'CLUSTER', 'EVENT', 'OUTCOME', 'COMMAND', 'DETAIL'];
 
