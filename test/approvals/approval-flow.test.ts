@@ -35,9 +35,9 @@ async function askFor(rig: ApprovalRig, user: string) {
 
 /** The ephemeral answer `user` got about `requestId` whose text matches. */
 async function answerTo(rig: ApprovalRig, user: string, requestId: string, text: RegExp) {
-  return await rig.standIn.waitFor(
+  return await rig.waitFor(
     () => rig.ephemeralsFor(user).find((m) => m.requestId === requestId && text.test(m.text)),
-    { description: `an answer to ${user} matching ${text}` },
+    `an answer to ${user} matching ${text}`,
   );
 }
 
@@ -74,8 +74,7 @@ describe('approvals before a job runs', () => {
       expect(probe.runs).toEqual([requestId]);
       expect(textOf(done)).toContain('Approved by <@UBOB>');
       expect(buttonsOf(done)).toEqual([]);
-      const thread = rig.standIn.thread('COPS', done.ts).map((m) => m.text);
-      expect(thread.some((t) => t.includes('Approved by <@UBOB>'))).toBe(true);
+      await rig.threadLine(requestId, 'Approved by <@UBOB>');
     });
 
     it('a rejection asks for a reason and puts it in the thread; a click on the old card changes nothing', async () => {
@@ -101,11 +100,7 @@ describe('approvals before a job runs', () => {
       const rejected = await rig.card(requestId, (c) => c.text.includes('Rejected'));
       expect(buttonsOf(rejected)).toEqual([]);
       expect(textOf(rejected)).toContain('not during the release freeze');
-      await rig.standIn.waitFor(() =>
-        rig.standIn
-          .thread('COPS', rejected.ts)
-          .find((m) => m.text.includes('Rejected by <@UBOB>: not during the release freeze')),
-      );
+      await rig.threadLine(requestId, 'Rejected by <@UBOB>: not during the release freeze');
       expect(await rig.ops.getJob(requestId)).toBeUndefined();
       expect(probe.runs).not.toContain(requestId);
     });
@@ -284,9 +279,7 @@ describe('approvals before a job runs', () => {
       const { requestId } = await askFor(rig, 'UALICE');
       const expired = await rig.card(requestId, (c) => c.text.includes('Expired'), 10_000);
       expect(buttonsOf(expired)).toEqual([]);
-      await rig.standIn.waitFor(() =>
-        rig.standIn.thread('COPS', expired.ts).find((m) => m.text.includes('the approval expired')),
-      );
+      await rig.threadLine(requestId, 'the approval expired');
       expect(probe.runs).toEqual([]);
     });
   });

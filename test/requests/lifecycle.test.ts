@@ -26,16 +26,13 @@ async function auditOf(rig: ApprovalRig, requestId: string): Promise<AuditRecord
 const threadOf = (rig: ApprovalRig, requestId: string): RecordedMessage[] =>
   rig.standIn.messages('COPS').find((m) => m.requestId === requestId && !m.ephemeral)?.replies ?? [];
 
-async function threadLine(rig: ApprovalRig, requestId: string, text: RegExp): Promise<RecordedMessage> {
-  return await rig.standIn.waitFor(() => threadOf(rig, requestId).find((m) => text.test(m.text)), {
-    description: `a line matching ${text} in the thread of ${requestId}`,
-  });
-}
+const threadLine = (rig: ApprovalRig, requestId: string, text: RegExp) => rig.threadLine(requestId, text);
 
 async function answerTo(rig: ApprovalRig, user: string, text: RegExp): Promise<RecordedMessage> {
-  return await rig.standIn.waitFor(() => rig.ephemeralsFor(user).find((m) => text.test(m.text)), {
-    description: `an answer to ${user} matching ${text}`,
-  });
+  return await rig.waitFor(
+    () => rig.ephemeralsFor(user).find((m) => text.test(m.text)),
+    `an answer to ${user} matching ${text}`,
+  );
 }
 
 /** Polls `check` (which reads Redis) until it holds; fails after `timeoutMs`. */

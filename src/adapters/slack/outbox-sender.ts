@@ -5,12 +5,7 @@ import { defer } from '../../queue/defer.js';
 import type { Keys } from '../../queue/keys.js';
 import { OutboxPayload, OutboxProgress, type SlackMessage } from '../../queue/payloads.js';
 import type { RequestStore } from '../../requests/request-store.js';
-import {
-  type ChannelRateLimiter,
-  type OutboxRates,
-  type RateSpec,
-  SLACK_RATES,
-} from './channel-rate-limit.js';
+import { type ChannelRateLimiter, type RateSpec, SLACK_RATES } from './channel-rate-limit.js';
 
 export interface OutboxSenderDeps {
   web: WebClient;
@@ -20,11 +15,6 @@ export interface OutboxSenderDeps {
   logger: Logger;
   /** How long to wait before looking again for a parent message or an earlier reply. */
   pollMs?: number;
-  /**
-   * Pacing per channel: Slack's (SLACK_RATES) in production and in the outbox's own pacing test; rigs that
-   * test something else in one busy channel may speed it up.
-   */
-  rates?: OutboxRates;
 }
 
 type Progress = { sendAt?: number; failures: number; waits: number };
@@ -75,7 +65,8 @@ function classify(
  */
 export function createOutboxProcessor(deps: OutboxSenderDeps) {
   const pollMs = deps.pollMs ?? 100;
-  const rates = deps.rates ?? SLACK_RATES;
+  // Slack's pacing, the same in production and under test.
+  const rates = SLACK_RATES;
 
   return async function processOutboxJob(job: Job, token?: string): Promise<unknown> {
     const parsed = OutboxPayload.safeParse(job.data);

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { HandlerDeps } from '../../../handlers/deps.js';
 import { register } from '../../../handlers/index.js';
 import { ActiveJobs, opsProcessor } from '../../../jobs/index.js';
-import { ChannelRateLimiter, type OutboxRates } from '../../../src/adapters/slack/channel-rate-limit.js';
+import { ChannelRateLimiter } from '../../../src/adapters/slack/channel-rate-limit.js';
 import { createOutboxProcessor } from '../../../src/adapters/slack/outbox-sender.js';
 import { createWebClient } from '../../../src/adapters/slack/web-client.js';
 import { type Config, ConfigSchema } from '../../../src/config/schema.js';
@@ -34,12 +34,6 @@ import {
 } from '../../../src/sandbox/slack/index.js';
 import type { Clock } from '../../../src/shared/clock.js';
 import { testPrefix, testRedis } from '../../support/redis.js';
-
-const FAST: OutboxRates = {
-  post: { intervalMs: 1, burst: 1000 },
-  update: { intervalMs: 1, burst: 1000 },
-  ephemeral: { intervalMs: 1, burst: 1000 },
-};
 
 /** A clock tests move by hand; `sleep` resolves at once (nothing here sleeps on it). */
 export class HandClock implements Clock {
@@ -98,10 +92,20 @@ export interface ApprovalRig {
     predicate?: (card: RecordedMessage) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedMessage>;
+  /** The first reply in the request's thread whose text matches `text`, once it is there. */
+  threadLine(requestId: string, text: RegExp | string, timeoutMs?: number): Promise<RecordedMessage>;
+  /**
+   * Waits for `predicate` to hold; the default timeout leaves room for Slack's pacing, which the rig keeps
+   * as in production (about one new message a second per channel), so a backlog in one channel takes time.
+   */
+  waitFor<T>(predicate: () => T | undefined | false, description: string, timeoutMs?: number): Promise<T>;
   /** Ephemeral messages shown to `user`, anywhere. */
   ephemeralsFor(user: string): RecordedMessage[];
   close(): Promise<void>;
 }
+
+/** Long enough for a few seconds of paced messages queued in one channel; a failure still ends in seconds. */
+const PACED_TIMEOUT_MS = 20_000;
 
 const signingSecret = 'approvals-test-secret';
 const botToken = 'xoxb-approvals';
@@ -173,7 +177,6 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
       keys,
       logger,
       pollMs: 20,
-      rates: FAST,
     }),
     { connection: outboxRedis, prefix: keys.bullPrefix, concurrency: 16 },
   );
@@ -228,7 +231,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
       const result = await standIn.slashCommand({ text, user, channel: 'COPS' });
       return { requestId: result.requestId, status: result.status, body: result.body };
     },
-    async card(requestId, predicate = () => true, timeoutMs = 5000) {
+    async card(requestId, predicate = () => true, timeoutMs = PACED_TIMEOUT_MS) {
       return await standIn.waitFor(
         () =>
           standIn
@@ -236,6 +239,20 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
             .find((m) => m.requestId === requestId && !m.ephemeral && !m.threadTs && predicate(m)),
         { timeoutMs, description: `the card of ${requestId}` },
       );
+    },
+    async threadLine(requestId, text, timeoutMs = PACED_TIMEOUT_MS) {
+      const matches = (t: string) => (typeof text === 'string' ? t.includes(text) : text.test(t));
+      return await standIn.waitFor(
+        () =>
+          standIn
+            .messages('COPS')
+            .find((m) => m.requestId === requestId && !m.ephemeral && !m.threadTs)
+            ?.replies.find((m) => matches(m.text)),
+        { timeoutMs, description: `a line matching ${String(text)} in the thread of ${requestId}` },
+      );
+    },
+    async waitFor(predicate, description, timeoutMs = PACED_TIMEOUT_MS) {
+      return await standIn.waitFor(predicate, { timeoutMs, description });
     },
     ephemeralsFor(user) {
       const all: RecordedMessage[] = [];
