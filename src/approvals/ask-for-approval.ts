@@ -52,7 +52,7 @@ export async function askForApproval(
     {
       jobId: approvalStageJobId(request.id),
       attempts: 4,
-      backoff: { type: 'exponential', delay: 2000 },
+      backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
       removeOnComplete: { age: 86400, count: 10_000 },
       removeOnFail: { age: 14 * 86400 },
     },

@@ -13,7 +13,7 @@ export class OpsQueue {
     await this.queue.add(payload.command.name, payload, {
       jobId: payload.request.id,
       attempts: 4,
-      backoff: { type: 'exponential', delay: 2000 },
+      backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
       removeOnComplete: { age: 7 * 86400, count: 10_000 },
       removeOnFail: { age: 14 * 86400 },
     });

@@ -1,5 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { BosunError, TransientError } from '../../ops/errors.js';
+import { isRetryable } from './api-faults.js';
 
 /** The Status body of an API error, when the server sent one. */
 export function statusOf(error: unknown): { code: number; reason?: string; message?: string } | undefined {
@@ -17,8 +18,8 @@ export function statusOf(error: unknown): { code: number; reason?: string; messa
 }
 
 /**
- * Sorts a failed cluster call into "try again" (network, 429, 5xx, timeouts) or "tell the person" (auth,
- * forbidden, bad request), with words for the channel.
+ * Sorts a failed cluster call into "try again" or "tell the person" by the one table of API faults
+ * (api-faults.ts), with words for the channel.
  */
 export function translateClusterError(error: unknown, cluster: string): Error {
   const status = statusOf(error);
@@ -37,7 +38,7 @@ export function translateClusterError(error: unknown, cluster: string): Error {
         "Grant bosun's service account the permission (see deploy/rbac.yaml).",
       );
     }
-    if (status.code === 429 || status.code >= 500) {
+    if (isRetryable(status)) {
       return new TransientError(
         `API server of ${cluster} answered ${status.code}: ${status.message ?? status.reason ?? ''}`,
       );

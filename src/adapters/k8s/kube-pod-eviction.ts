@@ -2,7 +2,8 @@ import { ApiException, type CoreV1Api } from '@kubernetes/client-node';
 import { TransientError } from '../../ops/errors.js';
 import type { EvictionOutcome, PodEviction } from '../../ports/pod-eviction.js';
 import type { PodRef } from '../../ports/pod-inventory.js';
-import { statusOf } from './cluster-errors.js';
+import { isRetryable } from './api-faults.js';
+import { statusOf, translateClusterError } from './cluster-errors.js';
 import { withTimeout } from './with-timeout.js';
 
 interface StatusBody {
@@ -67,7 +68,7 @@ export class KubePodEviction implements PodEviction {
       if (error.code === 403 && causes.some((c) => c.reason === 'NamespaceTerminating')) {
         return { kind: 'namespace-terminating', message };
       }
-      if (error.code >= 502) {
+      if (isRetryable({ code: error.code, message })) {
         throw new TransientError(`API server of ${this.cluster} answered ${error.code}: ${message}`);
       }
       return { kind: 'refused', code: error.code, message: status.message ?? `HTTP ${error.code}` };
@@ -98,11 +99,7 @@ export class KubePodEviction implements PodEviction {
       const code = statusOf(error)?.code;
       // 409: the uid precondition failed, so the pod we meant is already gone (a namesake replaced it).
       if (code === 404 || code === 409) return 'not-found';
-      throw error instanceof ApiException
-        ? new TransientError(
-            `deleting ${pod.namespace}/${pod.name} failed: ${statusOf(error)?.message ?? code}`,
-          )
-        : new TransientError(`could not reach the API server of ${this.cluster}: ${String(error)}`);
+      throw translateClusterError(error, this.cluster);
     }
   }
 }

@@ -36,4 +36,6 @@ export interface DrainOptions {
   blockedRetryMs?: number;
   /** How often a person's decisions are looked for (default 500 ms). */
   decisionPollMs?: number;
+  /** Jitter for retries after a failed eviction request, in [0, 1) (default Math.random). */
+  random?: () => number;
 }

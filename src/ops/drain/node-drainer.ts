@@ -230,11 +230,20 @@ export class NodeDrainer {
       if (pod.state === 'pending') {
         const ok = await this.evictOnce(pod);
         failures = ok ? 0 : failures + 1;
-        if (!ok) await nap(this.ports.clock, Math.min(5000, 250 * 2 ** Math.min(failures, 5)), this.stop);
+        if (!ok) await nap(this.ports.clock, this.retryDelay(failures), this.stop);
       } else {
         await this.awaitGone(pod);
       }
     }
+  }
+
+  /**
+   * After the `failures`th failed eviction request in a row: exponential from 250 ms up to 5 s, with half of
+   * it random, so pods (and workers) that failed together do not retry together.
+   */
+  private retryDelay(failures: number): number {
+    const backoff = Math.min(5000, 250 * 2 ** Math.min(failures, 5));
+    return backoff / 2 + (this.options.random ?? Math.random)() * (backoff / 2);
   }
 
   /** One eviction attempt and what follows from its answer; false when the request itself failed. */
