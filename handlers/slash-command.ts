@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { BotCommand } from '../src/commands/grammar.js';
 import { parseCommand } from '../src/commands/parse.js';
+import { commandWithoutUser } from '../src/messages/command-refusals.js';
 import { notice } from '../src/messages/notice.js';
 import { usageMessage } from '../src/messages/usage.js';
 import { COMMANDS, type Command, isClusterCommand } from '../src/operations/registry.js';
@@ -68,6 +69,12 @@ export function slashCommand(deps: HandlerDeps) {
       requestedAt: deps.clock.now(),
     };
     const log = deps.logger.child({ requestId: meta.id, user: meta.user, channel: meta.channel });
+    if (!meta.user) {
+      // Slack always names the person; a delivery without one is not something bosun can authorize or audit.
+      log.warn('command without a user refused');
+      await ack({ response_type: 'ephemeral', ...commandWithoutUser() });
+      return;
+    }
     const parsed = parseCommand<Command>(command.text, COMMANDS);
     if (!parsed.ok) {
       log.info({ error: parsed.error.message }, 'usage error');

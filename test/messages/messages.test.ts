@@ -1,5 +1,6 @@
 import { parseCommand as parse } from '../../src/commands/parse.js';
 import { clustersMessage } from '../../src/messages/clusters-list.js';
+import { commandWithoutUser } from '../../src/messages/command-refusals.js';
 import { jobsMessage } from '../../src/messages/jobs-list.js';
 import { nodesReply } from '../../src/messages/nodes-reply.js';
 import { requestCard } from '../../src/messages/request-card.js';
@@ -32,6 +33,10 @@ const node = (i: number, extra: Partial<NodeRow> = {}): NodeRow => ({
 });
 
 describe('Slack messages', () => {
+  it('a command that names no user', () => {
+    expectGolden(import.meta.url, 'command-without-user', commandWithoutUser());
+  });
+
   it('request card while running', () => {
     const card = requestCard({
       requestId: 'r-abcdefgh2345',
