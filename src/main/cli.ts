@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
+import { installCrashHandlers } from './crash-handlers.js';
 import { createLogger } from './logger.js';
 import { runUntilSignal } from './run-until-signal.js';
 
@@ -70,6 +71,7 @@ async function runProcess(kind: 'bot' | 'worker', argv: string[]): Promise<numbe
   const config = configOrReport();
   if (!config) return 2;
   const logger = createLogger(config.log.level, `bosun-${kind}`);
+  installCrashHandlers(logger);
   try {
     const running =
       kind === 'bot'
