@@ -78,11 +78,24 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   if (last !== undefined) node[last] = value;
 }
 
+/**
+ * A key that looks like a credential pasted in the wrong place: a Slack token (xoxb-, xoxp-, xapp-…), a PEM
+ * block, or a long run of token characters. Config errors name such a key without its text.
+ */
+export function looksLikeSecret(key: string): boolean {
+  return /^(xox[a-z]|xapp)-/i.test(key) || key.includes('-----BEGIN') || /^[A-Za-z0-9+/=_-]{24,}$/.test(key);
+}
+
+const SECRET_KEY = '<a key that looks like a secret, not shown>';
+
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
+    else {
+      const name = looksLikeSecret(String(key)) ? SECRET_KEY : String(key);
+      out += out ? `.${name}` : name;
+    }
   }
   return out || '(top level)';
 }
@@ -112,7 +125,7 @@ export function problemsFrom(issues: ReadonlyArray<z.core.$ZodIssue>): ConfigPro
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const hint = didYouMean(key, knownKeysAt(issue.path));
+        const hint = looksLikeSecret(key) ? undefined : didYouMean(key, knownKeysAt(issue.path));
         problems.push({
           path: formatPath([...issue.path, key]),
           message: `unknown key${hint ? `; did you mean "${hint}"?` : `; known keys here: ${knownKeysAt(issue.path).join(', ')}`}`,

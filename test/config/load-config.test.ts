@@ -202,6 +202,23 @@ describe('redis modes', () => {
       'redis.clusters: unknown key; did you mean "cluster"?',
     ]);
   });
+
+  it('never echoes a key that looks like a pasted secret', () => {
+    const token = ['xoxb', '1234567890', 'abcdefghijklmnop'].join('-');
+    const long = 'Zm9vYmFyYmF6cXV4cXV1eHF1dXgxMjM0NTY3ODkw';
+    const file = workspace(`slack:\n  ${token}: oops\n${long}: true\n`).file;
+    let message = '';
+    try {
+      loadConfig({ env: { BOSUN_CONFIG: file, ...secrets } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('slack.<a key that looks like a secret, not shown>: unknown key');
+    expect(message).toContain('<a key that looks like a secret, not shown>: unknown key');
+    expect(message).not.toContain(token);
+    expect(message).not.toContain(long);
+    expect(message).not.toContain('1234567890');
+  });
 });
 
 describe("the sandbox's Redis from the environment", () => {
