@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
 import type { Operations } from '../src/operations/registry.js';
 import type { RedisClient } from '../src/queue/connection.js';
+import type { IntakeQueue } from '../src/queue/intake-queue.js';
 import type { OpsQueue } from '../src/queue/ops-queue.js';
 import type { RequestMeta, SlackMessage } from '../src/queue/payloads.js';
 import type { Cancellations } from '../src/requests/cancellations.js';
@@ -20,6 +21,8 @@ export interface HandlerDeps {
   requests: RequestStore;
   reporter: RequestReporter;
   ops: OpsQueue;
+  /** Where a slash command is made durable before its ack. */
+  intake: IntakeQueue;
   cancellations: Cancellations;
   logger: Logger;
   clock: Clock;

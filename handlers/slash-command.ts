@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { BotCommand } from '../src/commands/grammar.js';
 import { parseCommand } from '../src/commands/parse.js';
-import { commandWithoutUser } from '../src/messages/command-refusals.js';
+import { takeIn } from '../src/intake/take-in.js';
+import { commandNotRecorded, commandWithoutUser } from '../src/messages/command-refusals.js';
 import { notice } from '../src/messages/notice.js';
 import { usageMessage } from '../src/messages/usage.js';
 import { COMMANDS, type Command, isClusterCommand } from '../src/operations/registry.js';
+import { type IntakePayload, IntakeTimeoutError } from '../src/queue/intake-queue.js';
 import type { RequestMeta } from '../src/queue/payloads.js';
 import { requestIdFromTrigger } from '../src/requests/request-id.js';
 import { audit } from './audit.js';
@@ -12,28 +14,11 @@ import { cancel } from './cancel.js';
 import { clusters } from './clusters.js';
 import type { Ack, CommandContext, HandlerDeps } from './deps.js';
 import { ephemeral } from './deps.js';
-import { enqueueOperation } from './enqueue-operation.js';
 import { help } from './help.js';
 import { jobs } from './jobs.js';
 
 /** Commands answered from memory, in the ack itself; the rest ack at once and answer through response_url. */
 const answeredInAck = (command: Command): boolean => command.name === 'help' || command.name === 'clusters';
-
-/**
- * Runs one command: the bot's own commands have their handlers; every other command is an operation of the
- * registry, which the common path authorizes and enqueues. None calls a cluster.
- */
-function handle(
-  deps: HandlerDeps,
-  meta: RequestMeta,
-  command: Command,
-  log: CommandContext<unknown>['log'],
-): Promise<Ack> {
-  if (isClusterCommand(command)) {
-    return enqueueOperation({ meta, command, deps, log }, deps.operations[command.name]);
-  }
-  return handleBotCommand(deps, meta, command, log);
-}
 
 function handleBotCommand(
   deps: HandlerDeps,
@@ -56,8 +41,13 @@ function handleBotCommand(
 }
 
 /**
- * `/bosun …`: parse → ack → authorize → enqueue. Bad input is answered in the ack and enqueues nothing; the ack
- * never waits for Redis or Slack.
+ * `/bosun …`. Bad input is answered in the ack and records nothing. A command that becomes a request (every
+ * operation of the registry) is made durable *before* the ack: one write of the intake (src/queue/intake-queue.ts,
+ * bounded well inside Slack's 3 s); then the ack; then the intake step (src/intake/take-in.ts: authorize, card,
+ * job, audit), which a worker reruns if this process dies first. So an acknowledged command always completes, and
+ * one that could not be recorded is answered with that, in the ack. This reverses "ack first" for slash commands
+ * only: Slack does not redeliver an acknowledged command, while clicks and modals stay ack-first. The bot's own
+ * commands (jobs, cancel, audit) ack first and answer through response_url.
  */
 export function slashCommand(deps: HandlerDeps) {
   return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
@@ -81,7 +71,20 @@ export function slashCommand(deps: HandlerDeps) {
       await ack({ response_type: 'ephemeral', ...usageMessage(parsed.error, COMMANDS, deps.slash) });
       return;
     }
-    const run = () => handle(deps, meta, parsed.command, log);
+    if (isClusterCommand(parsed.command)) {
+      await takeCommand(
+        deps,
+        { v: 1, request: meta, command: parsed.command, responseUrl: command.response_url },
+        {
+          ack,
+          respond,
+          log,
+        },
+      );
+      return;
+    }
+    const botCommand = parsed.command;
+    const run = () => handleBotCommand(deps, meta, botCommand, log);
     const failed = (error: unknown): Ack => {
       log.error({ err: error }, 'handler failed');
       return ephemeral(
@@ -92,7 +95,7 @@ export function slashCommand(deps: HandlerDeps) {
       );
     };
 
-    if (answeredInAck(parsed.command)) {
+    if (answeredInAck(botCommand)) {
       let answer: Ack;
       try {
         answer = await run();
@@ -121,4 +124,31 @@ export function slashCommand(deps: HandlerDeps) {
       }
     }
   };
+}
+
+/** A command that becomes a request: durable first, then acked, then taken in (by this process if it lives). */
+async function takeCommand(
+  deps: HandlerDeps,
+  intake: IntakePayload,
+  slack: Pick<SlackCommandMiddlewareArgs, 'ack' | 'respond'> & { log: CommandContext<unknown>['log'] },
+): Promise<void> {
+  const { ack, respond, log } = slack;
+  try {
+    await deps.intake.record(intake);
+  } catch (error) {
+    const reason =
+      error instanceof IntakeTimeoutError ? error.message : `Redis refused it: ${(error as Error).message}`;
+    log.error({ err: error }, 'command not recorded');
+    await ack({ response_type: 'ephemeral', ...commandNotRecorded(reason) });
+    return;
+  }
+  await ack();
+  try {
+    const { answer } = await takeIn(deps, intake, log);
+    if (answer) await respond({ response_type: 'ephemeral', ...answer });
+    await deps.intake.done(intake.request.id);
+  } catch (error) {
+    // Recorded, so not lost: the intake's backstop reruns the step on a worker until it completes.
+    log.warn({ err: error }, 'intake left to a worker');
+  }
 }

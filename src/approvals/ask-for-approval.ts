@@ -37,7 +37,10 @@ export async function askForApproval(
     expiresAt,
     payload,
   });
-  if (!opened) return false;
+  if (!opened) {
+    const existing = await services.approvals.get({ requestId: request.id, phase: START_PHASE });
+    if (existing?.state !== 'pending') return false;
+  }
   const card = preparingApprovalCard({
     requestId: request.id,
     text: request.text,
@@ -58,13 +61,18 @@ export async function askForApproval(
     },
   );
   const base = { requestId: request.id, user: request.user, cluster, command: request.text };
-  await services.audit.record({ ...base, event: 'requested', outcome: 'awaiting-approval' });
-  await services.audit.record({
+  const once = (what: string) => services.keys.once(request.id, what);
+  await services.audit.recordOnce(once('requested'), {
+    ...base,
+    event: 'requested',
+    outcome: 'awaiting-approval',
+  });
+  await services.audit.recordOnce(once('approval-requested'), {
     ...base,
     event: 'approval-requested',
     phase: START_PHASE,
     outcome: 'pending',
     detail: `needs ${policy.approvals}${policy.selfApproval ? '' : ' (not the requester)'}; expires in ${formatDuration(policy.expirySeconds)}`,
   });
-  return true;
+  return opened;
 }

@@ -21,6 +21,11 @@ export interface AuditListing {
 
 const PAGE = 500;
 
+/** XADD unless the once-key exists; sets it in the same step, so a retried step records its entry once. */
+const RECORD_ONCE = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return false end
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;
+
 /**
  * The audit log: an append-only Redis stream (XADD, trimmed with MAXLEN ~ to about `maxEntries`), optionally
  * mirrored to a JSON-lines file. Entries are never changed; what happened later is a new entry.
@@ -33,10 +38,7 @@ export class AuditLog {
   ) {}
 
   async record(entry: AuditEntry): Promise<AuditRecord> {
-    const fields: string[] = [];
-    for (const [name, value] of Object.entries(entry)) {
-      if (value !== undefined) fields.push(name, String(value));
-    }
+    const fields = fieldsOf(entry);
     const id = await this.redis.xadd(
       this.key,
       'MAXLEN',
@@ -46,6 +48,31 @@ export class AuditLog {
       ...fields,
     );
     const record: AuditRecord = { ...entry, id: String(id), at: timeOfId(String(id)) };
+    await this.options.mirror?.append(record);
+    return record;
+  }
+
+  /**
+   * Records `entry` unless an entry was recorded under `onceKey` (a key of the same installation) within
+   * `ttlSeconds`: what a step retried until it completes uses, so its entry appears once. Undefined when it was
+   * recorded before.
+   */
+  async recordOnce(
+    onceKey: string,
+    entry: AuditEntry,
+    ttlSeconds = 14 * 86400,
+  ): Promise<AuditRecord | undefined> {
+    const id = await this.redis.eval(
+      RECORD_ONCE,
+      2,
+      this.key,
+      onceKey,
+      String(ttlSeconds),
+      String(this.options.maxEntries),
+      ...fieldsOf(entry),
+    );
+    if (typeof id !== 'string') return undefined;
+    const record: AuditRecord = { ...entry, id, at: timeOfId(id) };
     await this.options.mirror?.append(record);
     return record;
   }
@@ -77,6 +104,14 @@ export class AuditLog {
     }
     return { records: newestFirst.reverse(), truncated: false };
   }
+}
+
+function fieldsOf(entry: AuditEntry): string[] {
+  const fields: string[] = [];
+  for (const [name, value] of Object.entries(entry)) {
+    if (value !== undefined) fields.push(name, String(value));
+  }
+  return fields;
 }
 
 function timeOfId(id: string): number {

@@ -140,6 +140,15 @@ export const ConfigSchema = z.strictObject({
       stalledIntervalMs: z.number().int().min(500).default(30_000),
     })
     .prefault({}),
+  /** How a slash command is made durable before its ack (src/queue/intake-queue.ts). */
+  intake: z
+    .strictObject({
+      /** The longest the ack waits for Redis to record the command (Slack gives 3 s in all). */
+      ackBudgetMs: z.number().int().min(100).max(2500).default(1500),
+      /** When a worker finishes a recorded command the bot did not (the bot died). */
+      backstopMs: z.number().int().min(500).max(600_000).default(5000),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -9,8 +9,9 @@ import { createWebClient, verifyBotToken } from '../adapters/slack/web-client.js
 import type { Config } from '../config/schema.js';
 import { OPERATIONS } from '../operations/registry.js';
 import { producerConnection, redisReachable } from '../queue/connection.js';
+import { IntakeQueue } from '../queue/intake-queue.js';
 import { Keys } from '../queue/keys.js';
-import { OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
+import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import { Outbox } from '../queue/outbox.js';
 import { Cancellations } from '../requests/cancellations.js';
@@ -41,6 +42,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const keys = new Keys(config.redis.prefix);
   const opsQueue = new Queue(OPS_QUEUE, { connection: redis, prefix: keys.bullPrefix });
   const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: keys.bullPrefix });
+  const intakeQueue = new Queue(INTAKE_QUEUE, { connection: redis, prefix: keys.bullPrefix });
   const requests = new RequestStore(redis, keys);
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2 } };
 
@@ -73,6 +75,10 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     requests,
     reporter: new RequestReporter(requests, new Outbox(outboxQueue)),
     ops: new OpsQueue(opsQueue),
+    intake: new IntakeQueue(intakeQueue, {
+      budgetMs: config.intake.ackBudgetMs,
+      backstopMs: config.intake.backstopMs,
+    }),
     cancellations: new Cancellations(redis, keys),
     logger,
     clock: systemClock,
@@ -96,6 +102,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
       await health.close();
       await opsQueue.close();
       await outboxQueue.close();
+      await intakeQueue.close();
       redis.disconnect();
     },
   };

@@ -3,12 +3,15 @@ import type { Logger } from 'pino';
 import { ActiveJobs, opsProcessor } from '../../jobs/index.js';
 import { ChannelRateLimiter } from '../adapters/slack/channel-rate-limit.js';
 import { createOutboxProcessor } from '../adapters/slack/outbox-sender.js';
+import { respondThroughUrl } from '../adapters/slack/response-url.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import type { Config } from '../config/schema.js';
+import { intakeProcessor } from '../intake/intake-job.js';
 import { OPERATIONS } from '../operations/registry.js';
 import { redisReachable, workerConnection } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
-import { OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
+import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
+import { OpsQueue } from '../queue/ops-queue.js';
 import { Outbox } from '../queue/outbox.js';
 import { Cancellations } from '../requests/cancellations.js';
 import { RequestReporter } from '../requests/request-reporter.js';
@@ -64,12 +67,21 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     ...timing,
   });
   const web = createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl);
+  const intakeConnection = workerConnection(config.redis, { connectionName: 'bosun-worker-intake' });
+  const opsProducer = new Queue(OPS_QUEUE, { connection, prefix });
+  const intakeWorker = new Worker(
+    INTAKE_QUEUE,
+    intakeProcessor({ ...deps, ops: new OpsQueue(opsProducer) }, (url, message) =>
+      respondThroughUrl(url, message),
+    ),
+    { connection: intakeConnection, prefix, concurrency: 8, ...timing },
+  );
   const outboxWorker = new Worker(
     OUTBOX_QUEUE,
     createOutboxProcessor({ web, requests, limiter: new ChannelRateLimiter(connection), keys, logger }),
     { connection: outboxConnection, prefix, concurrency: 16, ...timing },
   );
-  for (const worker of [opsWorker, outboxWorker]) {
+  for (const worker of [opsWorker, intakeWorker, outboxWorker]) {
     worker.on('error', (err) => logger.error({ err, queue: worker.name }, 'worker error'));
     worker.on('stalled', (jobId) => logger.warn({ jobId, queue: worker.name }, 'job stalled; recovered'));
   }
@@ -88,10 +100,13 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
         logger.info({ active: active.size }, 'stopping: finishing or checkpointing active jobs');
         active.shutdown();
         await opsWorker.close();
+        await intakeWorker.close();
         await outboxWorker.close();
         await outboxQueue.close();
+        await opsProducer.close();
         await health.close();
-        for (const redis of [subscriber, connection, opsConnection, outboxConnection]) redis.disconnect();
+        for (const redis of [subscriber, connection, opsConnection, intakeConnection, outboxConnection])
+          redis.disconnect();
         logger.info('worker stopped');
       })();
       return stopping;

@@ -7,3 +7,11 @@ export function commandWithoutUser() {
     'bosun could not tell who sent this command (the request named no user), so it did nothing. Try again; if it keeps happening, check what sits between Slack and bosun.',
   );
 }
+
+/** Redis did not take the command in time: the ack says so, and that nothing was recorded or run. */
+export function commandNotRecorded(reason: string) {
+  return notice(
+    'error',
+    `bosun could not record this request (${reason}), so nothing was queued and nothing will run. Try again in a moment; if it keeps happening, bosun's Redis needs a look.`,
+  );
+}

@@ -34,6 +34,14 @@ export class Keys {
   channelRequests(channel: string): string {
     return `${this.bullPrefix}:chan:${channel}:reqs`;
   }
+  /** Requests not yet ended, by request time: what the reconciler walks. */
+  openRequests(): string {
+    return `${this.bullPrefix}:reqs:open`;
+  }
+  /** Marks that a retried step did one of its effects (`what`) for a request, so it does it once. */
+  once(id: string, what: string): string {
+    return `${this.bullPrefix}:req:${id}:once:${what}`;
+  }
   rate(bucket: string, channel: string): string {
     return `${this.bullPrefix}:rate:${bucket}:${channel}`;
   }

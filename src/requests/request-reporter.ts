@@ -18,19 +18,23 @@ export class RequestReporter {
     private readonly outbox: Outbox,
   ) {}
 
-  /** Records the request and posts its card. False (and nothing posted) if the request was seen before. */
+  /**
+   * Records the request and posts its card; false if the request was seen before. Either way the card's post is
+   * enqueued (under a fixed job id, and the sender posts a parent once), so a step retried after a crash between
+   * the record and the post still posts it.
+   */
   async open(
     meta: RequestMeta,
     state: RequestState,
     card: SlackMessage,
     command: CommandRef,
   ): Promise<boolean> {
-    if (!(await this.requests.claim(meta, state, card, command))) return false;
+    const fresh = await this.requests.claim(meta, state, card, command);
     await this.outbox.enqueue(
       { v: 1, kind: 'parent', requestId: meta.id, channel: meta.channel },
       `${meta.id}-parent`,
     );
-    return true;
+    return fresh;
   }
 
   /** Shows a new state on the card; rapid updates coalesce to the latest. */

@@ -49,6 +49,23 @@ if state == 'succeeded' or state == 'failed' or state == 'cancelled' or state ==
 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'summary', ARGV[3]) end
+if ARGV[1] == 'succeeded' or ARGV[1] == 'failed' or ARGV[1] == 'cancelled' or ARGV[1] == 'rejected' or ARGV[1] == 'expired' then
+  redis.call('ZREM', KEYS[2], ARGV[4])
+end
+return 1`;
+
+/**
+ * Records a new request in one step (a crash never leaves half a record): the hash, its place in the channel's
+ * recent requests and in the open requests. 0 when the id was seen before.
+ */
+const CLAIM = `
+if redis.call('HSETNX', KEYS[1], 'id', ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -201)
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 return 1`;
 
 function decodeCommand(stored: string | undefined): CommandRef | undefined {
@@ -79,33 +96,34 @@ export class RequestStore {
     card: SlackMessage,
     command: CommandRef,
   ): Promise<boolean> {
-    const key = this.keys.request(meta.id);
-    const fresh = await this.redis.hsetnx(key, 'id', meta.id);
-    if (fresh === 0) return false;
     const now = Date.now();
-    await this.redis
-      .multi()
-      .hset(key, {
-        channel: meta.channel,
-        user: meta.user,
-        text: meta.text,
-        command: JSON.stringify(command),
-        cluster: meta.cluster ?? '',
-        requestedAt: String(meta.requestedAt),
-        state,
-        updatedAt: String(now),
-        card: JSON.stringify(card),
-        cardVersion: '1',
-        cardSent: '0',
-        seq: '0',
-        threadDone: '-1',
-      })
-      .expire(key, this.ttlSeconds)
-      .zadd(this.keys.channelRequests(meta.channel), meta.requestedAt, meta.id)
-      .zremrangebyrank(this.keys.channelRequests(meta.channel), 0, -201)
-      .expire(this.keys.channelRequests(meta.channel), this.ttlSeconds)
-      .exec();
-    return true;
+    const fields = {
+      channel: meta.channel,
+      user: meta.user,
+      text: meta.text,
+      command: JSON.stringify(command),
+      cluster: meta.cluster ?? '',
+      requestedAt: String(meta.requestedAt),
+      state,
+      updatedAt: String(now),
+      card: JSON.stringify(card),
+      cardVersion: '1',
+      cardSent: '0',
+      seq: '0',
+      threadDone: '-1',
+    };
+    const claimed = await this.redis.eval(
+      CLAIM,
+      3,
+      this.keys.request(meta.id),
+      this.keys.channelRequests(meta.channel),
+      this.keys.openRequests(),
+      meta.id,
+      String(this.ttlSeconds),
+      String(meta.requestedAt),
+      ...Object.entries(fields).flat(),
+    );
+    return claimed === 1;
   }
 
   async get(id: string): Promise<RequestRecord | undefined> {
@@ -131,13 +149,25 @@ export class RequestStore {
   async transition(id: string, state: RequestState, summary = ''): Promise<boolean> {
     const changed = await this.redis.eval(
       TRANSITION,
-      1,
+      2,
       this.keys.request(id),
+      this.keys.openRequests(),
       state,
       String(Date.now()),
       summary,
+      id,
     );
     return changed === 1;
+  }
+
+  /** Ids of requests that have not ended, requested before `before` (ms), oldest first, at most `limit`. */
+  async openBefore(before: number, limit = 100): Promise<string[]> {
+    return await this.redis.zrangebyscore(this.keys.openRequests(), '-inf', before, 'LIMIT', 0, limit);
+  }
+
+  /** Drops an id from the open requests (its record is gone, or it ended before the index existed). */
+  async forgetOpen(id: string): Promise<void> {
+    await this.redis.zrem(this.keys.openRequests(), id);
   }
 
   async recent(channel: string, limit = 10): Promise<RequestRecord[]> {

@@ -1,6 +1,6 @@
 import { parseCommand as parse } from '../../src/commands/parse.js';
 import { clustersMessage } from '../../src/messages/clusters-list.js';
-import { commandWithoutUser } from '../../src/messages/command-refusals.js';
+import { commandNotRecorded, commandWithoutUser } from '../../src/messages/command-refusals.js';
 import { jobsMessage } from '../../src/messages/jobs-list.js';
 import { nodesReply } from '../../src/messages/nodes-reply.js';
 import { requestCard } from '../../src/messages/request-card.js';
@@ -35,6 +35,14 @@ const node = (i: number, extra: Partial<NodeRow> = {}): NodeRow => ({
 describe('Slack messages', () => {
   it('a command that names no user', () => {
     expectGolden(import.meta.url, 'command-without-user', commandWithoutUser());
+  });
+
+  it('a command Redis did not record in time', () => {
+    expectGolden(
+      import.meta.url,
+      'command-not-recorded',
+      commandNotRecorded('Redis did not answer within 1500 ms'),
+    );
   });
 
   it('request card while running', () => {

@@ -18,8 +18,9 @@ import {
   type RedisEndpoint,
   workerConnection,
 } from '../../../src/queue/connection.js';
+import { IntakeQueue } from '../../../src/queue/intake-queue.js';
 import { Keys } from '../../../src/queue/keys.js';
-import { OPS_QUEUE, OUTBOX_QUEUE } from '../../../src/queue/names.js';
+import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE } from '../../../src/queue/names.js';
 import { OpsQueue } from '../../../src/queue/ops-queue.js';
 import { Outbox } from '../../../src/queue/outbox.js';
 import { Cancellations } from '../../../src/requests/cancellations.js';
@@ -137,6 +138,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
   const requests = new RequestStore(shared, keys);
   const ops = new Queue(OPS_QUEUE, { connection: shared, prefix: keys.bullPrefix });
   const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: shared, prefix: keys.bullPrefix });
+  const intakeQueue = new Queue(INTAKE_QUEUE, { connection: shared, prefix: keys.bullPrefix });
   const reporter = new RequestReporter(requests, new Outbox(outboxQueue));
   const cancellations = new Cancellations(shared, keys);
 
@@ -149,6 +151,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
     requests,
     reporter,
     ops: new OpsQueue(ops),
+    intake: new IntakeQueue(intakeQueue),
     cancellations,
     logger,
     clock,
@@ -270,6 +273,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
       await outboxQueue.obliterate({ force: true });
       await ops.close();
       await outboxQueue.close();
+      await intakeQueue.close();
       outboxRedis.disconnect();
       shared.disconnect();
       redis.disconnect();
