@@ -147,6 +147,10 @@ export const ConfigSchema = z.strictObject({
       ackBudgetMs: z.number().int().min(100).max(2500).default(1500),
       /** When a worker finishes a recorded command the bot did not (the bot died). */
       backstopMs: z.number().int().min(500).max(600_000).default(5000),
+      /** How often a worker sweeps requests left between steps (src/requests/reconciler.ts). */
+      reconcileEveryMs: z.number().int().min(100).max(3_600_000).default(30_000),
+      /** How old an open request must be before the sweep looks at it. */
+      reconcileAfterMs: z.number().int().min(0).max(86_400_000).default(60_000),
     })
     .prefault({}),
   log: z

@@ -5,6 +5,7 @@ import { ChannelRateLimiter } from '../adapters/slack/channel-rate-limit.js';
 import { createOutboxProcessor } from '../adapters/slack/outbox-sender.js';
 import { respondThroughUrl } from '../adapters/slack/response-url.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
+import { withApprovalServices } from '../approvals/approval-services.js';
 import type { Config } from '../config/schema.js';
 import { intakeProcessor } from '../intake/intake-job.js';
 import { OPERATIONS } from '../operations/registry.js';
@@ -14,6 +15,7 @@ import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import { Outbox } from '../queue/outbox.js';
 import { Cancellations } from '../requests/cancellations.js';
+import { Reconciler } from '../requests/reconciler.js';
 import { RequestReporter } from '../requests/request-reporter.js';
 import { RequestStore } from '../requests/request-store.js';
 import type { WorkerDeps } from '../requests/worker-deps.js';
@@ -68,12 +70,11 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   });
   const web = createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl);
   const intakeConnection = workerConnection(config.redis, { connectionName: 'bosun-worker-intake' });
-  const opsProducer = new Queue(OPS_QUEUE, { connection, prefix });
+  const opsProducer = new OpsQueue(new Queue(OPS_QUEUE, { connection, prefix }));
+  const intakeQueue = new Queue(INTAKE_QUEUE, { connection, prefix });
   const intakeWorker = new Worker(
     INTAKE_QUEUE,
-    intakeProcessor({ ...deps, ops: new OpsQueue(opsProducer) }, (url, message) =>
-      respondThroughUrl(url, message),
-    ),
+    intakeProcessor({ ...deps, ops: opsProducer }, (url, message) => respondThroughUrl(url, message)),
     { connection: intakeConnection, prefix, concurrency: 8, ...timing },
   );
   const outboxWorker = new Worker(
@@ -85,6 +86,24 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     worker.on('error', (err) => logger.error({ err, queue: worker.name }, 'worker error'));
     worker.on('stalled', (jobId) => logger.warn({ jobId, queue: worker.name }, 'job stalled; recovered'));
   }
+
+  const reconciler = new Reconciler(
+    { redis: connection, keys, ops: opsProducer, intake: intakeQueue, clock: systemClock, logger },
+    config.intake.reconcileAfterMs,
+  );
+  const sweep = async () => {
+    try {
+      const report = await withApprovalServices(deps, (services) =>
+        reconciler.sweep({ slash: deps.slash, requests, reporter, audit: services.audit }),
+      );
+      if (report.requeued + report.closed + report.forgotten > 0)
+        logger.warn(report, 'reconciled open requests');
+    } catch (err) {
+      logger.warn({ err }, 'could not sweep open requests; trying again later');
+    }
+  };
+  const sweeps = setInterval(() => void sweep(), config.intake.reconcileEveryMs);
+  sweeps.unref();
 
   const health = await startHealthServer({
     port: config.health.workerPort,
@@ -98,12 +117,14 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     stop() {
       stopping ??= (async () => {
         logger.info({ active: active.size }, 'stopping: finishing or checkpointing active jobs');
+        clearInterval(sweeps);
         active.shutdown();
         await opsWorker.close();
         await intakeWorker.close();
         await outboxWorker.close();
         await outboxQueue.close();
-        await opsProducer.close();
+        await opsProducer.queue.close();
+        await intakeQueue.close();
         await health.close();
         for (const redis of [subscriber, connection, opsConnection, intakeConnection, outboxConnection])
           redis.disconnect();

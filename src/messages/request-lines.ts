@@ -41,3 +41,18 @@ export function retryingDetail(attempt: number, attempts: number, message: strin
 
 export const LOCK_LOST_TEXT = (what: string) =>
   `bosun lost its lock on ${what} (the worker was unreachable too long) and stopped, to stay out of the way of whoever holds it now.`;
+
+/**
+ * The reconciler found a request whose job is gone (Redis lost it in a failover or a restart, or the job ended
+ * without saying so). What ran before, if anything, is in the thread above this line; bosun will not guess more.
+ */
+export function jobLostLine(started: boolean, slash: string): SlackMessage {
+  const before = started
+    ? 'It had started: what it did is in this thread, and a node it worked on may still be cordoned. Check with `' +
+      `${slash} nodes\` before you ask again.`
+    : 'It had not started, so nothing was changed. Ask again if it is still needed.';
+  return notice('error', `bosun lost this request's job (Redis no longer has it) and closed it. ${before}`);
+}
+
+/** The card's detail (and the record's summary) for the same. */
+export const JOB_LOST_DETAIL = 'its job was lost; see the thread';

@@ -38,6 +38,10 @@ export class Keys {
   openRequests(): string {
     return `${this.bullPrefix}:reqs:open`;
   }
+  /** Held by the worker sweeping the open requests (src/requests/reconciler.ts), one at a time. */
+  reconcileLock(): string {
+    return `${this.bullPrefix}:reqs:reconcile-lock`;
+  }
   /** Marks that a retried step did one of its effects (`what`) for a request, so it does it once. */
   once(id: string, what: string): string {
     return `${this.bullPrefix}:req:${id}:once:${what}`;

@@ -8,6 +8,7 @@ import {
   cancelledBeforeStartLine,
   cancelledWhileWaitingLine,
   failedAfterAttemptsLine,
+  jobLostLine,
   unreadableRequestLine,
 } from '../../src/messages/request-lines.js';
 import { steerRefusalMessage } from '../../src/messages/steer-refusal.js';
@@ -201,6 +202,8 @@ describe('Slack messages', () => {
       'request-failed-after-attempts',
       failedAfterAttemptsLine(4, 'connect ECONNREFUSED'),
     );
+    expectGolden(import.meta.url, 'request-job-lost-running', jobLostLine(true, '/bosun'));
+    expectGolden(import.meta.url, 'request-job-lost-waiting', jobLostLine(false, '/bosun'));
   });
 
   it('steering refusals say which rule refused and change nothing', () => {

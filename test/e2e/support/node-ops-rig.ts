@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { Queue } from 'bullmq';
 import { execa, type ResultPromise } from 'execa';
 import { pino } from 'pino';
 import YAML from 'yaml';
@@ -12,8 +13,10 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import type { Config } from '../../../src/config/schema.js';
 import { startBot } from '../../../src/main/bot.js';
 import { startWorker } from '../../../src/main/worker.js';
-import type { RedisEndpoint } from '../../../src/queue/connection.js';
+import { producerConnection, type RedisEndpoint } from '../../../src/queue/connection.js';
+import { Keys } from '../../../src/queue/keys.js';
 import { requestIdFromTrigger } from '../../../src/requests/request-id.js';
+import { RequestStore } from '../../../src/requests/request-store.js';
 import { type RecordedMessage, startSlackStandIn } from '../../../src/sandbox/slack/index.js';
 import { startSimulator } from '../../../src/sim/index.js';
 import { testRedis } from '../../support/redis.js';
@@ -30,13 +33,16 @@ export interface NodeOpsRigOptions {
   policy?: unknown;
   drain?: Partial<Config['drain']>;
   worker?: Partial<Config['worker']>;
+  intake?: Partial<Config['intake']>;
+  /** The channels the cluster `sim` is used from (default `['COPS']`; each has its own Slack pacing). */
+  channels?: string[];
   /** Where Redis is; the test run's Redis when left out (test/redis-ha passes a Cluster or Sentinel). */
   redis?: RedisEndpoint;
   /** Run a worker in this process (default); child workers come from `spawnWorker()`. */
   inProcessWorker?: boolean;
 }
 
-export interface ChildWorker {
+export interface BosunChild {
   pid: number;
   process: ResultPromise;
   kill(signal: NodeJS.Signals): void;
@@ -85,8 +91,16 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
       redis: { ...(options.redis ?? testRedis()), prefix: `t-node-ops-${randomBytes(4).toString('hex')}` },
       health: { botPort: 0, workerPort: 0 },
       worker: { concurrency: 4, ...options.worker },
+      intake: { ...options.intake },
       log: { level: 'info' },
-      clusters: [{ name: 'sim', kubeconfig: kubeconfigPath, channels: ['COPS'], defaultIn: ['COPS'] }],
+      clusters: [
+        {
+          name: 'sim',
+          kubeconfig: kubeconfigPath,
+          channels: options.channels ?? ['COPS'],
+          defaultIn: options.channels ?? ['COPS'],
+        },
+      ],
       policy: options.policy ?? {},
       drain: { stuckAfterSeconds: 60, lockTtlMs: 30_000, ...options.drain },
     };
@@ -106,11 +120,71 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(sim.kubeconfig());
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const children: ChildWorker[] = [];
+    const children: BosunChild[] = [];
     stops.push(async () => {
       for (const child of children) child.kill('SIGKILL');
       await Promise.allSettled(children.map((c) => c.process));
     });
+
+    let spawned = 0;
+    /** `node bin/bosun.js <role>` with the rig's config; resolves with its "<role> started" log line. */
+    const spawn = async (role: 'bot' | 'worker') => {
+      spawned++;
+      const log = createWriteStream(join(dir, `${role}-${spawned}.log`));
+      const child = execa(process.execPath, [join(repoRoot, 'bin', 'bosun.js'), role], {
+        cwd: repoRoot,
+        env: { BOSUN_CONFIG: configPath },
+        reject: false,
+        buffer: false,
+      });
+      const handle: BosunChild = {
+        pid: child.pid ?? 0,
+        process: child,
+        kill: (signal) => child.kill(signal),
+      };
+      children.push(handle);
+      child.stderr?.pipe(log);
+      const started = await new Promise<{ port?: number }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the ${role} did not start within 30 s`)), 30_000);
+        let seen: string | undefined = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          log.write(chunk);
+          if (seen === undefined) return;
+          seen += chunk.toString();
+          const line = seen.split('\n').find((l) => l.includes(`"${role} started"`));
+          if (line) {
+            seen = undefined;
+            clearTimeout(timer);
+            resolve(JSON.parse(line) as { port?: number });
+          }
+        });
+        child.then(
+          () => {
+            clearTimeout(timer);
+            reject(new Error(`the ${role} exited before it started: ${seen?.slice(-500)}`));
+          },
+          () => undefined,
+        );
+      });
+      return { child: handle, started };
+    };
+
+    // The test's own view of Redis: the request records and the queues, as an operator with redis-cli sees them.
+    const redis = producerConnection(config.redis, { connectionName: 'bosun-test' });
+    const keys = new Keys(config.redis.prefix);
+    const queues = new Map<string, Queue>();
+    stops.push(async () => {
+      for (const queue of queues.values()) await queue.close();
+      redis.disconnect();
+    });
+    const queue = (name: string): Queue => {
+      let q = queues.get(name);
+      if (!q) {
+        q = new Queue(name, { connection: redis, prefix: keys.bullPrefix });
+        queues.set(name, q);
+      }
+      return q;
+    };
 
     const topLevel = (requestId: string): RecordedMessage | undefined =>
       standIn.messages('COPS').find((m) => m.requestId === requestId && !m.ephemeral);
@@ -128,6 +202,10 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
         return result.requestId;
       },
       card: topLevel,
+      /** The request records, read straight from Redis. */
+      requests: new RequestStore(redis, keys),
+      /** A BullMQ queue of this installation (`ops`, `intake`, `outbox`), read straight from Redis. */
+      queue,
       thread: (requestId: string): RecordedMessage[] => topLevel(requestId)?.replies ?? [],
       /** Waits until a reply of the request's thread matches; returns it. */
       async reply(requestId: string, pattern: RegExp, timeoutMs = 20_000): Promise<RecordedMessage> {
@@ -152,38 +230,17 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
         return (await core.readNode({ name: node })).spec?.unschedulable === true;
       },
       /** A worker as its own process, as deployed: `node bin/bosun.js worker`. Resolves once it takes jobs. */
-      async spawnWorker(): Promise<ChildWorker> {
-        const log = createWriteStream(join(dir, `worker-${children.length + 1}.log`));
-        const child = execa(process.execPath, [join(repoRoot, 'bin', 'bosun.js'), 'worker'], {
-          cwd: repoRoot,
-          env: { BOSUN_CONFIG: configPath },
-          reject: false,
-          buffer: false,
-        });
-        const pid = child.pid ?? 0;
-        const worker: ChildWorker = { pid, process: child, kill: (signal) => child.kill(signal) };
-        children.push(worker);
-        child.stderr?.pipe(log);
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('the worker did not start within 30 s')), 30_000);
-          let seen = '';
-          child.stdout?.on('data', (chunk: Buffer) => {
-            log.write(chunk);
-            seen += chunk.toString();
-            if (seen.includes('"worker started"')) {
-              clearTimeout(timer);
-              resolve();
-            }
-          });
-          child.then(
-            () => {
-              clearTimeout(timer);
-              reject(new Error(`the worker exited before it started: ${seen.slice(-500)}`));
-            },
-            () => undefined,
-          );
-        });
-        return worker;
+      async spawnWorker(): Promise<BosunChild> {
+        return (await spawn('worker')).child;
+      },
+      /**
+       * The bot as its own process (`node bin/bosun.js bot`) on a port of its own; the stand-in delivers to it
+       * from now on. Resolves once it listens.
+       */
+      async spawnBot(): Promise<BosunChild> {
+        const { child, started } = await spawn('bot');
+        standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${started.port}/slack/events` });
+        return child;
       },
       stop,
     };
