@@ -42,7 +42,9 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const keys = new Keys(config.redis.prefix);
   const opsQueue = new Queue(OPS_QUEUE, { connection: redis, prefix: keys.bullPrefix });
   const outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: keys.bullPrefix });
-  const intakeQueue = new Queue(INTAKE_QUEUE, { connection: redis, prefix: keys.bullPrefix });
+  // The write an ack waits for gets a connection of its own, so it never queues behind other requests' traffic.
+  const intakeRedis = producerConnection(config.redis, { connectionName: 'bosun-bot-intake' });
+  const intakeQueue = new Queue(INTAKE_QUEUE, { connection: intakeRedis, prefix: keys.bullPrefix });
   const requests = new RequestStore(redis, keys);
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2 } };
 
@@ -103,6 +105,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
       await opsQueue.close();
       await outboxQueue.close();
       await intakeQueue.close();
+      intakeRedis.disconnect();
       redis.disconnect();
     },
   };

@@ -124,9 +124,9 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
     };
 
     /**
-     * A reply whose turn has not come (its parent or the reply before it is not delivered yet) sleeps until the
-     * thread's last booked slot, or backs off when nothing is booked, instead of polling: under load thousands
-     * of replies may wait behind their parents.
+     * A reply whose turn has not come (its parent or the reply before it is not delivered yet), or a card update
+     * whose parent is not posted, sleeps until the thread's last booked slot, or backs off when nothing is
+     * booked, instead of polling: under load thousands of them may wait behind their parents.
      */
     const awaitTurn = async (requestId: string) => {
       const bookedAt = await deps.requests.threadBookedAt(requestId);
@@ -198,7 +198,9 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         if (!state.parentTs) {
           // The parent post will carry the latest card; nothing to update until it exists.
           if (state.sent >= state.version) return { coalesced: true };
-          throw await defer(job, token, pollMs);
+          // Sleep until the parent's booked slot (it posts the card's latest state), not a poll: under load
+          // thousands of cards may wait behind their parents' pacing.
+          throw await awaitTurn(payload.requestId);
         }
         if (state.sent >= state.version || !state.card) return { coalesced: true };
         const owner = `${job.id ?? 'job'}:${token ?? ''}`;
