@@ -4,6 +4,7 @@ import { App } from '@slack/bolt';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { register } from '../../handlers/index.js';
+import { guardedReceiver } from '../adapters/slack/guarded-receiver.js';
 import { slackLogger } from '../adapters/slack/slack-logger.js';
 import { createWebClient, verifyBotToken } from '../adapters/slack/web-client.js';
 import type { Config } from '../config/schema.js';
@@ -62,7 +63,10 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
         })
       : new App({
           token: botToken,
-          signingSecret: slack.signingSecret,
+          receiver: guardedReceiver(
+            { signingSecret: slack.signingSecret ?? '', logger: logger.child({ component: 'receiver' }) },
+            { logger: slackLogger(logger) },
+          ),
           botId: identity.botId,
           botUserId: identity.botUserId,
           clientOptions,

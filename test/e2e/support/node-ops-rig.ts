@@ -237,10 +237,11 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
        * The bot as its own process (`node bin/bosun.js bot`) on a port of its own; the stand-in delivers to it
        * from now on. Resolves once it listens.
        */
-      async spawnBot(): Promise<BosunChild> {
+      async spawnBot(): Promise<BosunChild & { url: string }> {
         const { child, started } = await spawn('bot');
-        standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${started.port}/slack/events` });
-        return child;
+        const url = `http://127.0.0.1:${started.port}/slack/events`;
+        standIn.deliverTo({ mode: 'http', url });
+        return { ...child, url };
       },
       stop,
     };
