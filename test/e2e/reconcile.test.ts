@@ -32,8 +32,12 @@ describe('the reconciler finishes or closes requests whose job is gone', () => {
   it('enqueues a queued request again when its job is gone, and it runs once', async () => {
     const id = await rig.command('cordon worker-3');
     await waitForState(id, 'queued');
-    const job = await rig.queue(OPS_QUEUE).getJob(id);
-    expect(job).toBeDefined();
+    // The record says queued a moment before the bot's add of the job lands.
+    const job = await rig.standIn.waitFor(async () => (await rig.queue(OPS_QUEUE).getJob(id)) ?? undefined, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      description: `${id}'s job`,
+    });
     await job?.remove();
 
     const worker = await rig.spawnWorker();
