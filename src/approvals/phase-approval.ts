@@ -29,6 +29,8 @@ export interface PhaseApprovalInput {
   token: string | undefined;
   worker: WorkerContext;
   services: ApprovalServices;
+  /** The run's fence on its request: a run taken over by a newer one opens nothing. */
+  fence?: number;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function awaitPhaseApproval(
     if (ask.sections) await services.approvals.setPreview(ref, ask.sections);
     record = await services.approvals.get(ref);
     if (!record) throw new Error(`approval ${request.id}/${phase} vanished after opening`);
-    await worker.requests.transition(request.id, 'awaiting-approval', ask.summary);
+    await worker.requests.transition(request.id, 'awaiting-approval', ask.summary, input.fence);
     await showApproval(reporting, record);
     await tellThread(reporting, 'requested', record);
     await auditApproval(services.audit, 'approval-requested', record, request.user, 'pending', ask.summary);

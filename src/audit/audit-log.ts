@@ -26,6 +26,18 @@ const RECORD_ONCE = `
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return false end
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;
 
+/** XADD only while a hash field still has the value the writer holds (a run's fence on its request). */
+const RECORD_IF = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return false end
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))`;
+
+/** What a conditional entry checks: `field` of the hash at `key` (a key of the same installation) is `value`. */
+export interface AuditGuard {
+  key: string;
+  field: string;
+  value: string;
+}
+
 /**
  * The audit log: an append-only Redis stream (XADD, trimmed with MAXLEN ~ to about `maxEntries`), optionally
  * mirrored to a JSON-lines file. Entries are never changed; what happened later is a new entry.
@@ -68,6 +80,27 @@ export class AuditLog {
       this.key,
       onceKey,
       String(ttlSeconds),
+      String(this.options.maxEntries),
+      ...fieldsOf(entry),
+    );
+    if (typeof id !== 'string') return undefined;
+    const record: AuditRecord = { ...entry, id, at: timeOfId(id) };
+    await this.options.mirror?.append(record);
+    return record;
+  }
+
+  /**
+   * Records `entry` only while `guard` holds, in one step: a run taken over by a newer one (its fence moved
+   * on) writes nothing. Undefined when the guard did not hold.
+   */
+  async recordIf(guard: AuditGuard, entry: AuditEntry): Promise<AuditRecord | undefined> {
+    const id = await this.redis.eval(
+      RECORD_IF,
+      2,
+      this.key,
+      guard.key,
+      guard.field,
+      guard.value,
       String(this.options.maxEntries),
       ...fieldsOf(entry),
     );

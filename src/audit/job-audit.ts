@@ -1,6 +1,6 @@
 import type { RequestMeta } from '../queue/payloads.js';
 import type { Clock } from '../shared/clock.js';
-import type { AuditLog } from './audit-log.js';
+import type { AuditGuard, AuditLog } from './audit-log.js';
 
 const MAX_DETAIL = 500;
 
@@ -17,6 +17,8 @@ export class JobAudit {
     private readonly request: RequestMeta,
     private readonly clock: Clock,
     private readonly progressEveryMs = 15_000,
+    /** A run's fence on its request: once a newer run holds it, this one's entries are refused. */
+    private readonly guard?: AuditGuard & { refused: () => Error },
   ) {}
 
   private async write(
@@ -24,7 +26,7 @@ export class JobAudit {
     outcome: string,
     detail?: string,
   ): Promise<void> {
-    await this.audit.record({
+    const entry = {
       event,
       requestId: this.request.id,
       user: this.request.user,
@@ -32,7 +34,12 @@ export class JobAudit {
       command: this.request.text,
       outcome,
       detail: detail === undefined ? undefined : detail.slice(0, MAX_DETAIL),
-    });
+    };
+    if (!this.guard) {
+      await this.audit.record(entry);
+      return;
+    }
+    if (!(await this.audit.recordIf(this.guard, entry))) throw this.guard.refused();
   }
 
   async started(resumed: boolean, detail?: string): Promise<void> {

@@ -37,19 +37,27 @@ export class RequestReporter {
     return fresh;
   }
 
-  /** Shows a new state on the card; rapid updates coalesce to the latest. */
-  async card(request: Pick<RequestMeta, 'id' | 'channel'>, card: SlackMessage): Promise<void> {
-    await this.requests.saveCard(request.id, card);
+  /**
+   * Shows a new state on the card; rapid updates coalesce to the latest. A run passes its `fence`: once a newer
+   * run holds the request, nothing is shown and SupersededError is thrown (src/requests/request-store.ts).
+   */
+  async card(
+    request: Pick<RequestMeta, 'id' | 'channel'>,
+    card: SlackMessage,
+    fence?: number,
+  ): Promise<void> {
+    await this.requests.saveCard(request.id, card, fence);
     await this.outbox.enqueue({ v: 1, kind: 'card', requestId: request.id, channel: request.channel });
   }
 
-  /** A reply in the request's thread, after every earlier one. A long text can travel as a file. */
+  /** A reply in the request's thread, after every earlier one. A long text can travel as a file. Fenced as `card`. */
   async reply(
     request: Pick<RequestMeta, 'id' | 'channel'>,
     message: SlackMessage,
     attachment?: Attachment,
+    fence?: number,
   ): Promise<void> {
-    const seq = await this.requests.nextSeq(request.id);
+    const seq = await this.requests.nextSeq(request.id, fence);
     await this.outbox.enqueue(
       { v: 1, kind: 'reply', requestId: request.id, channel: request.channel, seq, message, attachment },
       `${request.id}-r${seq}`,

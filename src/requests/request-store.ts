@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RedisClient } from '../queue/connection.js';
 import type { Keys } from '../queue/keys.js';
 import { CommandRef, type RequestMeta, type SlackMessage } from '../queue/payloads.js';
+import { SupersededError } from './superseded.js';
 
 export const RequestState = z.enum([
   'queued',
@@ -40,19 +41,55 @@ return current`;
 
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-/** Moves a request to a new state unless it already ended (a late "succeeded" must not undo "cancelled"). */
-const TRANSITION = `
+/**
+ * The fence check every write of a running request starts with: ARGV[1] is the writer's fence ('' for writers
+ * outside a run: the bot, the reconciler), refused (-1) when a newer run holds the request. A record without
+ * a fence (gone in an empty Redis, or written before fences) refuses no one.
+ */
+const FENCED = `
+if ARGV[1] ~= '' then
+  local fence = redis.call('HGET', KEYS[1], 'fence')
+  if fence and fence ~= ARGV[1] then return -1 end
+end
+`;
+
+/** A run takes the request over: its fence is one more than any earlier run's; 0 when the request ended or is gone. */
+const TAKE_OVER = `
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return 0 end
 if state == 'succeeded' or state == 'failed' or state == 'cancelled' or state == 'rejected' or state == 'expired' then
   return 0
 end
-redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[2])
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'summary', ARGV[3]) end
-if ARGV[1] == 'succeeded' or ARGV[1] == 'failed' or ARGV[1] == 'cancelled' or ARGV[1] == 'rejected' or ARGV[1] == 'expired' then
-  redis.call('ZREM', KEYS[2], ARGV[4])
+return redis.call('HINCRBY', KEYS[1], 'fence', 1)`;
+
+/**
+ * Moves a request to a new state unless it already ended (a late "succeeded" must not undo "cancelled") or a
+ * newer run holds it (-1).
+ */
+const TRANSITION = `${FENCED}
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 0 end
+if state == 'succeeded' or state == 'failed' or state == 'cancelled' or state == 'rejected' or state == 'expired' then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'updatedAt', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'summary', ARGV[4]) end
+if ARGV[2] == 'succeeded' or ARGV[2] == 'failed' or ARGV[2] == 'cancelled' or ARGV[2] == 'rejected' or ARGV[2] == 'expired' then
+  redis.call('ZREM', KEYS[2], ARGV[5])
 end
 return 1`;
+
+/** Stores the card's new state and returns its version, unless a newer run holds the request (-1). */
+const SAVE_CARD = `${FENCED}
+redis.call('HSET', KEYS[1], 'card', ARGV[2])
+return redis.call('HINCRBY', KEYS[1], 'cardVersion', 1)`;
+
+/** The next thread reply's sequence number, unless a newer run holds the request (-1). */
+const NEXT_SEQ = `${FENCED}
+return redis.call('HINCRBY', KEYS[1], 'seq', 1)`;
+
+/** '' for a writer outside a run; a run's own fence otherwise. */
+const fenceArg = (fence: number | undefined) => (fence === undefined ? '' : String(fence));
 
 /**
  * Records a new request in one step (a crash never leaves half a record): the hash, its place in the channel's
@@ -145,19 +182,37 @@ export class RequestStore {
     };
   }
 
-  /** Moves to `state`; false when the request had already ended (or does not exist). */
-  async transition(id: string, state: RequestState, summary = ''): Promise<boolean> {
+  /**
+   * A run of the request (a job's attempt) takes it over: every write it makes from now on carries the fence
+   * returned, and is refused once a later run took it over (SupersededError). 0 when the request ended or its
+   * record is gone.
+   */
+  async takeOver(id: string): Promise<number> {
+    return Number(await this.redis.eval(TAKE_OVER, 1, this.keys.request(id)));
+  }
+
+  /**
+   * Moves to `state`; false when the request had already ended (or does not exist). With a run's `fence`,
+   * throws SupersededError when a later run holds the request.
+   */
+  async transition(id: string, state: RequestState, summary = '', fence?: number): Promise<boolean> {
     const changed = await this.redis.eval(
       TRANSITION,
       2,
       this.keys.request(id),
       this.keys.openRequests(),
+      fenceArg(fence),
       state,
       String(Date.now()),
       summary,
       id,
     );
-    return changed === 1;
+    return this.unlessSuperseded(id, fence, Number(changed)) === 1;
+  }
+
+  private unlessSuperseded(id: string, fence: number | undefined, reply: number): number {
+    if (reply === -1) throw new SupersededError(id, fence ?? 0);
+    return reply;
   }
 
   /** Ids of requests that have not ended, requested before `before` (ms), oldest first, at most `limit`. */
@@ -176,16 +231,16 @@ export class RequestStore {
     return records.filter((r): r is RequestRecord => r !== undefined);
   }
 
-  /** Stores the card's new state; returns its version. */
-  async saveCard(id: string, card: SlackMessage): Promise<number> {
-    const key = this.keys.request(id);
-    const [, version] =
-      (await this.redis
-        .multi()
-        .hset(key, 'card', JSON.stringify(card))
-        .hincrby(key, 'cardVersion', 1)
-        .exec()) ?? [];
-    return Number(version?.[1] ?? 0);
+  /** Stores the card's new state; returns its version. With a run's `fence`, refused as in `transition`. */
+  async saveCard(id: string, card: SlackMessage, fence?: number): Promise<number> {
+    const version = await this.redis.eval(
+      SAVE_CARD,
+      1,
+      this.keys.request(id),
+      fenceArg(fence),
+      JSON.stringify(card),
+    );
+    return this.unlessSuperseded(id, fence, Number(version));
   }
 
   async cardState(
@@ -223,8 +278,14 @@ export class RequestStore {
   }
 
   /** The next thread reply's sequence number (1, 2, …). */
-  async nextSeq(id: string): Promise<number> {
-    return await this.redis.hincrby(this.keys.request(id), 'seq', 1);
+  async nextSeq(id: string, fence?: number): Promise<number> {
+    const seq = await this.redis.eval(NEXT_SEQ, 1, this.keys.request(id), fenceArg(fence));
+    return this.unlessSuperseded(id, fence, Number(seq));
+  }
+
+  /** The key and value a write conditional on the run's fence checks (the audit of a run, src/audit). */
+  fenceOf(id: string, fence: number): { key: string; field: string; value: string } {
+    return { key: this.keys.request(id), field: 'fence', value: String(fence) };
   }
 
   /** The highest sequence number delivered so far (-1 before the parent, 0 once the parent is posted). */

@@ -30,6 +30,7 @@ import { defer } from '../queue/defer.js';
 import { OpsPayload, RequestMeta } from '../queue/payloads.js';
 import { TERMINAL_STATES } from './request-store.js';
 import { type Lifecycle, settle } from './settle.js';
+import { SupersededError } from './superseded.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** The worker is shutting down; a resumable operation saves its step and stops. */
@@ -182,7 +183,33 @@ async function lockRefusal(deps: WorkerDeps, error: LockBusyError): Promise<Bosu
   return new BosunError('NODE_BUSY', lockRefusalText(error.heldBy, error.scope, permalink));
 }
 
+/**
+ * Runs the request as its newest holder. When a later run took the request over (this worker stalled past its
+ * job lock, and another took the job and perhaps finished it), every write this one tries is refused in Redis:
+ * it stops here, says nothing in Slack and logs why. BullMQ then refuses to finish the job under the stale token.
+ */
 async function runRequest(
+  deps: WorkerDeps,
+  active: ActiveJobs,
+  services: ApprovalServices,
+  lifecycle: Lifecycle,
+  decoded: Decoded,
+  job: Job,
+  token: string | undefined,
+): Promise<unknown> {
+  try {
+    return await runAsHolder(deps, active, services, lifecycle, decoded, job, token);
+  } catch (error) {
+    if (!(error instanceof SupersededError)) throw error;
+    deps.logger.warn(
+      { requestId: error.requestId, fence: error.fence, jobId: job.id },
+      'another worker took this request over while this one stalled; stopping without writing anything',
+    );
+    return { superseded: true };
+  }
+}
+
+async function runAsHolder(
   deps: WorkerDeps,
   active: ActiveJobs,
   services: ApprovalServices,
@@ -198,6 +225,14 @@ async function runRequest(
     user: request.user,
     op: operation.name,
   });
+  const record = await deps.requests.get(request.id);
+  if (record && TERMINAL_STATES.has(record.state)) {
+    log.info({ state: record.state }, 'request already ended; nothing to do');
+    return { alreadyEnded: record.state };
+  }
+  // From here on every write of this run carries its fence (none when the record is gone: an empty Redis).
+  const fence = (await deps.requests.takeOver(request.id)) || undefined;
+  const fenced: Lifecycle = { ...lifecycle, fence };
   const approval = await services.approvals.get({ requestId: request.id, phase: START_PHASE });
   const approvedBy =
     approval?.state === 'approved'
@@ -226,10 +261,22 @@ async function runRequest(
         ...extra,
         sections: [...approvedBy, ...(extra.sections ?? [])],
       }),
+      fence,
     );
   const end = (step: Omit<Parameters<typeof settle>[2], 'sections'>) =>
-    settle(lifecycle, request, { ...step, sections: approvedBy });
-  const audit = new JobAudit(services.audit, request, deps.clock);
+    settle(fenced, request, { ...step, sections: approvedBy });
+  const audit = new JobAudit(
+    services.audit,
+    request,
+    deps.clock,
+    undefined,
+    fence === undefined
+      ? undefined
+      : {
+          ...deps.requests.fenceOf(request.id, fence),
+          refused: () => new SupersededError(request.id, fence),
+        },
+  );
 
   // A job that ran before (retried, resumed, or woken from waiting for a person) may have changed things: it
   // runs, sees the cancellation on its signal at once, and reports what it did. One that never ran just ends.
@@ -243,11 +290,6 @@ async function runRequest(
       audit: { event: 'job-finished', outcome: 'cancelled', detail: `by ${cancelledBy} before it started` },
     });
     return { cancelled: true };
-  }
-  const record = await deps.requests.get(request.id);
-  if (record && TERMINAL_STATES.has(record.state)) {
-    log.info({ state: record.state }, 'request already ended; nothing to do');
-    return { alreadyEnded: record.state };
   }
 
   const attempts = job.opts.attempts ?? 1;
@@ -263,7 +305,7 @@ async function runRequest(
   if (cancelledBy) controller.abort(new CancelledError(cancelledBy));
   active.add(request.id, controller, operation.resumable);
   const reply: JobContext<unknown>['reply'] = async (message, attachment) => {
-    await deps.reporter.reply(request, message, attachment);
+    await deps.reporter.reply(request, message, attachment, fence);
     await audit.step(message.text);
   };
   const fail = async (message: string, hint: string | undefined, thread = failedLine(message, hint)) => {
@@ -294,7 +336,8 @@ async function runRequest(
               await audit.progress(detail);
             },
             reply,
-            approval: (ask) => awaitPhaseApproval({ payload, job, token, worker: deps, services }, ask),
+            approval: (ask) =>
+              awaitPhaseApproval({ payload, job, token, worker: deps, services, fence }, ask),
             checkpoint: (key) => ({
               save: async (state) => {
                 await job.updateData({ ...job.data, [key]: state });

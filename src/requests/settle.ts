@@ -11,6 +11,8 @@ export interface Lifecycle {
   requests: RequestStore;
   reporter: RequestReporter;
   audit: AuditLog;
+  /** The run's fence, when a job moves its own request on (src/requests/request-store.ts `takeOver`). */
+  fence?: number;
 }
 
 export interface Step {
@@ -29,13 +31,15 @@ export interface Step {
 /**
  * Moves a request to its next state, the one way it is done: the record, then the card, then the thread line
  * and the audit entry. A request that already ended is left as it is (a late "succeeded" must not undo
- * "cancelled"): false, and nothing shown or written. States that do not end the request (running) always show.
+ * "cancelled"): false, and nothing shown or written. With the run's fence, a run that a newer one took over
+ * changes nothing either: SupersededError. States that do not end the request (running) always show.
  */
 export async function settle(lifecycle: Lifecycle, request: RequestMeta, step: Step): Promise<boolean> {
   const moved = await lifecycle.requests.transition(
     request.id,
     step.state,
     step.summary ?? step.detail ?? '',
+    lifecycle.fence,
   );
   if (!moved) return false;
   await lifecycle.reporter.card(
@@ -50,8 +54,9 @@ export async function settle(lifecycle: Lifecycle, request: RequestMeta, step: S
       detail: step.detail,
       sections: step.sections,
     }),
+    lifecycle.fence,
   );
-  if (step.thread) await lifecycle.reporter.reply(request, step.thread);
+  if (step.thread) await lifecycle.reporter.reply(request, step.thread, undefined, lifecycle.fence);
   await lifecycle.audit.record({
     event: step.audit.event,
     requestId: request.id,

@@ -46,6 +46,8 @@ export interface BosunChild {
   pid: number;
   process: ResultPromise;
   kill(signal: NodeJS.Signals): void;
+  /** Everything it logged on stdout so far (pino JSON lines). */
+  output(): string;
 }
 
 /**
@@ -137,13 +139,18 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
         reject: false,
         buffer: false,
       });
+      let output = '';
       const handle: BosunChild = {
         pid: child.pid ?? 0,
         process: child,
         kill: (signal) => child.kill(signal),
+        output: () => output,
       };
       children.push(handle);
       child.stderr?.pipe(log);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
       const started = await new Promise<{ port?: number }>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`the ${role} did not start within 30 s`)), 30_000);
         let seen: string | undefined = '';
