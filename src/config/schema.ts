@@ -123,55 +123,67 @@ export const RedisSchema = z
       : redis,
   );
 
-export const ConfigSchema = z.strictObject({
-  slack: SlackSchema,
-  redis: RedisSchema.prefault({}),
-  health: z
-    .strictObject({
-      botPort: z.number().int().min(0).max(65535).default(8081),
-      workerPort: z.number().int().min(0).max(65535).default(8082),
-    })
-    .prefault({}),
-  worker: z
-    .strictObject({
-      concurrency: z.number().int().min(1).max(64).default(4),
-      /** How long a job's lock lives without renewal; a killed worker's job is picked up after this. */
-      lockDurationMs: z.number().int().min(500).default(30_000),
-      stalledIntervalMs: z.number().int().min(500).default(30_000),
-    })
-    .prefault({}),
-  /** How a slash command is made durable before its ack (src/queue/intake-queue.ts). */
-  intake: z
-    .strictObject({
-      /** The longest the ack waits for Redis to record the command (Slack gives 3 s in all). */
-      ackBudgetMs: z.number().int().min(100).max(2500).default(1500),
-      /** When a worker finishes a recorded command the bot did not (the bot died). */
-      backstopMs: z.number().int().min(500).max(600_000).default(5000),
-      /** How often a worker sweeps requests left between steps (src/requests/reconciler.ts). */
-      reconcileEveryMs: z.number().int().min(100).max(3_600_000).default(30_000),
-      /** How old an open request must be before the sweep looks at it. */
-      reconcileAfterMs: z.number().int().min(0).max(86_400_000).default(60_000),
-    })
-    .prefault({}),
-  log: z
-    .strictObject({
-      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    })
-    .prefault({}),
-  clusters: z.array(ClusterSchema).default([]),
-  /** Node operations (drain, cordon, maintain). */
-  drain: z
-    .strictObject({
-      /** A pod its budget keeps blocked this long gets an explanation with buttons in the thread. */
-      stuckAfterSeconds: z.number().int().min(1).default(60),
-      /** A node lock lives this long without renewal: a dead worker's lock frees itself after it. */
-      lockTtlMs: z.number().int().min(1000).default(30_000),
-    })
-    .prefault({}),
-  /** Who may request and approve what, per cluster and command (src/config/policy-schema.ts). */
-  policy: PolicySchema.prefault({}),
-  audit: AuditSchema.prefault({}),
-});
+export const ConfigSchema = z
+  .strictObject({
+    slack: SlackSchema,
+    redis: RedisSchema.prefault({}),
+    health: z
+      .strictObject({
+        botPort: z.number().int().min(0).max(65535).default(8081),
+        workerPort: z.number().int().min(0).max(65535).default(8082),
+      })
+      .prefault({}),
+    worker: z
+      .strictObject({
+        concurrency: z.number().int().min(1).max(64).default(4),
+        /** How long a job's lock lives without renewal; a killed worker's job is picked up after this. */
+        lockDurationMs: z.number().int().min(500).default(30_000),
+        stalledIntervalMs: z.number().int().min(500).default(30_000),
+      })
+      .prefault({}),
+    /** How a slash command is made durable before its ack (src/queue/intake-queue.ts). */
+    intake: z
+      .strictObject({
+        /** The longest the ack waits for Redis to record the command (Slack gives 3 s in all). */
+        ackBudgetMs: z.number().int().min(100).max(2500).default(1500),
+        /** When a worker finishes a recorded command the bot did not (the bot died). */
+        backstopMs: z.number().int().min(500).max(600_000).default(5000),
+        /** How often a worker sweeps requests left between steps (src/requests/reconciler.ts). */
+        reconcileEveryMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        /** How old an open request must be before the sweep looks at it. */
+        reconcileAfterMs: z.number().int().min(0).max(86_400_000).default(60_000),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      })
+      .prefault({}),
+    clusters: z.array(ClusterSchema).default([]),
+    /** Node operations (drain, cordon, maintain). */
+    drain: z
+      .strictObject({
+        /** A pod its budget keeps blocked this long gets an explanation with buttons in the thread. */
+        stuckAfterSeconds: z.number().int().min(1).default(60),
+        /** A node lock lives this long without renewal: a dead worker's lock frees itself after it. */
+        lockTtlMs: z.number().int().min(1000).default(30_000),
+      })
+      .prefault({}),
+    /** Who may request and approve what, per cluster and command (src/config/policy-schema.ts). */
+    policy: PolicySchema.prefault({}),
+    audit: AuditSchema.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    // A node lock that can expire while its job is still held lets a second drain take the node from a worker
+    // that merely stalled; the node lock must outlive the job lock.
+    if (config.drain.lockTtlMs < config.worker.lockDurationMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['drain', 'lockTtlMs'],
+        message: `is ${config.drain.lockTtlMs} ms, shorter than worker.lockDurationMs (${config.worker.lockDurationMs} ms); a node lock must live at least as long as the job lock that holds it (raise drain.lockTtlMs or lower worker.lockDurationMs)`,
+      });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type RedisConfig = Config['redis'];

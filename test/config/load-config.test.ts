@@ -108,6 +108,20 @@ clusters:
     expect(problems[1]).toMatch(/^clusters\[1\]\.kubeconfig: file not found: .*dev\.kubeconfig/);
   });
 
+  it('refuses a node lock that could expire while its job lock is still held', () => {
+    const { file } = workspace(`
+slack: {}
+worker: { lockDurationMs: 60000 }
+drain: { lockTtlMs: 20000 }
+`);
+    const env = { BOSUN_CONFIG: file, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(problemsOf(() => loadConfig({ env }))).toEqual([
+      'drain.lockTtlMs: is 20000 ms, shorter than worker.lockDurationMs (60000 ms); a node lock must live at least as long as the job lock that holds it (raise drain.lockTtlMs or lower worker.lockDurationMs)',
+    ]);
+    writeFileSync(file, 'slack: {}\nworker: { lockDurationMs: 20000 }\ndrain: { lockTtlMs: 20000 }\n');
+    expect(loadConfig({ env }).drain.lockTtlMs).toBe(20000);
+  });
+
   it('says so when BOSUN_CONFIG points at a missing file', () => {
     expect(
       problemsOf(() => loadConfig({ env: { BOSUN_CONFIG: join(tmpdir(), 'no-such-bosun.yaml') } })),
