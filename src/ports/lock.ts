@@ -12,7 +12,10 @@ export interface LockHolder {
 /** A held lock. The fencing token grows with every grant, so a stale holder can be told apart. */
 export interface LockLease {
   readonly token: number;
-  /** Extends the lease (by its TTL, or `ttlMs`); false when it was lost (expired and taken by someone else). */
+  /**
+   * Extends the lease (by its TTL, or `ttlMs`); false when it was lost (taken by someone else). A lease that
+   * expired with nobody else taking what it covers is taken back with the same token.
+   */
   renew(ttlMs?: number): Promise<boolean>;
   release(): Promise<void>;
 }

@@ -38,13 +38,35 @@ local value = cjson.encode({requestId = ARGV[1], operation = ARGV[2], token = to
 redis.call('SET', KEYS[1], value, 'PX', tonumber(ARGV[3]))
 return {1, value, ''}`;
 
+/**
+ * Renews a held lock. A lock that is gone (it expired while Redis was unreachable, or Redis restarted empty)
+ * is taken back with the same fencing token when nobody else holds what it covers: the holder carries on
+ * instead of failing a drain nobody contested (2). 0 when another holder has it.
+ * KEYS: the lock, the cluster lock (node locks), the cluster's locked nodes. ARGV: token, ttl, the lock's
+ * value, the node ('' for the cluster lock), the node-lock key prefix.
+ */
 const RENEW = `
 local held = redis.call('GET', KEYS[1])
-if held and cjson.decode(held).token == tonumber(ARGV[1]) then
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
-  return 1
+if held then
+  if cjson.decode(held).token == tonumber(ARGV[1]) then
+    redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+    return 1
+  end
+  return 0
 end
-return 0`;
+local mine = cjson.decode(ARGV[3]).requestId
+if ARGV[4] ~= '' then
+  local cluster = redis.call('GET', KEYS[2])
+  if cluster and cjson.decode(cluster).requestId ~= mine then return 0 end
+  redis.call('SADD', KEYS[3], ARGV[4])
+else
+  for _, node in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+    local other = redis.call('GET', ARGV[5] .. node)
+    if other and cjson.decode(other).requestId ~= mine then return 0 end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', tonumber(ARGV[2]))
+return 2`;
 
 const RELEASE = `
 local held = redis.call('GET', KEYS[1])
@@ -91,7 +113,7 @@ export class RedisLocks implements Lock {
         scope.kind === 'node'
           ? this.keys.nodeLock(scope.cluster, scope.node)
           : this.keys.clusterLock(scope.cluster);
-      return { acquired: true, lease: this.lease(key, held.token, ttlMs) };
+      return { acquired: true, lease: this.lease(scope, key, value, held.token, ttlMs) };
     }
     const blocking: LockScope =
       what === 'cluster'
@@ -114,12 +136,24 @@ export class RedisLocks implements Lock {
     return value ? Held.parse(JSON.parse(value)) : undefined;
   }
 
-  private lease(key: string, token: number, ttlMs: number): LockLease {
-    const redis = this.redis;
+  private lease(scope: LockScope, key: string, value: string, token: number, ttlMs: number): LockLease {
+    const { redis, keys } = this;
     return {
       token,
       async renew(forMs = ttlMs) {
-        return (await redis.eval(RENEW, 1, key, String(token), String(Math.round(forMs)))) === 1;
+        const renewed = await redis.eval(
+          RENEW,
+          3,
+          key,
+          keys.clusterLock(scope.cluster),
+          keys.nodeLocksOf(scope.cluster),
+          String(token),
+          String(Math.round(forMs)),
+          value,
+          scope.kind === 'node' ? scope.node : '',
+          keys.nodeLock(scope.cluster, ''),
+        );
+        return renewed === 1 || renewed === 2;
       },
       async release() {
         await redis.eval(RELEASE, 1, key, String(token));

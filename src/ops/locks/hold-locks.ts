@@ -31,6 +31,12 @@ export class LockLostError extends Error {
   }
 }
 
+/**
+ * How long a holder rides out a Redis it cannot reach before it counts its locks as lost: a failover or a
+ * restart takes seconds to a minute. Its locks are taken back with their own tokens when Redis returns.
+ */
+export const LOCK_GRACE_MS = 120_000;
+
 export interface HoldLocks {
   lock: Lock;
   clock: Clock;
@@ -73,8 +79,13 @@ export async function holdLocks<T>(
   if (signal.aborted) forward();
   else signal.addEventListener('abort', forward, { once: true });
   const renewing = new AbortController();
-  const renewals = keepLeases(leases, clock, Math.max(500, Math.floor(ttlMs / 3)), renewing.signal, () =>
-    stop.abort(new LockLost(what)),
+  const renewals = keepLeases(
+    leases,
+    clock,
+    Math.max(500, Math.floor(ttlMs / 3)),
+    renewing.signal,
+    () => stop.abort(new LockLost(what)),
+    Math.max(LOCK_GRACE_MS, 10 * ttlMs),
   );
   try {
     return await work(stop.signal);

@@ -25,8 +25,11 @@ export async function acquireAll(
 }
 
 /**
- * Renews the leases every `everyMs` until `signal` aborts. A lease that cannot be renewed was lost (it
- * expired and someone else holds it now): `onLost` stops the operation before it touches anything else.
+ * Renews the leases every `everyMs` until `signal` aborts. A lease that cannot be renewed was lost (someone
+ * else holds it now): `onLost` stops the operation before it touches anything else. While Redis cannot be
+ * reached the rounds go on; a lease that expired meanwhile is taken back with its own token once Redis
+ * answers and nobody else took it (src/adapters/redis/redis-locks.ts). Past `graceMs` without one renewal the
+ * leases count as lost all the same.
  */
 export async function keepLeases(
   leases: readonly LockLease[],
@@ -34,7 +37,9 @@ export async function keepLeases(
   everyMs: number,
   signal: AbortSignal,
   onLost: () => void,
+  graceMs = Number.POSITIVE_INFINITY,
 ): Promise<void> {
+  let renewedAt = clock.now();
   for (;;) {
     try {
       await clock.sleep(everyMs, signal);
@@ -47,8 +52,12 @@ export async function keepLeases(
         onLost();
         return;
       }
+      renewedAt = clock.now();
     } catch {
-      // Redis unreachable for a moment: the lease lives for its TTL; the next round tries again.
+      if (clock.now() - renewedAt > graceMs) {
+        onLost();
+        return;
+      }
     }
   }
 }

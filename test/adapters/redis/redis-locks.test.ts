@@ -62,6 +62,29 @@ describe('RedisLocks', () => {
     expect((await locks.acquire(node('worker-5', 'staging'), drainB, 30_000)).acquired).toBe(true);
   });
 
+  it('takes back a lock that expired (or an empty Redis lost) with its own token when nobody else took it', async () => {
+    const held = await locks.acquire(node('worker-7'), drainA, 30_000);
+    if (!held.acquired) throw new Error('expected a grant');
+    await redis.del(keys.nodeLock('prod', 'worker-7'), keys.nodeLocksOf('prod'));
+    expect(await held.lease.renew()).toBe(true);
+    expect(await locks.holder(node('worker-7'))).toMatchObject({ ...drainA, token: held.lease.token });
+    // Back in the cluster's locked nodes: a cluster lock is refused while the node is held.
+    expect((await locks.acquire({ kind: 'cluster', cluster: 'prod' }, upgrade, 30_000)).acquired).toBe(false);
+
+    await redis.del(keys.nodeLock('prod', 'worker-7'));
+    expect((await locks.acquire(node('worker-7'), drainB, 30_000)).acquired).toBe(true);
+    expect(await held.lease.renew()).toBe(false);
+  });
+
+  it('does not take a node lock back under a cluster lock another request took meanwhile', async () => {
+    const held = await locks.acquire(node('worker-1', 'qa'), drainA, 30_000);
+    if (!held.acquired) throw new Error('expected a grant');
+    await redis.del(keys.nodeLock('qa', 'worker-1'));
+    expect((await locks.acquire({ kind: 'cluster', cluster: 'qa' }, upgrade, 30_000)).acquired).toBe(true);
+    expect(await held.lease.renew()).toBe(false);
+    expect(await locks.holder(node('worker-1', 'qa'))).toBeUndefined();
+  });
+
   it('frees a lock whose holder stopped renewing it', async () => {
     const short = await locks.acquire(node('worker-6'), drainA, 100);
     expect(short.acquired).toBe(true);
