@@ -1,7 +1,8 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { withApprovalServices } from '../src/approvals/approval-services.js';
+import { foreignButton } from '../src/messages/approval-click-answers.js';
 import { DRAIN_ACTIONS, DrainButtonValue } from '../src/messages/drain-stuck.js';
-import { MAINTAIN_DONE_ACTION } from '../src/messages/maintain-ready.js';
+import { MAINTAIN_DONE_ACTION, maintenanceDoneNotApplicable } from '../src/messages/maintain-ready.js';
 import { notice } from '../src/messages/notice.js';
 import { steerRefusalMessage } from '../src/messages/steer-refusal.js';
 import { authorizeSteer } from '../src/policy/authorize-steer.js';
@@ -63,7 +64,28 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
       }
       const decision = decisionOf(kind, value, user);
       const record = await deps.requests.get(value.r);
-      if (!decision || !record || record.channel !== channel) {
+      if (record && record.channel !== channel) {
+        log.warn(
+          { requestId: record.id, requestChannel: record.channel },
+          'steering refused: the button was clicked outside its request channel',
+        );
+        await withApprovalServices(deps, (services) =>
+          services.audit.record({
+            event: 'denied',
+            requestId: record.id,
+            user,
+            cluster: record.cluster,
+            command: record.text,
+            outcome: 'the click came from another channel',
+            detail: `tried to steer (${kind}) from ${channel || 'no channel'}`,
+          }),
+        );
+        return await answer(respond, foreignButton());
+      }
+      if (decision && record?.command && record.command.name !== 'maintain' && kind === 'maintenance-done') {
+        return await answer(respond, maintenanceDoneNotApplicable(record.id, record.command.name));
+      }
+      if (!decision || !record) {
         return await answer(
           respond,
           notice('warning', 'This button belongs to no request of this channel. Nothing was changed.'),

@@ -1,3 +1,4 @@
+import { foreignButton } from '../messages/approval-click-answers.js';
 import { approvalCounted, closedApprovalAnswer, decisionDenial } from '../messages/approval-denial.js';
 import { notice } from '../messages/notice.js';
 import { authorizeDecision } from '../policy/authorize-decision.js';
@@ -43,6 +44,22 @@ export async function checkDecision(
 ): Promise<DecisionCheck> {
   const record = await services.approvals.get(ref);
   if (!record) return { ok: false, answer: gone() };
+  if (record.channel !== actor.channel) {
+    // A crafted value (or a message copied elsewhere) naming another channel's request: refused, and audited.
+    await auditApproval(
+      services.audit,
+      'denied',
+      record,
+      actor.user,
+      'the click came from another channel',
+      `tried to ${decision} from ${actor.channel || 'no channel'}`,
+    );
+    bot.logger.warn(
+      { requestId: ref.requestId, user: actor.user, channel: actor.channel, requestChannel: record.channel },
+      'decision refused: the button was clicked outside its request channel',
+    );
+    return { ok: false, answer: foreignButton() };
+  }
   const cancelledBy =
     record.state === 'pending' ? await bot.cancellations.cancelledBy(ref.requestId) : undefined;
   if (cancelledBy) {

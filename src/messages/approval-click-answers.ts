@@ -11,6 +11,13 @@ export const staleApprovalButton = (): SlackMessage =>
 export const approvalGone = (): SlackMessage =>
   notice('warning', 'This approval no longer exists; nothing was changed.');
 
+/** A button (approval or steering) whose value names a request of another channel than the one it was clicked in. */
+export const foreignButton = (): SlackMessage =>
+  notice(
+    'warning',
+    "This button does not belong to a request of this channel, so bosun did not act on it. Nothing was changed; use the buttons on the request's own card or thread.",
+  );
+
 /** Redis (or Slack) failed while recording the decision. */
 export const decisionNotRecorded = (error: unknown): SlackMessage =>
   notice(

@@ -2,6 +2,7 @@ import type { MaintainState } from '../ops/maintain/maintain-state.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { actions, context, escapeMrkdwn, section } from './blocks.js';
 import { took } from './drain-words.js';
+import { notice } from './notice.js';
 
 export const MAINTAIN_DONE_ACTION = 'maintain-done';
 
@@ -28,3 +29,10 @@ export function maintainReadyMessage(requestId: string, state: MaintainState, re
     ],
   };
 }
+
+/** A "maintenance done" click on a request that is not a maintenance (a drain): only its author sees it. */
+export const maintenanceDoneNotApplicable = (requestId: string, command: string): SlackMessage =>
+  notice(
+    'warning',
+    `Request \`${requestId}\` is a ${command}, not a maintenance: "maintenance done" does not apply to it. Nothing was changed.`,
+  );

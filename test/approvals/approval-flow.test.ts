@@ -1,3 +1,4 @@
+import { WebClient } from '@slack/web-api';
 import { withApprovalServices } from '../../src/approvals/approval-services.js';
 import { cancelPendingApproval } from '../../src/approvals/cancel-approval.js';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../src/messages/approval-card.js';
@@ -75,6 +76,41 @@ describe('approvals before a job runs', () => {
       expect(textOf(done)).toContain('Approved by <@UBOB>');
       expect(buttonsOf(done)).toEqual([]);
       await rig.threadLine(requestId, 'Approved by <@UBOB>');
+    });
+
+    it("refuses and audits an Approve copied into another channel, whose value names this channel's request", async () => {
+      const { requestId, card } = await askFor(rig, 'UALICE');
+      // The channel exists once someone used bosun there; a copy of the card's buttons is posted in it.
+      await rig.standIn.slashCommand({ text: 'help', user: 'UBOB', channel: 'CELSE' });
+      const web = new WebClient('xoxb-approvals', { slackApiUrl: rig.standIn.apiUrl });
+      const copy = await web.chat.postMessage({
+        channel: 'CELSE',
+        text: 'copy',
+        blocks: card.blocks as never,
+      });
+
+      const click = await rig.standIn.click({
+        ts: copy.ts ?? '',
+        channel: 'CELSE',
+        actionId: APPROVE_ACTION,
+        user: 'UBOB',
+      });
+      expect(click.status).toBe(200);
+      const why = await rig.waitFor(
+        () =>
+          rig.ephemeralsFor('UBOB').find((m) => /does not belong to a request of this channel/.test(m.text)),
+        'the refusal of the copied button',
+      );
+      expect(why.text).toContain('Nothing was changed');
+      const listing = await withApprovalServices(rig.deps, (services) =>
+        services.audit.list({ sinceSeconds: 3600, requestId }),
+      );
+      expect(listing.records.filter((r) => r.event === 'denied').map((r) => r.outcome)).toEqual([
+        'the click came from another channel',
+      ]);
+      expect(probe.runs).not.toContain(requestId);
+      expect(await rig.ops.getJob(requestId)).toBeUndefined();
+      expect(textOf(await rig.card(requestId, pending))).toContain('Approve');
     });
 
     it('a rejection asks for a reason and puts it in the thread; a click on the old card changes nothing', async () => {

@@ -5,6 +5,7 @@ import { type ApprovalCardView, approvalCard } from '../../src/messages/approval
 import {
   approvalGone,
   decisionNotRecorded,
+  foreignButton,
   staleApprovalButton,
 } from '../../src/messages/approval-click-answers.js';
 import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/messages/approval-denial.js';
@@ -176,6 +177,7 @@ describe('approval messages', () => {
     expectGolden(import.meta.url, 'approval-click-answers', {
       stale: staleApprovalButton(),
       gone: approvalGone(),
+      foreign: foreignButton(),
       failed: decisionNotRecorded(new Error('Connection is closed.')),
     });
     expectGolden(import.meta.url, 'audit-file', {

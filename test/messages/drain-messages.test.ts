@@ -7,7 +7,7 @@ import { drainResumedMessage } from '../../src/messages/drain-resumed.js';
 import { drainRefusedMessage, drainStartedMessage } from '../../src/messages/drain-started.js';
 import { drainStuckMessage } from '../../src/messages/drain-stuck.js';
 import { drainSummary, drainSummaryLine } from '../../src/messages/drain-summary.js';
-import { maintainReadyMessage } from '../../src/messages/maintain-ready.js';
+import { maintainReadyMessage, maintenanceDoneNotApplicable } from '../../src/messages/maintain-ready.js';
 import { maintainReportMessage } from '../../src/messages/maintain-report.js';
 import type { DrainedPod, DrainState, NodeDrain } from '../../src/ops/drain/drain-state.js';
 import type { DrainPreview } from '../../src/ops/preview/drain-preview.js';
@@ -293,6 +293,11 @@ describe('drain messages', () => {
       uncordonedAt: T0 + 42_000 + 17 * 60_000,
     };
     expectGolden(import.meta.url, 'maintain-ready', maintainReadyMessage(REQUEST, maintain, 'kernel update'));
+    expectGolden(
+      import.meta.url,
+      'maintenance-done-not-applicable',
+      maintenanceDoneNotApplicable(REQUEST, 'drain'),
+    );
     expectGolden(
       import.meta.url,
       'maintain-report',
