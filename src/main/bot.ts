@@ -15,6 +15,7 @@ import { Keys } from '../queue/keys.js';
 import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import { Outbox } from '../queue/outbox.js';
+import { logQueueErrors } from '../queue/queue-errors.js';
 import { Cancellations } from '../requests/cancellations.js';
 import { RequestReporter } from '../requests/request-reporter.js';
 import { RequestStore } from '../requests/request-store.js';
@@ -46,6 +47,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   // The write an ack waits for gets a connection of its own, so it never queues behind other requests' traffic.
   const intakeRedis = producerConnection(config.redis, { connectionName: 'bosun-bot-intake' });
   const intakeQueue = new Queue(INTAKE_QUEUE, { connection: intakeRedis, prefix: keys.bullPrefix });
+  logQueueErrors(logger, opsQueue, outboxQueue, intakeQueue);
   const requests = new RequestStore(redis, keys);
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2 } };
 

@@ -14,6 +14,7 @@ import { Keys } from '../queue/keys.js';
 import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import { Outbox } from '../queue/outbox.js';
+import { logQueueErrors } from '../queue/queue-errors.js';
 import { Cancellations } from '../requests/cancellations.js';
 import { Reconciler } from '../requests/reconciler.js';
 import { RequestReporter } from '../requests/request-reporter.js';
@@ -70,8 +71,10 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   });
   const web = createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl);
   const intakeConnection = workerConnection(config.redis, { connectionName: 'bosun-worker-intake' });
-  const opsProducer = new OpsQueue(new Queue(OPS_QUEUE, { connection, prefix }));
+  const opsQueue = new Queue(OPS_QUEUE, { connection, prefix });
+  const opsProducer = new OpsQueue(opsQueue);
   const intakeQueue = new Queue(INTAKE_QUEUE, { connection, prefix });
+  logQueueErrors(logger, outboxQueue, opsQueue, intakeQueue);
   const intakeWorker = new Worker(
     INTAKE_QUEUE,
     intakeProcessor({ ...deps, ops: opsProducer }, (url, message) => respondThroughUrl(url, message)),
