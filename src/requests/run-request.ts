@@ -101,7 +101,9 @@ export function requestJob(deps: WorkerDeps, active: ActiveJobs) {
           preview: preview ? () => preview.call(operation, previewContext) : undefined,
         });
       }
-      return await runRequest(deps, active, services, lifecycle, decoded, job, token);
+      return await unlessSuperseded(deps, job, () =>
+        runRequest(deps, active, services, lifecycle, decoded, job, token),
+      );
     });
 }
 
@@ -188,17 +190,9 @@ async function lockRefusal(deps: WorkerDeps, error: LockBusyError): Promise<Bosu
  * job lock, and another took the job and perhaps finished it), every write this one tries is refused in Redis:
  * it stops here, says nothing in Slack and logs why. BullMQ then refuses to finish the job under the stale token.
  */
-async function runRequest(
-  deps: WorkerDeps,
-  active: ActiveJobs,
-  services: ApprovalServices,
-  lifecycle: Lifecycle,
-  decoded: Decoded,
-  job: Job,
-  token: string | undefined,
-): Promise<unknown> {
+async function unlessSuperseded(deps: WorkerDeps, job: Job, run: () => Promise<unknown>): Promise<unknown> {
   try {
-    return await runAsHolder(deps, active, services, lifecycle, decoded, job, token);
+    return await run();
   } catch (error) {
     if (!(error instanceof SupersededError)) throw error;
     deps.logger.warn(
@@ -209,7 +203,7 @@ async function runRequest(
   }
 }
 
-async function runAsHolder(
+async function runRequest(
   deps: WorkerDeps,
   active: ActiveJobs,
   services: ApprovalServices,
