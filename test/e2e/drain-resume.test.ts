@@ -77,10 +77,7 @@ describe('a drain survives a graceful worker restart', () => {
   it('checkpoints on SIGTERM, keeps its node lock, and another worker finishes it', async () => {
     const first = await rig.spawnWorker();
     const id = await rig.command('drain worker-1 --grace-period 2');
-    await rig.standIn.waitFor(
-      () => [...rig.proxy.acceptedEvictions().keys()].some((p) => p.startsWith('shop/web-')) || undefined,
-      { timeoutMs: 20_000, intervalMs: 20, description: 'the first web pod evicted' },
-    );
+    await rig.evictionAccepted('shop/web-');
     first.kill('SIGTERM');
     const exit = await first.process;
     expect(exit.exitCode).toBe(0);

@@ -57,11 +57,7 @@ describe('the reconciler finishes or closes requests whose job is gone', () => {
   it('closes a running drain whose job is gone as failed, saying it had started', async () => {
     const first = await rig.spawnWorker();
     const id = await rig.command('drain worker-1 --grace-period 2');
-    await rig.standIn.waitFor(
-      () =>
-        [...rig.proxy.acceptedEvictions().keys()].some((p) => p.startsWith('shop/web-')) ? true : undefined,
-      { timeoutMs: 20_000, intervalMs: 20, description: 'the first web pod evicted' },
-    );
+    await rig.evictionAccepted('shop/web-');
     first.kill('SIGKILL');
     await first.process;
     // Redis loses the job (and every other job of the queue) while no worker runs.

@@ -66,11 +66,7 @@ describe('a drain rides out a Redis outage longer than its locks', () => {
       .sort();
 
     const id = await rig.command('drain worker-1 --grace-period 2');
-    await rig.standIn.waitFor(
-      () =>
-        [...rig.proxy.acceptedEvictions().keys()].some((p) => p.startsWith('shop/web-')) ? true : undefined,
-      { timeoutMs: 20_000, intervalMs: 20, description: 'the first web pod evicted' },
-    );
+    await rig.evictionAccepted('shop/web-');
     if (server?.pid) process.kill(server.pid, 'SIGKILL');
     await server?.stop();
     // Longer than the node lock (3 s) and the job lock (2 s).

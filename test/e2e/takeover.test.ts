@@ -28,11 +28,7 @@ describe('a stalled worker taken over does not contradict the one that finished'
   it('keeps one outcome when the frozen worker wakes after the other finished', async () => {
     const first = await rig.spawnWorker();
     const id = await rig.command('drain worker-1 --grace-period 2');
-    await rig.standIn.waitFor(
-      () =>
-        [...rig.proxy.acceptedEvictions().keys()].some((p) => p.startsWith('shop/web-')) ? true : undefined,
-      { timeoutMs: 20_000, intervalMs: 20, description: 'the first web pod evicted' },
-    );
+    await rig.evictionAccepted('shop/web-');
     first.kill('SIGSTOP');
 
     await rig.spawnWorker();

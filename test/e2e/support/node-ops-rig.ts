@@ -233,6 +233,13 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
         );
         return card.text;
       },
+      /** Waits until the API has accepted the eviction of a pod whose `namespace/name` starts with `prefix`. */
+      async evictionAccepted(prefix: string, timeoutMs = 20_000): Promise<void> {
+        await standIn.waitFor(
+          () => [...proxy.acceptedEvictions().keys()].some((p) => p.startsWith(prefix)) || undefined,
+          { timeoutMs, intervalMs: 20, description: `an eviction of ${prefix}* accepted` },
+        );
+      },
       async unschedulable(node: string): Promise<boolean> {
         return (await core.readNode({ name: node })).spec?.unschedulable === true;
       },
