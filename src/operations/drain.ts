@@ -68,6 +68,9 @@ export function drainListener(
   nodeCount: number,
 ): DrainListener {
   return {
+    resumed: async (state) => {
+      await ctx.reply(drainResumedMessage(state));
+    },
     selected: async (drain) => {
       await ctx.reply(drain.errors.length > 0 ? drainRefusedMessage(drain) : drainStartedMessage(drain));
     },
@@ -176,7 +179,6 @@ export const drainOperation = defineOperation<DrainCommand>({
     }
     const saved = DrainState.safeParse(ctx.saved(DRAIN_CHECKPOINT));
     const resume = saved.success ? saved.data : undefined;
-    if (resume) await ctx.reply(drainResumedMessage(resume));
 
     const progress = calmProgress(ctx);
     let state: DrainState;

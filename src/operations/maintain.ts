@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { clusterFlag, rawCommand } from '../commands/grammar.js';
 import { clusterRef, nodeName } from '../commands/values.js';
 import { drainPreviewSections } from '../messages/drain-preview.js';
-import { drainResumedMessage } from '../messages/drain-resumed.js';
 import { maintainReadyMessage } from '../messages/maintain-ready.js';
 import { maintainReportMessage } from '../messages/maintain-report.js';
 import { notice } from '../messages/notice.js';
@@ -76,8 +75,8 @@ export const maintainOperation = defineOperation<MaintainCommand>({
     const saved = MaintainState.safeParse(ctx.saved(MAINTAIN_CHECKPOINT));
     const resume = saved.success ? saved.data : undefined;
     // While it waits for "maintenance done" no worker runs it (the job is parked), so waking up is no resume.
-    if (resume?.drain && resume.phase === 'draining') await ctx.reply(drainResumedMessage(resume.drain));
-    else if (resume && resume.phase !== 'awaiting-maintenance')
+    // A resumed drain says so itself, once it has looked at the cluster (the drain listener's `resumed`).
+    if (resume && resume.phase !== 'awaiting-maintenance' && !(resume.drain && resume.phase === 'draining'))
       await ctx.reply(notice('info', `Resumed by another worker, ${resume.phase.replace('-', ' ')}.`));
 
     const progress = calmProgress(ctx);

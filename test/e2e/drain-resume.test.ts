@@ -40,15 +40,21 @@ describe('a drain survives the death of its worker', () => {
     );
     first.kill('SIGKILL');
     await first.process;
-    const evictedBeforeKill = [...rig.proxy.acceptedEvictions().keys()].filter((p) =>
-      p.startsWith('shop/web-'),
-    );
-    expect(evictedBeforeKill.length).toBeLessThan(3);
+    // An eviction the dead worker had on the wire may still reach the API server: let the proxy settle.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const acceptedBeforeKill = [...rig.proxy.acceptedEvictions().keys()];
+    expect(acceptedBeforeKill.filter((p) => p.startsWith('shop/web-')).length).toBeLessThan(3);
 
     await rig.spawnWorker();
     const resumed = await rig.reply(id, /Resumed by another worker/, 30_000);
-    expect(resumed.text).toMatch(/Resumed by another worker: \d+ pods? (was|were) evicted before/);
-    expect(await rig.ended(id, 60_000)).toMatch(/Done \(worker-1 drained/);
+    // The count is the API server's, although the dead worker may never have seen (or saved) those answers.
+    const n = acceptedBeforeKill.length;
+    expect(resumed.text).toContain(
+      `Resumed by another worker: ${n} pod${n === 1 ? ' was' : 's were'} evicted before`,
+    );
+    expect(await rig.ended(id, 60_000)).toContain(
+      `Done (worker-1 drained; ${toEvict.length} of ${toEvict.length} pods evicted`,
+    );
 
     const accepted = rig.proxy.acceptedEvictions();
     expect([...accepted.keys()].sort()).toEqual(toEvict);

@@ -35,6 +35,17 @@ export class CheckpointSaver<T> {
     await this.writing;
   }
 
+  /**
+   * `flush`, but waits at most `ms`: Redis being slow must not hold a drain for long. Calls made together share
+   * one write.
+   */
+  async flushWithin(ms: number): Promise<void> {
+    if (!this.checkpoint) return;
+    const timer = new AbortController();
+    await Promise.race([this.flush(), this.clock.sleep(ms, timer.signal).catch(() => undefined)]);
+    timer.abort();
+  }
+
   /** Stops the timer of a pending save (the last flush has been written). */
   close(): void {
     this.idle.abort();

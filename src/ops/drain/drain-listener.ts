@@ -1,7 +1,7 @@
 import type { OperatorDecision } from '../../ports/operator-decisions.js';
 import type { DecisionEffect } from './decision-effect.js';
 import type { DrainProgress } from './drain-progress.js';
-import type { NodeDrain } from './drain-state.js';
+import type { DrainState, NodeDrain } from './drain-state.js';
 import type { StuckPod } from './stuck-pod.js';
 
 /**
@@ -9,6 +9,8 @@ import type { StuckPod } from './stuck-pod.js';
  * (src/messages); the drain itself knows nothing of Slack.
  */
 export interface DrainListener {
+  /** This run continues a drain another worker started; `state` is already brought in line with the cluster. */
+  resumed?(state: DrainState): Promise<void> | void;
   /** The node is cordoned now (`already`: it was before bosun came). */
   cordoned?(node: string, already: boolean): Promise<void> | void;
   /** The filters ran: what will be evicted, what is ignored and why, or why the node is refused. */

@@ -8,7 +8,14 @@ import type { DecisionEffect } from './decision-effect.js';
 import type { DrainListener } from './drain-listener.js';
 import type { DrainOptions, DrainPorts } from './drain-ports.js';
 import { drainProgress } from './drain-progress.js';
-import { type DrainedPod, type DrainState, type NodeDrain, newDrainState } from './drain-state.js';
+import {
+  type DrainedPod,
+  type DrainState,
+  FINAL_POD_STATES,
+  type NodeDrain,
+  newDrainState,
+  reconcileRecord,
+} from './drain-state.js';
 import { DrainAborted, DrainDeadline } from './drain-stop.js';
 import { NodeDrainer } from './node-drainer.js';
 import { selectPods } from './select-pods.js';
@@ -41,6 +48,9 @@ function toRecord(pod: {
   };
 }
 
+/** How long a first eviction waits for its record to be saved before it is sent anyway. */
+const RECORD_WAIT_MS = 2000;
+
 /**
  * `kubectl drain <nodes…>`, faster: cordon every node, then for each node in turn select its pods with
  * kubectl's filters and evict them all at once, retrying budget-blocked pods when their budget moves. A node
@@ -66,6 +76,12 @@ export async function drainNodes(
   const forward = () => stop.abort(run.signal.reason);
   if (run.signal.aborted) forward();
   else run.signal.addEventListener('abort', forward, { once: true });
+
+  if (run.resume) {
+    await reconcileResumed(ports, state, run.signal);
+    saver.request();
+    await run.listener?.resumed?.(state);
+  }
 
   let current: { drainer: NodeDrainer; drain: NodeDrain } | undefined;
   const applyDecision = async (decision: OperatorDecision): Promise<void> => {
@@ -160,6 +176,7 @@ export async function drainNodes(
       );
       let blocked = 0;
       const drainer: NodeDrainer = new NodeDrainer(ports, options, drain, nodeStop.signal, {
+        recorded: () => saver.flushWithin(RECORD_WAIT_MS),
         changed: () => {
           blocked = drainer.blockedCount;
           saver.request();
@@ -209,6 +226,20 @@ export async function drainNodes(
     await polling;
     await saver.flush();
     saver.close();
+  }
+}
+
+/**
+ * A resumed drain first looks at the cluster: pods its predecessor evicted may be gone or terminating by now,
+ * and an eviction it sent may have been accepted without its answer being recorded.
+ */
+async function reconcileResumed(ports: DrainPorts, state: DrainState, signal: AbortSignal): Promise<void> {
+  for (const drain of state.nodes) {
+    if (!drain.selected || drain.outcome !== undefined) continue;
+    if (drain.pods.every((p) => FINAL_POD_STATES.has(p.state))) continue;
+    const live = new Map((await ports.pods.listPods({ node: drain.node }, signal)).map((p) => [p.uid, p]));
+    const now = ports.clock.now();
+    for (const pod of drain.pods) reconcileRecord(pod, live.get(pod.uid), now);
   }
 }
 

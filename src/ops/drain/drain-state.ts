@@ -46,6 +46,11 @@ export const DrainedPod = z.object({
   budget: z.string().optional(),
   /** 429 answers so far. */
   refusals: z.number().int().default(0),
+  /**
+   * When bosun first sent an eviction (or delete) for it. Recorded in the checkpoint before the request leaves,
+   * so a worker that takes over knows an eviction may have been accepted even if its answer was never seen.
+   */
+  sentAt: z.number().optional(),
   evictedAt: z.number().optional(),
   goneAt: z.number().optional(),
   /** Who decided to skip or delete it. */
@@ -100,4 +105,29 @@ export function newDrainState(nodes: readonly string[], now: number): DrainState
       skippedSilently: 0,
     })),
   };
+}
+
+/**
+ * Brings a record that is not final in line with the pod the cluster shows now (`live`: undefined when it is
+ * gone). A pod that is gone or terminating after bosun sent its eviction counts as evicted by bosun, even when
+ * the answer to that eviction was lost with the worker that sent it. Returns what changed.
+ */
+export function reconcileRecord(
+  pod: DrainedPod,
+  live: { deletionTimestamp?: number } | undefined,
+  now: number,
+): 'gone' | 'evicted' | undefined {
+  if (FINAL_POD_STATES.has(pod.state)) return undefined;
+  if (!live) {
+    if (pod.state === 'pending' && pod.sentAt !== undefined) pod.evictedAt ??= pod.sentAt;
+    pod.state = 'gone';
+    pod.goneAt = now;
+    return 'gone';
+  }
+  if (pod.state === 'pending' && live.deletionTimestamp !== undefined) {
+    pod.state = 'evicted';
+    pod.evictedAt ??= pod.sentAt ?? now;
+    return 'evicted';
+  }
+  return undefined;
 }

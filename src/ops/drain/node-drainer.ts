@@ -6,7 +6,7 @@ import { CancelledError } from '../errors.js';
 import { budgetsOf } from './budget-selects.js';
 import type { DecisionEffect } from './decision-effect.js';
 import type { DrainOptions, DrainPorts } from './drain-ports.js';
-import { type DrainedPod, FINAL_POD_STATES, type NodeDrain } from './drain-state.js';
+import { type DrainedPod, FINAL_POD_STATES, type NodeDrain, reconcileRecord } from './drain-state.js';
 import { DrainAborted, DrainDeadline } from './drain-stop.js';
 import type { StuckPod } from './stuck-pod.js';
 import { nap, Waiter } from './waiter.js';
@@ -34,6 +34,8 @@ interface KnownBudget {
 export interface NodeDrainerHooks {
   /** A pod's record changed: save the checkpoint, update the card. */
   changed(): void;
+  /** Saves the checkpoint now (a pod is about to be evicted for the first time); resolves within a bound. */
+  recorded(): Promise<void>;
   stuck(stuck: StuckPod): Promise<void>;
 }
 
@@ -125,6 +127,8 @@ export class NodeDrainer {
         this.hooks.changed();
         return { kind: 'skipped', pod: ref };
       case 'delete-pod': {
+        pod.sentAt ??= now;
+        await this.hooks.recorded();
         const result = await this.ports.evictions.deletePod(
           { namespace, name, uid: pod.uid },
           this.options.gracePeriodSeconds,
@@ -194,18 +198,11 @@ export class NodeDrainer {
 
   /** Brings a record in line with what the cluster shows: gone, or terminating (evicted earlier). */
   private reconcile(pod: DrainedPod): void {
-    if (FINAL_POD_STATES.has(pod.state)) return;
-    const live = this.live.get(pod.uid);
-    if (!live) {
-      this.markGone(pod);
-      return;
-    }
-    if (pod.state === 'pending' && live.deletionTimestamp !== undefined) {
-      pod.state = 'evicted';
-      pod.evictedAt ??= this.ports.clock.now();
-      this.unblock(pod, 'decision');
-      this.hooks.changed();
-    }
+    const changed = reconcileRecord(pod, this.live.get(pod.uid), this.ports.clock.now());
+    if (!changed) return;
+    this.unblock(pod, 'decision');
+    if (changed === 'gone') this.goneWaiters.get(pod.uid)?.wake('gone');
+    this.hooks.changed();
   }
 
   private markGone(pod: DrainedPod): void {
@@ -250,6 +247,13 @@ export class NodeDrainer {
   private async evictOnce(pod: DrainedPod): Promise<boolean> {
     this.reconcile(pod);
     if (pod.state !== 'pending') return true;
+    if (pod.sentAt === undefined) {
+      pod.sentAt = this.ports.clock.now();
+      await this.hooks.recorded();
+      if (this.stop.aborted) return true;
+      this.reconcile(pod);
+      if (pod.state !== 'pending') return true;
+    }
     const sentAt = this.budgetSeq;
     let outcome: EvictionOutcome;
     try {

@@ -1,3 +1,4 @@
+import { drainResumedMessage } from '../../../src/messages/drain-resumed.js';
 import type { DecisionEffect } from '../../../src/ops/drain/decision-effect.js';
 import { drainNodes } from '../../../src/ops/drain/drain-nodes.js';
 import type { DrainState } from '../../../src/ops/drain/drain-state.js';
@@ -439,6 +440,63 @@ describe('drainNodes', () => {
     expect(state.runs).toBe(2);
     expect(state.nodes[0]?.outcome).toBe('drained');
     expect(Object.values(states(state))).toEqual(['gone', 'gone', 'gone']);
+    expect([...cluster.acceptedEvictions.values()]).toEqual([1, 1, 1]);
+  });
+
+  it('records an eviction before sending it, so a resume whose predecessor lost the answers counts it', async () => {
+    const { clock, cluster, ports } = drainRig();
+    cluster.addWorkload(web({ replicas: 6, graceSeconds: 20 }), [
+      'worker-1',
+      'worker-1',
+      'worker-1',
+      'worker-2',
+      'worker-2',
+      'worker-3',
+    ]);
+    cluster.addBudget({
+      namespace: 'shop',
+      name: 'web-pdb',
+      selector: { matchLabels: { app: 'web' } },
+      maxUnavailable: 1,
+    });
+    const first = new AbortController();
+    const saved: DrainState[] = [];
+    clock.sleep(1000).then(
+      () => first.abort(new Error('worker died')),
+      () => undefined,
+    );
+    await expect(
+      clock.run(
+        drainNodes(ports, drainOptions(), {
+          signal: first.signal,
+          checkpoint: { save: async (s) => void saved.push(s) },
+        }),
+      ),
+    ).rejects.toThrow('worker died');
+    // The worker "died" right after the save that precedes the evictions: none of their answers is recorded.
+    const beforeSend = saved.find((s) => s.nodes[0]?.pods.some((p) => p.sentAt !== undefined));
+    expect(beforeSend?.nodes[0]?.pods.map((p) => p.state)).toEqual(['pending', 'pending', 'pending']);
+    const acceptedBefore = cluster.acceptedEvictions.size;
+    expect(acceptedBefore).toBeGreaterThan(0);
+
+    let told: string | undefined;
+    const state = await clock.run(
+      drainNodes(ports, drainOptions(), {
+        signal: never,
+        resume: beforeSend,
+        listener: {
+          resumed: (s) => {
+            told = drainResumedMessage(s).text;
+          },
+        },
+      }),
+    );
+
+    expect(told).toContain(
+      `${acceptedBefore} pod${acceptedBefore === 1 ? ' was' : 's were'} evicted before; continuing with 3 not yet gone`,
+    );
+    expect(state.nodes[0]?.outcome).toBe('drained');
+    expect(state.nodes[0]?.pods.filter((p) => p.evictedAt !== undefined)).toHaveLength(3);
     expect([...cluster.acceptedEvictions.values()]).toEqual([1, 1, 1]);
   });
 
