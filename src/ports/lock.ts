@@ -7,6 +7,18 @@ export interface LockHolder {
   requestId: string;
   /** The command holding it (`drain`, `maintain`, `upgrade`), for the refusal. */
   operation: string;
+  /**
+   * The holder's claim to act (a run's fence on its request): the lease is renewed, or taken back after it
+   * expired, only while `field` of the hash at `key` is `value` or unset. A run that was taken over loses it.
+   */
+  guard?: LockGuard;
+}
+
+/** A field of a hash in the same store as the locks (a key of the same installation). */
+export interface LockGuard {
+  key: string;
+  field: string;
+  value: string;
 }
 
 /** A held lock. The fencing token grows with every grant, so a stale holder can be told apart. */

@@ -25,7 +25,14 @@ import type {
 } from '../operations/operation.js';
 import { type AnyOperation, isOperationName } from '../operations/registry.js';
 import { BosunError, CancelledError, ParkedError } from '../ops/errors.js';
-import { holdLocks, LockBusyError, LockLostError, type LockNeed } from '../ops/locks/hold-locks.js';
+import { guardMutations } from '../ops/locks/guard-mutations.js';
+import {
+  holdLocks,
+  LockBusyError,
+  LockLostError,
+  type LockNeed,
+  type LocksFresh,
+} from '../ops/locks/hold-locks.js';
 import { defer } from '../queue/defer.js';
 import { OpsPayload, RequestMeta } from '../queue/payloads.js';
 import { TERMINAL_STATES } from './request-store.js';
@@ -90,7 +97,14 @@ export function requestJob(deps: WorkerDeps, active: ActiveJobs) {
       if (decoded.payload.stage === 'approval') {
         const log = deps.logger.child({ requestId: decoded.request.id, op: job.name, stage: 'approval' });
         const { operation } = decoded;
-        const previewContext = operationContext(deps, decoded, new AbortController().signal, log, {});
+        const previewContext = operationContext(
+          deps,
+          decoded,
+          new AbortController().signal,
+          log,
+          undefined,
+          {},
+        );
         const { preview } = operation;
         return await runApprovalStage({
           payload: decoded.payload,
@@ -152,6 +166,7 @@ function operationContext<T extends object>(
   decoded: Pick<Decoded, 'request' | 'command'>,
   signal: AbortSignal,
   log: Logger,
+  fresh: LocksFresh | undefined,
   rest: T,
 ): PreviewContext<OperationCommand> & T {
   let ports: ClusterPorts | undefined;
@@ -163,10 +178,20 @@ function operationContext<T extends object>(
     log,
     env: { config: deps.config, clock: deps.clock, slash: deps.slash },
     get ports() {
-      ports ??= deps.ports.cluster(decoded.request.cluster);
+      ports ??= fresh
+        ? guardMutations(deps.ports.cluster(decoded.request.cluster), fresh)
+        : deps.ports.cluster(decoded.request.cluster);
       return ports;
     },
   };
+}
+
+/**
+ * A node or cluster lock outlives its job's lock until another worker can have taken the job over (the job
+ * lock, then one stalled-job check), so a stalled job keeps its nodes until its successor takes them.
+ */
+export function nodeLockTtl(config: WorkerDeps['config']): number {
+  return Math.max(config.drain.lockTtlMs, config.worker.lockDurationMs + config.worker.stalledIntervalMs);
 }
 
 function lockNeedOf(operation: AnyOperation, request: ClusterRequest, command: OperationCommand): LockNeed {
@@ -317,13 +342,18 @@ async function runRequest(
       {
         lock: deps.ports.locks,
         clock: deps.clock,
-        holder: { requestId: request.id, operation: operation.name },
-        ttlMs: deps.config.drain.lockTtlMs,
+        holder: {
+          requestId: request.id,
+          operation: operation.name,
+          guard: fence === undefined ? undefined : deps.requests.fenceOf(request.id, fence),
+        },
+        ttlMs: nodeLockTtl(deps.config),
+        jobLockMs: deps.config.worker.lockDurationMs,
         signal: controller.signal,
       },
-      async (signal) =>
+      async (signal, fresh) =>
         await operation.run(
-          operationContext<JobOnly>(deps, decoded, signal, log, {
+          operationContext<JobOnly>(deps, decoded, signal, log, fresh, {
             decisions: deps.ports.decisions(request.id),
             progress: async (detail, extra) => {
               await card('running', detail, extra);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Lock, LockAttempt, LockHolder, LockLease, LockScope } from '../../ports/lock.js';
+import type { Lock, LockAttempt, LockGuard, LockHolder, LockLease, LockScope } from '../../ports/lock.js';
 import type { RedisClient } from '../../queue/connection.js';
 import type { Keys } from '../../queue/keys.js';
 
@@ -41,11 +41,18 @@ return {1, value, ''}`;
 /**
  * Renews a held lock. A lock that is gone (it expired while Redis was unreachable, or Redis restarted empty)
  * is taken back with the same fencing token when nobody else holds what it covers: the holder carries on
- * instead of failing a drain nobody contested (2). 0 when another holder has it.
- * KEYS: the lock, the cluster lock (node locks), the cluster's locked nodes. ARGV: token, ttl, the lock's
- * value, the node ('' for the cluster lock), the node-lock key prefix.
+ * instead of failing a drain nobody contested (2). 0 when another holder has it, or when the holder's guard
+ * no longer holds (its request was taken over by a later run: that run's lock is the one that counts, even
+ * after it released it).
+ * KEYS: the lock, the cluster lock (node locks), the cluster's locked nodes, the guard's hash (or the lock).
+ * ARGV: token, ttl, the lock's value, the node ('' for the cluster lock), the node-lock key prefix, the
+ * guard's field and value ('' for none).
  */
 const RENEW = `
+if ARGV[6] ~= '' then
+  local claim = redis.call('HGET', KEYS[4], ARGV[6])
+  if claim and claim ~= ARGV[7] then return 0 end
+end
 local held = redis.call('GET', KEYS[1])
 if held then
   if cjson.decode(held).token == tonumber(ARGV[1]) then
@@ -113,7 +120,7 @@ export class RedisLocks implements Lock {
         scope.kind === 'node'
           ? this.keys.nodeLock(scope.cluster, scope.node)
           : this.keys.clusterLock(scope.cluster);
-      return { acquired: true, lease: this.lease(scope, key, value, held.token, ttlMs) };
+      return { acquired: true, lease: this.lease(scope, key, value, held.token, ttlMs, holder.guard) };
     }
     const blocking: LockScope =
       what === 'cluster'
@@ -136,22 +143,32 @@ export class RedisLocks implements Lock {
     return value ? Held.parse(JSON.parse(value)) : undefined;
   }
 
-  private lease(scope: LockScope, key: string, value: string, token: number, ttlMs: number): LockLease {
+  private lease(
+    scope: LockScope,
+    key: string,
+    value: string,
+    token: number,
+    ttlMs: number,
+    guard: LockGuard | undefined,
+  ): LockLease {
     const { redis, keys } = this;
     return {
       token,
       async renew(forMs = ttlMs) {
         const renewed = await redis.eval(
           RENEW,
-          3,
+          4,
           key,
           keys.clusterLock(scope.cluster),
           keys.nodeLocksOf(scope.cluster),
+          guard?.key ?? key,
           String(token),
           String(Math.round(forMs)),
           value,
           scope.kind === 'node' ? scope.node : '',
           keys.nodeLock(scope.cluster, ''),
+          guard?.field ?? '',
+          guard?.value ?? '',
         );
         return renewed === 1 || renewed === 2;
       },

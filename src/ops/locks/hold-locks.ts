@@ -2,7 +2,7 @@ import type { Lock, LockHolder, LockLease, LockScope } from '../../ports/lock.js
 import type { Clock } from '../../shared/clock.js';
 import { LockLost } from '../drain/drain-stop.js';
 import { CancelledError, ParkedError } from '../errors.js';
-import { acquireAll, keepLeases } from './lock-leases.js';
+import { acquireAll, LeaseKeeper } from './lock-leases.js';
 
 /** What an operation locks: nothing, some nodes of its cluster, or the whole cluster. */
 export type LockNeed =
@@ -42,6 +42,12 @@ export interface HoldLocks {
   clock: Clock;
   holder: LockHolder;
   ttlMs: number;
+  /**
+   * The job's own lock duration, when shorter than `ttlMs`: the locks count as safe to act under for two thirds
+   * of the shorter of the two after a renewal, so a worker whose job may have been taken over does not act on
+   * the strength of a node lock alone.
+   */
+  jobLockMs?: number;
   /** The request's own signal: cancel or shutdown. */
   signal: AbortSignal;
 }
@@ -55,8 +61,16 @@ function scopesOf(need: LockNeed): LockScope[] {
 }
 
 /**
+ * Before each change to the cluster: resolves when the locks are known to be held (at once, unless their
+ * renewal is late); rejects with the work's signal reason when they are lost.
+ */
+export type LocksFresh = () => Promise<void>;
+
+/**
  * Runs `work` holding the locks `need` names, renewed every third of their TTL. `work` gets a signal that aborts
- * on the request's cancel or shutdown and when a lock is lost; a lost lock then fails as LockLostError. The
+ * on the request's cancel or shutdown and when a lock is lost; a lost lock then fails as LockLostError. It gets
+ * `fresh` too, to wait on before every change it makes, so a worker that stalled acts again only once it has
+ * renewed its locks (and stops if it cannot). The
  * locks are released at the end, except when the request will continue elsewhere: parked (waiting for a
  * person; they are extended until it wakes) or paused by a shutdown (the worker that resumes it takes them
  * over). Throws LockBusyError, having touched nothing, when another request holds one of them.
@@ -64,10 +78,10 @@ function scopesOf(need: LockNeed): LockScope[] {
 export async function holdLocks<T>(
   need: LockNeed,
   options: HoldLocks,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: AbortSignal, fresh: LocksFresh) => Promise<T>,
 ): Promise<T> {
   const scopes = scopesOf(need);
-  if (scopes.length === 0) return await work(options.signal);
+  if (scopes.length === 0) return await work(options.signal, async () => undefined);
   const { clock, ttlMs, signal } = options;
   const locked = await acquireAll(options.lock, scopes, options.holder, ttlMs);
   if (!locked.acquired) throw new LockBusyError(locked.heldBy, locked.scope);
@@ -79,16 +93,20 @@ export async function holdLocks<T>(
   if (signal.aborted) forward();
   else signal.addEventListener('abort', forward, { once: true });
   const renewing = new AbortController();
-  const renewals = keepLeases(
+  const freshMs = Math.floor((Math.min(options.jobLockMs ?? ttlMs, ttlMs) * 2) / 3);
+  const keeper = new LeaseKeeper(
     leases,
     clock,
-    Math.max(500, Math.floor(ttlMs / 3)),
-    renewing.signal,
+    {
+      everyMs: Math.max(250, Math.floor(freshMs / 2)),
+      freshMs,
+      graceMs: Math.max(LOCK_GRACE_MS, 10 * ttlMs),
+    },
     () => stop.abort(new LockLost(what)),
-    Math.max(LOCK_GRACE_MS, 10 * ttlMs),
   );
+  const renewals = keeper.run(renewing.signal);
   try {
-    return await work(stop.signal);
+    return await work(stop.signal, () => keeper.fresh(stop.signal));
   } catch (error) {
     if (error instanceof LockLost) throw new LockLostError(error.what);
     if (error instanceof ParkedError) {

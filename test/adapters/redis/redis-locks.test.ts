@@ -85,6 +85,24 @@ describe('RedisLocks', () => {
     expect(await locks.holder(node('worker-1', 'qa'))).toBeUndefined();
   });
 
+  it('neither renews nor takes back the lease of a run whose request a later run took over', async () => {
+    const request = keys.request('r-gggggggggggg');
+    await redis.hset(request, 'fence', '1');
+    const holder = { ...drainA, guard: { key: request, field: 'fence', value: '1' } };
+    const first = await locks.acquire(node('worker-9'), holder, 30_000);
+    if (!first.acquired) throw new Error('expected a grant');
+    expect(await first.lease.renew()).toBe(true);
+    await redis.del(keys.nodeLock('prod', 'worker-9'));
+    expect(await first.lease.renew()).toBe(true);
+
+    // Run 2 took the request over, drained, and released the node: run 1 must not get the lock back.
+    await redis.hset(request, 'fence', '2');
+    expect(await first.lease.renew()).toBe(false);
+    await redis.del(keys.nodeLock('prod', 'worker-9'));
+    expect(await first.lease.renew()).toBe(false);
+    expect(await locks.holder(node('worker-9'))).toBeUndefined();
+  });
+
   it('frees a lock whose holder stopped renewing it', async () => {
     const short = await locks.acquire(node('worker-6'), drainA, 100);
     expect(short.acquired).toBe(true);

@@ -60,6 +60,14 @@ export class ManualClock implements Clock {
     await settle();
   }
 
+  /**
+   * Moves time forward by `ms` without firing a timer: a process that was stopped (SIGSTOP) and resumes. The
+   * timers that came due meanwhile fire late, on the next `advance` or `run`.
+   */
+  stall(ms: number): void {
+    this.time += ms;
+  }
+
   /** Runs `work` to completion in simulated time; fails if it needs more than `limitMs` of it. */
   async run<T>(work: Promise<T>, limitMs = 24 * 3_600_000): Promise<T> {
     let done = false;
