@@ -34,7 +34,11 @@ function keeper(clock: ManualClock, leases: LockLease[]) {
     work.abort(new LockLost('worker-1')),
   );
   const running = keeper.run(stop.signal);
-  return { keeper, work, stop: async () => (stop.abort(), await running) };
+  const end = async () => {
+    stop.abort();
+    await running;
+  };
+  return { keeper, work, stop: end };
 }
 
 /** Whether the promise has settled after everything that can settle did. */
