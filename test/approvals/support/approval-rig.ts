@@ -225,10 +225,12 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
       opsWorker = undefined;
     },
     async pauseOutbox() {
-      await outboxQueue.pause();
+      // The worker's pause waits for the deliveries it has in hand: a card update already taken reads the
+      // card's latest state just before it sends, so it would deliver what the test means to hold back.
+      await outboxWorker.pause();
     },
     async resumeOutbox() {
-      await outboxQueue.resume();
+      outboxWorker.resume();
     },
     async command(text, user) {
       const result = await standIn.slashCommand({ text, user, channel: 'COPS' });
