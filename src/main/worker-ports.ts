@@ -1,6 +1,8 @@
+import { CoordinationV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ClusterConnections } from '../adapters/k8s/cluster-connections.js';
 import { kubeDrainPorts } from '../adapters/k8s/drain-adapters.js';
+import { KubeLeaseLocks } from '../adapters/k8s/kube-lease-locks.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { messagePermalink } from '../adapters/slack/message-permalink.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
@@ -11,7 +13,10 @@ import { RequestDecisions } from '../requests/request-decisions.js';
 import type { WorkerPorts } from '../requests/worker-deps.js';
 import type { Clock } from '../shared/clock.js';
 
-/** The real adapters behind the jobs' ports: Kubernetes per configured cluster, locks and decisions in Redis. */
+/**
+ * The real adapters behind the jobs' ports: Kubernetes per configured cluster, locks in Redis (mirrored by a
+ * Lease in the cluster unless `leases.enabled` is false), decisions in Redis.
+ */
 export function workerPorts(config: Config, redis: RedisClient, clock: Clock, logger: Logger): WorkerPorts {
   const keys = new Keys(config.redis.prefix);
   const clusters = new ClusterConnections(config.clusters);
@@ -20,7 +25,15 @@ export function workerPorts(config: Config, redis: RedisClient, clock: Clock, lo
   const web = token ? createWebClient(token, logger, config.slack.apiUrl) : undefined;
   return {
     cluster: (name) => kubeDrainPorts(clusters.kubeConfig(name), name, clock),
-    locks: new RedisLocks(redis, keys),
+    locks: config.leases.enabled
+      ? new KubeLeaseLocks(new RedisLocks(redis, keys), {
+          api: (cluster) => clusters.kubeConfig(cluster).makeApiClient(CoordinationV1Api),
+          namespace: config.leases.namespace,
+          installation: config.leases.installation ?? config.redis.prefix,
+          clock,
+          logger,
+        })
+      : new RedisLocks(redis, keys),
     decisions: (requestId) => decisions.inbox(requestId),
     permalink: async (channel, ts) => (web ? await messagePermalink(web, channel, ts) : undefined),
   };

@@ -12,6 +12,12 @@ export interface LockHolder {
    * expired, only while `field` of the hash at `key` is `value` or unset. A run that was taken over loses it.
    */
   guard?: LockGuard;
+  /**
+   * Set when the holder is not a request of this installation: the cluster's Lease for the lock (namespace/name)
+   * names another holder (another bosun installation, or a tool that honours the Lease), which counts until
+   * `until` (ms) unless renewed.
+   */
+  elsewhere?: { lease: string; holder: string; until: number };
 }
 
 /** A field of a hash in the same store as the locks (a key of the same installation). */

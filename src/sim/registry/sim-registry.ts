@@ -30,6 +30,7 @@ import { applyJsonPatch } from './json-patch.js';
 import { deepClone, deepEqual, isJsonObject } from './json-value.js';
 import { LabelSelector } from './label-selector.js';
 import { applyMergePatch } from './merge-patch.js';
+import { decodeMicroTimes } from './micro-time.js';
 import { applyDefaults, generateJobSelector, podQosClass } from './object-defaults.js';
 import { validateImmutableSelector, validateObject } from './object-validation.js';
 import { rfc3339 } from './rfc3339.js';
@@ -179,6 +180,7 @@ export class SimRegistry implements Registry {
     else delete metadata.generation;
     if (!info.keepsStatusOnCreate && !options.keepStatus) this.resetStatusForCreate(info, object);
     this.prepareKindOnCreate(info, object);
+    decodeMicroTimes(info, object);
     applyDefaults(info, object);
     validateObject(info, object);
     if (options.dryRun) return object;
@@ -584,6 +586,7 @@ export class SimRegistry implements Registry {
         next.status = deepClone(current.status);
       }
     }
+    decodeMicroTimes(info, next);
     applyDefaults(info, next);
     if (kind === 'main') {
       validateObject(info, next);

@@ -270,6 +270,24 @@ export const configMapPrinter: KindPrinter = {
   ],
 };
 
+/** coordination.k8s.io Leases (kubelet heartbeats, leader election, bosun's node locks): who holds each. */
+export const leasePrinter: KindPrinter = {
+  columns: [
+    NAME_COLUMN,
+    column(
+      'Holder',
+      'string',
+      'holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.',
+    ),
+    AGE_COLUMN,
+  ],
+  cells: (lease, now) => [
+    lease.metadata.name ?? '',
+    str(record(lease.spec).holderIdentity),
+    ageOf(lease.metadata.creationTimestamp, now),
+  ],
+};
+
 export const secretPrinter: KindPrinter = {
   columns: [
     NAME_COLUMN,

@@ -11,6 +11,7 @@ import {
   configMapPrinter,
   defaultPrinter,
   eventPrinter,
+  leasePrinter,
   namespacePrinter,
   nodePrinter,
   podPrinter,
@@ -45,6 +46,7 @@ const PRINTERS: Readonly<Record<string, KindPrinter>> = {
   'batch/jobs': jobPrinter,
   'batch/cronjobs': cronJobPrinter,
   'policy/poddisruptionbudgets': podDisruptionBudgetPrinter,
+  'coordination.k8s.io/leases': leasePrinter,
 };
 
 /** `includeObject` of the Table request: what each row's `object` carries. */
