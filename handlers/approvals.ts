@@ -15,6 +15,7 @@ import {
   rejectModal,
 } from '../src/messages/approval-reject-modal.js';
 import type { SlackMessage } from '../src/queue/payloads.js';
+import { clickActor } from './click-actor.js';
 import type { HandlerDeps } from './deps.js';
 
 type ButtonClick = BlockAction<ButtonAction>;
@@ -40,11 +41,12 @@ export function registerApprovals(app: App, deps: HandlerDeps): void {
     const log = deps.logger.child({ requestId: ref?.requestId, user: body.user.id, action: 'approve' });
     if (!ref) return await answer(respond, stale);
     try {
-      const actor = { user: body.user.id, channel: body.channel?.id ?? '' };
+      const actor = clickActor(body);
       const decided = await withApprovalServices(context, (services) =>
         recordDecision(deps, services, ref, actor, 'approve'),
       );
-      await answer(respond, decided.message);
+      // Counted: the card and its one thread line are the confirmation; only a click that changed nothing is answered.
+      if (!decided.counted) await answer(respond, decided.message);
     } catch (error) {
       log.error({ err: error }, 'approval not recorded');
       await answer(respond, failed(error));
@@ -57,7 +59,7 @@ export function registerApprovals(app: App, deps: HandlerDeps): void {
     const log = deps.logger.child({ requestId: ref?.requestId, user: body.user.id, action: 'reject' });
     if (!ref) return await answer(respond, stale);
     try {
-      const actor = { user: body.user.id, channel: body.channel?.id ?? '' };
+      const actor = clickActor(body);
       const check = await withApprovalServices(context, (services) =>
         checkDecision(deps, services, ref, actor, 'reject'),
       );

@@ -1,14 +1,15 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { withApprovalServices } from '../src/approvals/approval-services.js';
-import { foreignButton } from '../src/messages/approval-click-answers.js';
 import { DRAIN_ACTIONS, DrainButtonValue } from '../src/messages/drain-stuck.js';
 import { MAINTAIN_DONE_ACTION, maintenanceDoneNotApplicable } from '../src/messages/maintain-ready.js';
 import { notice } from '../src/messages/notice.js';
-import { steerRefusalMessage } from '../src/messages/steer-refusal.js';
+import { notRunningAnswer, steerRefusalMessage } from '../src/messages/steer-refusal.js';
 import { authorizeSteer } from '../src/policy/authorize-steer.js';
 import type { OperatorDecision } from '../src/ports/operator-decisions.js';
 import type { SlackMessage } from '../src/queue/payloads.js';
+import { misplacedClick } from '../src/requests/misplaced-click.js';
 import { RequestDecisions } from '../src/requests/request-decisions.js';
+import { clickActor } from './click-actor.js';
 import type { HandlerDeps } from './deps.js';
 
 type ButtonClick = BlockAction<ButtonAction>;
@@ -21,14 +22,6 @@ const BUTTONS: ReadonlyArray<[string, Kind]> = [
   [DRAIN_ACTIONS.abort, 'abort'],
   [MAINTAIN_DONE_ACTION, 'maintenance-done'],
 ];
-
-const SENT: Record<Kind, string> = {
-  'keep-waiting': 'bosun keeps waiting for the pod',
-  'skip-pod': 'bosun leaves the pod on the node and carries on',
-  'delete-pod': 'bosun deletes the pod ignoring its budget',
-  abort: 'bosun stops the drain and uncordons the nodes it cordoned',
-  'maintenance-done': 'bosun waits for the node to be Ready, then uncordons it',
-};
 
 async function answer(respond: RespondFn, message: SlackMessage): Promise<void> {
   await respond({ response_type: 'ephemeral', replace_original: false, ...message });
@@ -50,8 +43,8 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
   for (const [actionId, kind] of BUTTONS) {
     app.action<ButtonClick>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const user = body.user.id;
-      const channel = body.channel?.id ?? '';
+      const actor = clickActor(body);
+      const { user, channel } = actor;
       const log = deps.logger.child({ user, action: actionId });
       let value: DrainButtonValue;
       try {
@@ -64,10 +57,11 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
       }
       const decision = decisionOf(kind, value, user);
       const record = await deps.requests.get(value.r);
-      if (record && record.channel !== channel) {
+      const misplaced = record && misplacedClick(record, actor);
+      if (record && misplaced) {
         log.warn(
-          { requestId: record.id, requestChannel: record.channel },
-          'steering refused: the button was clicked outside its request channel',
+          { requestId: record.id, requestChannel: record.channel, thread: actor.thread },
+          `steering refused: ${misplaced.outcome}`,
         );
         await withApprovalServices(deps, (services) =>
           services.audit.record({
@@ -76,11 +70,11 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
             user,
             cluster: record.cluster,
             command: record.text,
-            outcome: 'the click came from another channel',
-            detail: `tried to steer (${kind}) from ${channel || 'no channel'}`,
+            outcome: misplaced.outcome,
+            detail: `tried to steer (${kind}) from ${channel || 'no channel'}${actor.thread ? ` (message ${actor.thread})` : ''}`,
           }),
         );
-        return await answer(respond, foreignButton());
+        return await answer(respond, misplaced.answer);
       }
       if (decision && record?.command && record.command.name !== 'maintain' && kind === 'maintenance-done') {
         return await answer(respond, maintenanceDoneNotApplicable(record.id, record.command.name));
@@ -91,15 +85,7 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
           notice('warning', 'This button belongs to no request of this channel. Nothing was changed.'),
         );
       }
-      if (record.state !== 'running') {
-        return await answer(
-          respond,
-          notice(
-            'info',
-            `Request \`${record.id}\` is ${record.state}, not running: nothing to steer. Nothing was changed.`,
-          ),
-        );
-      }
+      if (record.state !== 'running') return await answer(respond, notRunningAnswer(record));
       if (!record.command || !record.cluster) {
         return await answer(
           respond,
@@ -109,21 +95,15 @@ export function registerDrainActions(app: App, deps: HandlerDeps): void {
       const steered = { requester: record.user, cluster: record.cluster, command: record.command.name };
       try {
         const refusal = await withApprovalServices(deps, async (services) => {
-          const verdict = await authorizeSteer(
-            deps.config.policy,
-            services.groups,
-            steered,
-            { user, channel },
-            kind,
-          );
+          const verdict = await authorizeSteer(deps.config.policy, services.groups, steered, actor, kind);
           if (!verdict.allowed) return verdict.refusal;
           await new RequestDecisions(services.redis, services.keys).send(record.id, decision);
           await wakeIfParked(deps, record.id);
           return undefined;
         });
         if (refusal) return await answer(respond, steerRefusalMessage(refusal));
+        // The job's one thread line ("<@U> chose …: bosun …") is the confirmation everyone sees; no echo to the clicker.
         log.info({ requestId: record.id, decision: kind }, 'decision sent to the running job');
-        await answer(respond, notice('success', `Sent: ${SENT[kind]}. The thread will say when it is done.`));
       } catch (error) {
         log.error({ err: error }, 'decision not sent');
         await answer(

@@ -1,11 +1,10 @@
 import { DelayedError, Queue } from 'bullmq';
 import { escapeMrkdwn } from '../messages/blocks.js';
-import { failedLine } from '../messages/request-lines.js';
 import { BosunError } from '../ops/errors.js';
 import { OPS_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import type { OpsPayload } from '../queue/payloads.js';
-import { settle } from '../requests/settle.js';
+import { failedStep, settle } from '../requests/settle.js';
 import {
   type ApprovalReporting,
   reportCancelled,
@@ -117,12 +116,7 @@ async function failRequest(input: ApprovalStageInput, error: BosunError): Promis
   await settle(
     { slash: worker.slash, reporter: worker.reporter, requests: worker.requests, audit: services.audit },
     request,
-    {
-      state: 'failed',
-      detail: error.message,
-      thread: failedLine(error.message, error.hint),
-      audit: { event: 'job-finished', outcome: 'failed', detail: `before approval: ${error.message}` },
-    },
+    failedStep(worker.slash, request, error, `before approval: ${error.message}`),
   );
 }
 

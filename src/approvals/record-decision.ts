@@ -1,9 +1,9 @@
-import { foreignButton } from '../messages/approval-click-answers.js';
-import { approvalCounted, closedApprovalAnswer, decisionDenial } from '../messages/approval-denial.js';
+import { closedApprovalAnswer, decisionDenial } from '../messages/approval-denial.js';
 import { notice } from '../messages/notice.js';
 import { authorizeDecision } from '../policy/authorize-decision.js';
 import type { Actor } from '../policy/principals.js';
 import type { SlackMessage } from '../queue/payloads.js';
+import { misplacedClick } from '../requests/misplaced-click.js';
 import {
   type ApprovalReporting,
   auditApproval,
@@ -18,12 +18,12 @@ import { cancelPendingApproval } from './cancel-approval.js';
 
 export type Decision = 'approve' | 'reject';
 
-/** What became of a decision, and what to tell the person who made it. */
-export interface DecisionAnswer {
-  /** The decision counted (an approval towards the quorum, the quorum itself, or a rejection). */
-  counted: boolean;
-  message: SlackMessage;
-}
+/**
+ * What became of a decision: it counted (an approval towards the quorum, the quorum itself, or a rejection),
+ * and the card and one thread line say so to everyone, the one confirmation; or it did not, and `message` tells
+ * the person who clicked why.
+ */
+export type DecisionAnswer = { counted: true } | { counted: false; message: SlackMessage };
 
 /** Whether a click may go on to the next step (the reject modal), or what to tell the person instead. */
 export type DecisionCheck = { ok: true; record: ApprovalRecord } | { ok: false; answer: SlackMessage };
@@ -44,21 +44,23 @@ export async function checkDecision(
 ): Promise<DecisionCheck> {
   const record = await services.approvals.get(ref);
   if (!record) return { ok: false, answer: gone() };
-  if (record.channel !== actor.channel) {
-    // A crafted value (or a message copied elsewhere) naming another channel's request: refused, and audited.
+  const parentTs = actor.thread ? await bot.requests.parentTs(ref.requestId) : undefined;
+  const misplaced = misplacedClick({ channel: record.channel, parentTs }, actor);
+  if (misplaced) {
+    // A crafted value (or a button copied elsewhere) naming another request: refused, and audited.
     await auditApproval(
       services.audit,
       'denied',
       record,
       actor.user,
-      'the click came from another channel',
-      `tried to ${decision} from ${actor.channel || 'no channel'}`,
+      misplaced.outcome,
+      `tried to ${decision} from ${actor.channel || 'no channel'}${actor.thread ? ` (message ${actor.thread})` : ''}`,
     );
     bot.logger.warn(
-      { requestId: ref.requestId, user: actor.user, channel: actor.channel, requestChannel: record.channel },
-      'decision refused: the button was clicked outside its request channel',
+      { requestId: ref.requestId, user: actor.user, channel: actor.channel, thread: actor.thread },
+      `decision refused: ${misplaced.outcome}`,
     );
-    return { ok: false, answer: foreignButton() };
+    return { ok: false, answer: misplaced.answer };
   }
   const cancelledBy =
     record.state === 'pending' ? await bot.cancellations.cancelledBy(ref.requestId) : undefined;
@@ -108,7 +110,7 @@ export async function recordDecision(
   const check = await checkDecision(bot, services, ref, actor, decision);
   if (!check.ok) return { counted: false, message: check.answer };
   const unchanged = (message: SlackMessage): DecisionAnswer => ({ counted: false, message });
-  const counted = (message: SlackMessage): DecisionAnswer => ({ counted: true, message });
+  const counted: DecisionAnswer = { counted: true };
   const now = bot.clock.now();
   const result = await services.approvals.decide(ref, actor.user, decision, now, reason);
   const reporting = reportingOf(bot, services);
@@ -134,7 +136,7 @@ export async function recordDecision(
         actor.user,
         `${record.votes.length} of ${record.needed}`,
       );
-      return counted(approvalCounted(record));
+      return counted;
     }
     case 'approved': {
       const { record } = result;
@@ -150,12 +152,7 @@ export async function recordDecision(
       );
       if (record.phase === START_PHASE) await startApprovedJob(bot, record);
       else await wakeJob(bot, record);
-      return counted(
-        notice(
-          'success',
-          record.phase === START_PHASE ? 'Approved; it is queued to run.' : 'Approved; the job continues.',
-        ),
-      );
+      return counted;
     }
     case 'rejected': {
       const { record } = result;
@@ -166,7 +163,7 @@ export async function recordDecision(
         await bot.requests.transition(record.requestId, 'rejected', `rejected by ${actor.user}`);
         await removeStage(bot, record.requestId);
       } else await wakeJob(bot, record);
-      return counted(notice('success', 'Rejected; the reason is in the thread.'));
+      return counted;
     }
   }
 }

@@ -17,8 +17,11 @@ export class JobAudit {
     private readonly request: RequestMeta,
     private readonly clock: Clock,
     private readonly progressEveryMs = 15_000,
-    /** A run's fence on its request: once a newer run holds it, this one's entries are refused. */
-    private readonly guard?: AuditGuard & { refused: () => Error },
+    /**
+     * A run's fence on its request: once a newer run holds it, this one's entries are refused. `regain` writes
+     * the run's record back when Redis lost it (true then), and the entry is tried once more.
+     */
+    private readonly guard?: AuditGuard & { refused: () => Error; regain?: () => Promise<boolean> },
   ) {}
 
   private async write(
@@ -39,7 +42,9 @@ export class JobAudit {
       await this.audit.record(entry);
       return;
     }
-    if (!(await this.audit.recordIf(this.guard, entry))) throw this.guard.refused();
+    if (await this.audit.recordIf(this.guard, entry)) return;
+    if ((await this.guard.regain?.()) && (await this.audit.recordIf(this.guard, entry))) return;
+    throw this.guard.refused();
   }
 
   async started(resumed: boolean, detail?: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { crossFieldProblems } from './cross-checks.js';
-import { policyKeysAt } from './policy-schema.js';
+import { issueWords } from './issue-words.js';
 import { type Config, ConfigSchema, type RedisConfig, RedisSchema } from './schema.js';
 
 export interface LoadOptions {
@@ -14,6 +14,38 @@ export interface LoadOptions {
   raw?: unknown;
   /** Where relative kubeconfig paths are resolved from when `raw` is given. */
   baseDir?: string;
+  /**
+   * Refuse a config that names no cluster (`bosun bot` and `bosun worker`: they have nothing to work on
+   * without one), with a minimal config as the hint. `bosun audit` reads Redis only and needs none.
+   */
+  requireClusters?: boolean;
+}
+
+/** What the smallest working config file holds; shown when a config names no cluster. */
+export const MINIMAL_CONFIG_HINT = `A minimal config file names one cluster:
+  clusters:
+    - name: prod                   # what commands call it: --cluster prod
+      kubeconfig: prod.kubeconfig  # relative to the config file's folder
+      channels: [C0123ABCD]        # ids of the Slack channels that may address it
+with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (SLACK_APP_TOKEN in socket mode) in the environment;
+bosun.example.yaml shows every key.`;
+
+/** Why there is no cluster, where it is said: an empty file, no file at all, or a file that lists none. */
+function noClusterProblem(file: 'empty' | 'missing' | 'read', where: string): ConfigProblem {
+  if (file === 'empty') {
+    return { path: '(file)', message: 'is empty; bosun needs at least one cluster to work on' };
+  }
+  if (file === 'missing') {
+    return {
+      path: '(file)',
+      message: `there is no bosun.yaml in ${where} and BOSUN_CONFIG is not set; bosun needs a config file naming at least one cluster`,
+    };
+  }
+  return {
+    path: 'clusters',
+    message:
+      'no cluster is configured; bosun needs at least one, each with a name, a kubeconfig and channels',
+  };
 }
 
 /** `a:1, b:2` → ['a:1', 'b:2']. */
@@ -58,9 +90,12 @@ export function redisFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<RedisCo
       setPath(raw, path.slice(1), convert(value));
     }
   }
-  const result = RedisSchema.safeParse(raw);
+  const result = RedisSchema.safeParse(raw, { error: issueWords });
   if (!result.success) {
-    const problems = problemsFrom(result.error.issues).map((p) => ({ ...p, path: `redis.${p.path}` }));
+    const problems = problemsFrom(result.error.issues, RedisSchema).map((p) => ({
+      ...p,
+      path: `redis.${p.path}`,
+    }));
     throw new ConfigError(problems, 'environment');
   }
   const { prefix: _prefix, ...endpoint } = result.data;
@@ -100,54 +135,84 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(top level)';
 }
 
-const KNOWN_KEYS: Record<string, string[]> = {
-  '': ['slack', 'redis', 'health', 'worker', 'log', 'clusters', 'policy', 'audit', 'drain'],
-  slack: ['mode', 'command', 'signingSecret', 'botToken', 'appToken', 'port', 'apiUrl'],
-  redis: ['url', 'sentinels', 'sentinelName', 'cluster', 'prefix'],
-  health: ['botPort', 'workerPort'],
-  worker: ['concurrency', 'lockDurationMs', 'stalledIntervalMs'],
-  log: ['level'],
-  drain: ['stuckAfterSeconds', 'lockTtlMs'],
-  cluster: ['name', 'kubeconfig', 'context', 'channels', 'defaultIn'],
+type SchemaDef = {
+  type: string;
+  shape?: Record<string, z.core.$ZodType>;
+  innerType?: z.core.$ZodType;
+  in?: z.core.$ZodType;
+  element?: z.core.$ZodType;
 };
+const defOf = (schema: z.core.$ZodType): SchemaDef => schema._zod.def as unknown as SchemaDef;
 
-function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
-  if (path.length === 0) return KNOWN_KEYS[''] ?? [];
-  const policyKeys = policyKeysAt(path);
-  if (policyKeys) return policyKeys;
-  if (path[0] === 'clusters' && path.length === 2) return KNOWN_KEYS.cluster ?? [];
-  return KNOWN_KEYS[String(path[0])] ?? [];
+/** The schema under its wrappers (default, optional, a transform's input…). */
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema;
+  for (;;) {
+    const def = defOf(current);
+    const next = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+    if (!next) return current;
+    current = next;
+  }
 }
 
-/** Turns zod issues into problems a person can act on; values are never echoed (they may be secrets). */
-export function problemsFrom(issues: ReadonlyArray<z.core.$ZodIssue>): ConfigProblem[] {
+/** The keys the schema knows at a path (the object there), for did-you-mean; every key is named once, in the schema. */
+export function knownKeysAt(root: z.core.$ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  let schema: z.core.$ZodType | undefined = unwrap(root);
+  for (const key of path) {
+    if (!schema) return [];
+    const def = defOf(schema);
+    const next: z.core.$ZodType | undefined =
+      typeof key === 'number' ? def.element : def.shape?.[String(key)];
+    schema = next ? unwrap(next) : undefined;
+  }
+  const shape = schema ? defOf(schema).shape : undefined;
+  return shape ? Object.keys(shape) : [];
+}
+
+/**
+ * Turns zod issues into problems a person can act on, in bosun's words (the issues come from a parse given
+ * `issueWords` as its error map); values are never echoed (they may be secrets).
+ */
+export function problemsFrom(
+  issues: ReadonlyArray<z.core.$ZodIssue>,
+  root: z.core.$ZodType = ConfigSchema,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(root, issue.path);
       for (const key of issue.keys) {
-        const hint = looksLikeSecret(key) ? undefined : didYouMean(key, knownKeysAt(issue.path));
+        const hint = looksLikeSecret(key) ? undefined : didYouMean(key, known);
         problems.push({
           path: formatPath([...issue.path, key]),
-          message: `unknown key${hint ? `; did you mean "${hint}"?` : `; known keys here: ${knownKeysAt(issue.path).join(', ')}`}`,
+          message: `unknown key${hint ? `; did you mean "${hint}"?` : `; known keys here: ${known.join(', ')}`}`,
         });
       }
       continue;
     }
-    let message = issue.message;
-    if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
-    else if (issue.code === 'invalid_value' && 'values' in issue) {
-      message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    }
-    problems.push({ path: formatPath(issue.path), message });
+    problems.push({ path: formatPath(issue.path), message: issue.message });
   }
   return problems;
 }
 
-function kubeconfigProblems(config: Config, baseDir: string): ConfigProblem[] {
+const resolveFrom = (baseDir: string, file: string): string =>
+  isAbsolute(file) ? file : resolve(baseDir, file);
+
+/**
+ * Each cluster's kubeconfig exists, parses and has the context named (or a current-context). Run on the raw
+ * input, next to the schema, so that a cluster with a bad key elsewhere still gets its kubeconfig checked
+ * in the same run; entries whose kubeconfig or context the schema refuses are left to the schema's problems.
+ */
+function kubeconfigProblems(raw: Record<string, unknown>, baseDir: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  config.clusters.forEach((cluster, i) => {
-    const file = isAbsolute(cluster.kubeconfig) ? cluster.kubeconfig : resolve(baseDir, cluster.kubeconfig);
-    cluster.kubeconfig = file;
+  const clusters = Array.isArray(raw.clusters) ? (raw.clusters as unknown[]) : [];
+  clusters.forEach((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return;
+    const cluster = entry as { kubeconfig?: unknown; context?: unknown };
+    if (typeof cluster.kubeconfig !== 'string' || cluster.kubeconfig === '') return;
+    if (cluster.context !== undefined && (typeof cluster.context !== 'string' || cluster.context === ''))
+      return;
+    const file = resolveFrom(baseDir, cluster.kubeconfig);
     if (!existsSync(file)) {
       problems.push({
         path: `clusters[${i}].kubeconfig`,
@@ -165,11 +230,12 @@ function kubeconfigProblems(config: Config, baseDir: string): ConfigProblem[] {
       });
       return;
     }
-    const doc = (parsed ?? {}) as { contexts?: Array<{ name?: string }>; 'current-context'?: string };
-    const contexts = (doc.contexts ?? [])
-      .map((c) => c.name)
+    const doc = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    const contexts = (Array.isArray(doc.contexts) ? (doc.contexts as unknown[]) : [])
+      .map((c) => (typeof c === 'object' && c !== null ? (c as { name?: unknown }).name : undefined))
       .filter((n): n is string => typeof n === 'string');
-    const wanted = cluster.context ?? doc['current-context'];
+    const current = typeof doc['current-context'] === 'string' ? doc['current-context'] : undefined;
+    const wanted = typeof cluster.context === 'string' ? cluster.context : current;
     if (!wanted) {
       problems.push({
         path: `clusters[${i}].context`,
@@ -205,13 +271,19 @@ export function loadConfig(options: LoadOptions = {}): Config {
   let raw: unknown = options.raw;
   let source = 'embedded';
   let baseDir = options.baseDir ?? process.cwd();
+  let file: 'empty' | 'missing' | 'read' = 'read';
   if (raw === undefined) {
-    const file = resolve(env.BOSUN_CONFIG ?? 'bosun.yaml');
-    source = file;
-    baseDir = dirname(file);
-    if (existsSync(file)) {
+    const path = resolve(env.BOSUN_CONFIG ?? 'bosun.yaml');
+    source = path;
+    baseDir = dirname(path);
+    if (existsSync(path)) {
       try {
-        raw = YAML.parse(readFileSync(file, 'utf8')) ?? {};
+        // Blank, or nothing but comments: YAML's null.
+        raw = YAML.parse(readFileSync(path, 'utf8')) ?? undefined;
+        if (raw === undefined) {
+          raw = {};
+          file = 'empty';
+        }
       } catch (error) {
         throw new ConfigError(
           [{ path: '(file)', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }],
@@ -220,11 +292,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
       }
     } else if (env.BOSUN_CONFIG) {
       throw new ConfigError(
-        [{ path: '(file)', message: `BOSUN_CONFIG points at ${file}, which does not exist` }],
+        [{ path: '(file)', message: `BOSUN_CONFIG points at ${path}, which does not exist` }],
         source,
       );
     } else {
       raw = {};
+      file = 'missing';
       source = 'environment (no bosun.yaml)';
     }
   }
@@ -249,20 +322,42 @@ export function loadConfig(options: LoadOptions = {}): Config {
     } = redisFromFile as Record<string, unknown>;
     merged.redis = rest;
   }
+  const fromEnv = new Map<string, string>();
   for (const [name, path, convert] of ENV_OVERRIDES) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(merged, path, convert(value));
+    if (value !== undefined && value !== '') {
+      setPath(merged, path, convert(value));
+      fromEnv.set(path.join('.'), name);
+    }
   }
-  const result = ConfigSchema.safeParse(merged);
+  // `clusters:` with every entry commented out is YAML's null: as good as none.
+  const noClusters =
+    options.requireClusters === true &&
+    (merged.clusters === undefined ||
+      merged.clusters === null ||
+      (Array.isArray(merged.clusters) && merged.clusters.length === 0));
+  if (noClusters) delete merged.clusters;
+  const result = ConfigSchema.safeParse(merged, { error: issueWords });
+  // A value the environment set is wrong there, not in the file: say which variable.
+  const named = (p: ConfigProblem): ConfigProblem => {
+    const variable = fromEnv.get(p.path.replace(/\[\d+\]$/, ''));
+    return variable ? { ...p, message: `${p.message} (set by ${variable})` } : p;
+  };
   const problems = [
-    ...(result.success ? [] : problemsFrom(result.error.issues)),
+    ...(result.success ? [] : problemsFrom(result.error.issues).map(named)),
     ...crossFieldProblems(merged),
   ];
-  if (result.success) problems.push(...kubeconfigProblems(result.data, baseDir));
+  problems.push(...kubeconfigProblems(merged, baseDir));
+  if (result.success) {
+    for (const cluster of result.data.clusters) cluster.kubeconfig = resolveFrom(baseDir, cluster.kubeconfig);
+  }
   if (result.success && result.data.audit.file && !isAbsolute(result.data.audit.file)) {
     result.data.audit.file = resolve(baseDir, result.data.audit.file);
   }
-  if (problems.length > 0) throw new ConfigError(dedupe(problems), source);
+  if (noClusters) problems.unshift(noClusterProblem(file, baseDir));
+  if (problems.length > 0) {
+    throw new ConfigError(dedupe(problems), source, noClusters ? MINIMAL_CONFIG_HINT : undefined);
+  }
   if (!result.success) throw new ConfigError([{ path: '(top level)', message: 'invalid' }], source);
   return result.data;
 }

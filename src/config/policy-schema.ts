@@ -148,35 +148,6 @@ export const AuditSchema = z.strictObject({
 });
 export type AuditConfig = z.infer<typeof AuditSchema>;
 
-/** Key names for did-you-mean hints in the policy and audit sections (see load-config.ts). */
-export const POLICY_KNOWN_KEYS = {
-  policy: ['defaults', 'rules'],
-  fields: Object.keys(policyFields),
-  rule: ['clusters', 'commands', ...Object.keys(policyFields)],
-  principals: ['users', 'groups', 'channels'],
-  window: ['days', 'from', 'to', 'timeZone'],
-  audit: ['file', 'maxEntries'],
-};
-
-/** The known keys at a path inside `policy` or `audit`, or undefined when the path is elsewhere. */
-export function policyKeysAt(path: ReadonlyArray<PropertyKey>): string[] | undefined {
-  const [top, ...rest] = path;
-  if (top === 'audit') return rest.length === 0 ? POLICY_KNOWN_KEYS.audit : undefined;
-  if (top !== 'policy') return undefined;
-  if (rest.length === 0) return POLICY_KNOWN_KEYS.policy;
-  // policy.defaults… or policy.rules[i]…
-  const inRule = rest[0] === 'rules';
-  const fieldsAt = inRule ? rest.slice(2) : rest.slice(1);
-  if (inRule && rest.length < 2) return undefined;
-  if (fieldsAt.length === 0) return inRule ? POLICY_KNOWN_KEYS.rule : POLICY_KNOWN_KEYS.fields;
-  const [field] = fieldsAt;
-  if ((field === 'requesters' || field === 'approvers') && fieldsAt.length === 1) {
-    return POLICY_KNOWN_KEYS.principals;
-  }
-  if (field === 'windows' && fieldsAt.length === 2) return POLICY_KNOWN_KEYS.window;
-  return undefined;
-}
-
 type Loose = Record<string, unknown>;
 const asObject = (v: unknown): Loose =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : {};

@@ -125,7 +125,7 @@ export const RedisSchema = z
 
 export const ConfigSchema = z
   .strictObject({
-    slack: SlackSchema,
+    slack: SlackSchema.prefault({}),
     redis: RedisSchema.prefault({}),
     health: z
       .strictObject({
@@ -167,6 +167,25 @@ export const ConfigSchema = z
         stuckAfterSeconds: z.number().int().min(1).default(60),
         /** A node lock lives this long without renewal: a dead worker's lock frees itself after it. */
         lockTtlMs: z.number().int().min(1000).default(30_000),
+      })
+      .prefault({}),
+    /**
+     * The locks shown to the cluster: a coordination.k8s.io Lease per locked node (`bosun-node-<node>`) or
+     * cluster (`bosun-cluster`), held as `<installation>/<request id>` (src/adapters/k8s/kube-lease-locks.ts).
+     */
+    leases: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        namespace: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name (a DNS label)')
+          .max(63)
+          .default('kube-system'),
+        /** This installation's name in the Leases' holder; defaults to `redis.prefix`. */
+        installation: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, ".", "_" or "-", at most 63')
+          .optional(),
       })
       .prefault({}),
     /** Who may request and approve what, per cluster and command (src/config/policy-schema.ts). */

@@ -55,7 +55,8 @@ export async function takeIn(ctx: IntakeContext, intake: IntakePayload, log: Log
       await refused('cluster-not-allowed', command.cluster, resolution.message);
       return { answer: notice('error', `${resolution.message} ${resolution.hint}`) };
     }
-    const request = { ...meta, cluster: resolution.cluster.name };
+    // The response_url travels with the request, so its job can answer the author alone (an unknown node).
+    const request = { ...meta, cluster: resolution.cluster.name, responseUrl: intake.responseUrl };
     const verdict = await authorizeRequest(ctx.config.policy, services.groups, {
       user: request.user,
       channel: request.channel,

@@ -85,7 +85,7 @@ export async function runAudit(argv: string[], io: AuditCliIo = defaultIo): Prom
   try {
     // The audit reader talks to Redis only: stand-ins satisfy the Slack checks unless real values are set.
     const env = io.env ?? process.env;
-    config = loadConfig({ env: { SLACK_BOT_TOKEN: 'unused', SLACK_SIGNING_SECRET: 'unused', ...env } });
+    config = loadConfig({ env: { SLACK_BOT_TOKEN: 'xoxb-unused', SLACK_SIGNING_SECRET: 'unused', ...env } });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`bosun: ${error.message}\n`);

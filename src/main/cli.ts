@@ -42,10 +42,10 @@ function version(): string {
   return 'unknown';
 }
 
-/** Loads the config, or prints every problem and returns undefined (the caller exits 2). */
+/** Loads the config of a bot or worker, or prints every problem and returns undefined (the caller exits 2). */
 export function configOrReport(): Config | undefined {
   try {
-    return loadConfig();
+    return loadConfig({ requireClusters: true });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`bosun: ${error.message}`);
@@ -79,7 +79,12 @@ async function runProcess(kind: 'bot' | 'worker', argv: string[]): Promise<numbe
         : await (await import('./worker.js')).startWorker(config, logger);
     return await runUntilSignal(() => running.stop());
   } catch (error) {
-    logger.fatal({ err: error }, `${kind} could not start`);
+    // A known start-up problem is its message (one line, said on stderr too); anything else keeps its stack.
+    // (Loaded already by bot and worker; imported here late so that sim, sandbox and audit never load web-api.)
+    const { SlackStartupError } = await import('../adapters/slack/web-client.js');
+    if (error instanceof SlackStartupError)
+      logger.fatal({ reason: error.message }, `${kind} could not start`);
+    else logger.fatal({ err: error }, `${kind} could not start`);
     console.error(`bosun ${kind}: ${(error as Error).message}`);
     return 1;
   }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { redisFromEnv } from '../config/load-config.js';
@@ -62,6 +63,14 @@ export async function runSandbox(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const busy = await portInUse(port);
+  if (busy) {
+    console.error(
+      `bosun sandbox: port ${port} is ${busy} (another sandbox, or another program), so nothing was started. ` +
+        `Choose another with --port, e.g. --port ${port === 65535 ? 3001 : port + 1}, or --port 0 for any free one.`,
+    );
+    return 2;
+  }
   let redis: ReturnType<typeof redisFromEnv>;
   try {
     redis = redisFromEnv(process.env);
@@ -94,4 +103,19 @@ export async function runSandbox(argv: string[]): Promise<number> {
     console.error(`bosun sandbox: could not start: ${(error as Error).message}`);
     return 1;
   }
+}
+
+/**
+ * Whether the console's port can be had, checked before anything starts (Redis, the simulator and the rest take
+ * seconds): undefined when free, else what is wrong with it. Port 0 always is.
+ */
+async function portInUse(port: number): Promise<string | undefined> {
+  if (port === 0) return undefined;
+  const probe = createServer();
+  return await new Promise((resolve) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'EADDRINUSE' ? 'in use' : `not available (${error.code ?? error.message})`),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(undefined)));
+  });
 }

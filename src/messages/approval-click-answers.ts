@@ -18,6 +18,16 @@ export const foreignButton = (): SlackMessage =>
     "This button does not belong to a request of this channel, so bosun did not act on it. Nothing was changed; use the buttons on the request's own card or thread.",
   );
 
+/**
+ * A button whose value names a request of this channel other than the one whose card or thread it sits in (a
+ * crafted value, or a button copied from one request's thread to another's).
+ */
+export const strayButton = (): SlackMessage =>
+  notice(
+    'warning',
+    "This button names a request other than the one whose card or thread it is in, so bosun did not act on it. Nothing was changed; use the buttons on the request's own card or thread.",
+  );
+
 /** Redis (or Slack) failed while recording the decision. */
 export const decisionNotRecorded = (error: unknown): SlackMessage =>
   notice(

@@ -133,12 +133,3 @@ export function closedApprovalAnswer(record: ApprovalRecord, slash: string, dupl
       return notice('info', `This request was cancelled${at}; your click changed nothing.`);
   }
 }
-
-/** The answer to an approval that counted but does not complete the quorum. */
-export function approvalCounted(record: ApprovalRecord): SlackMessage {
-  const missing = record.needed - record.votes.length;
-  return notice(
-    'success',
-    `Your approval counted (${record.votes.length} of ${record.needed}); it needs ${missing} more.`,
-  );
-}

@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from './blocks.js';
 import { notice } from './notice.js';
 
 /** A slash command that names no user: bosun cannot tell who asks, so it runs nothing. */
@@ -13,5 +14,16 @@ export function commandNotRecorded(reason: string) {
   return notice(
     'error',
     `bosun could not record this request (${reason}), so nothing was queued and nothing will run. Try again in a moment; if it keeps happening, bosun's Redis needs a look.`,
+  );
+}
+
+/**
+ * A request that was its author's mistake (a node that does not exist), told to them alone; its card was taken
+ * down, so this names the command, what was wrong and what to do.
+ */
+export function mistakenRequest(command: string, message: string, hint?: string) {
+  return notice(
+    'error',
+    `\`${escapeMrkdwn(command)}\`: ${message}${hint ? ` ${hint}` : ''} Nothing was changed.`,
   );
 }

@@ -1,6 +1,7 @@
 import type { DrainPreview } from '../ops/preview/drain-preview.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { clip, context, escapeMrkdwn, section } from './blocks.js';
+import { drainRefusalWords, overrideFlags } from './drain-words.js';
 
 const cores = (millis: number) =>
   millis % 1000 === 0 ? `${millis / 1000}` : `${(millis / 1000).toFixed(1)}`;
@@ -64,8 +65,23 @@ export function drainPreviewSections(preview: DrainPreview): string[] {
   return sections;
 }
 
+/** The nodes of the preview that kubectl's filters would refuse to drain. */
+const refusedIn = (preview: DrainPreview) => preview.nodes.filter((n) => n.errors.length > 0);
+
 /** `drain … --dry-run`: the preview as a thread reply. Nothing was changed. */
 export function drainPreviewMessage(preview: DrainPreview): SlackMessage {
+  const refused = refusedIn(preview);
+  if (refused.length > 0) {
+    const { message, hint } = drainRefusalWords(refused);
+    return {
+      text: `Dry run: the drain would be refused: ${message}. Nothing was changed.`,
+      blocks: [
+        section(`:no_entry: *Dry run*: the drain would be refused. Nothing was changed.`),
+        ...drainPreviewSections(preview).map(section),
+        context(hint),
+      ],
+    };
+  }
   return {
     text: `Dry run: ${preview.evicting} pods would be evicted; nothing was changed.`,
     blocks: [
@@ -76,4 +92,12 @@ export function drainPreviewMessage(preview: DrainPreview): SlackMessage {
       context('Run the same command without `--dry-run` to drain.'),
     ],
   };
+}
+
+/** The dry run's line on the card. */
+export function drainPreviewSummary(preview: DrainPreview): string {
+  const refused = refusedIn(preview);
+  if (refused.length === 0) return `dry run: ${preview.evicting} pods would be evicted; nothing changed`;
+  const flags = overrideFlags(refused);
+  return `dry run: the drain would be refused${flags.length > 0 ? ` without ${flags.join(' and ')}` : ''}; nothing changed`;
 }

@@ -1,7 +1,7 @@
 import type { DrainState } from '../ops/drain/drain-state.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { codeBlock, columns, context, MAX_TEXT, section } from './blocks.js';
-import { nodeHeadline, podOutcome, took } from './drain-words.js';
+import { drainRefusalWords, nodeHeadline, podOutcome, took } from './drain-words.js';
 import type { ReplyWithFile } from './nodes-reply.js';
 
 const HEADER = ['NODE', 'POD', 'OWNER', 'OUTCOME'];
@@ -14,10 +14,16 @@ function rows(state: DrainState): string[][] {
 
 /** One-line summary for the card and `/bosun jobs`. */
 export function drainSummaryLine(state: DrainState, now: number): string {
-  const pods = state.nodes.flatMap((n) => n.pods);
+  const refused = state.nodes.filter((n) => n.outcome === 'refused' && n.errors.length > 0);
+  const counted = state.nodes.filter((n) => !refused.includes(n));
+  const pods = counted.flatMap((n) => n.pods);
   const evicted = pods.filter((p) => p.evictedAt !== undefined).length;
-  const outcomes = state.nodes.map((n) => `${n.node} ${n.outcome ?? 'unfinished'}`).join(', ');
-  return `${outcomes}; ${evicted} of ${pods.length} pods evicted in ${took(now - state.startedAt)}`;
+  const time = took(now - state.startedAt);
+  // A refused node selected no pods to evict: say what refused it, not "0 of 0 pods evicted".
+  const refusal = refused.length > 0 ? drainRefusalWords(refused).message : '';
+  if (counted.length === 0) return `${refusal}; nothing evicted in ${time}`;
+  const outcomes = counted.map((n) => `${n.node} ${n.outcome ?? 'unfinished'}`).join(', ');
+  return `${outcomes}; ${evicted} of ${pods.length} pods evicted in ${time}${refusal ? `; ${refusal}` : ''}`;
 }
 
 /**

@@ -60,3 +60,46 @@ export function nodeHeadline(drain: NodeDrain): string {
       return `*${drain.node}*: ${evicted} evicted so far.`;
   }
 }
+
+/** Why kubectl's filters refuse a node's drain, as the preview and the drain record it. */
+export interface DrainRefusal {
+  node: string;
+  errors: ReadonlyArray<{ message: string; pods: readonly string[] }>;
+}
+
+/** The flags kubectl's refusals name (`use --delete-emptydir-data to override`), each once, in order. */
+export function overrideFlags(refusals: readonly DrainRefusal[]): string[] {
+  const flags = refusals.flatMap((r) =>
+    r.errors.flatMap((e) => [...e.message.matchAll(/use (--[a-z-]+) to override/g)].map((m) => m[1] ?? '')),
+  );
+  return [...new Set(flags.filter(Boolean))];
+}
+
+/**
+ * A refused drain in one sentence and what would change it: `worker-3 cannot be drained as asked: Pods with
+ * local storage (shop/api-1)` and ``Add `--delete-emptydir-data` (their emptyDir data is lost) …``.
+ */
+export function drainRefusalWords(refusals: readonly DrainRefusal[]): { message: string; hint: string } {
+  const why = (r: DrainRefusal) =>
+    r.errors
+      .map((e) => {
+        const what = e.message.replace(/^cannot delete /, '').replace(/ \(use --[a-z-]+ to override\)$/, '');
+        const pods = e.pods.slice(0, 3).join(', ') + (e.pods.length > 3 ? `, +${e.pods.length - 3}` : '');
+        return `${what} (${pods})`;
+      })
+      .join('; ');
+  const message =
+    refusals.length === 1 && refusals[0]
+      ? `${refusals[0].node} cannot be drained as asked: ${why(refusals[0])}`
+      : `cannot be drained as asked: ${refusals.map((r) => `${r.node}: ${why(r)}`).join('; ')}`;
+  const flags = overrideFlags(refusals);
+  const effects: Record<string, string> = {
+    '--delete-emptydir-data': 'their emptyDir data is lost',
+    '--force': 'pods without a controller are not recreated',
+  };
+  const hint =
+    flags.length > 0
+      ? `Add ${flags.map((f) => `\`${f}\`${effects[f] ? ` (${effects[f]})` : ''}`).join(' and ')} to drain anyway, or move those pods first.`
+      : 'Move those pods first, then ask again.';
+  return { message, hint };
+}

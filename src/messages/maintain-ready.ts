@@ -36,3 +36,10 @@ export const maintenanceDoneNotApplicable = (requestId: string, command: string)
     'warning',
     `Request \`${requestId}\` is a ${command}, not a maintenance: "maintenance done" does not apply to it. Nothing was changed.`,
   );
+
+/** The one confirmation of a "maintenance done" click, in the thread for everyone (the clicker gets no echo). */
+export const maintenanceDoneLine = (node: string, by: string | undefined): SlackMessage =>
+  notice(
+    'info',
+    `<@${by ?? '?'}> says maintenance is done. Waiting for *${escapeMrkdwn(node)}* to be Ready, then uncordoning it.`,
+  );

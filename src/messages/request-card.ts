@@ -11,11 +11,15 @@ export interface CardView {
   user: string;
   cluster?: string;
   state: RequestState;
-  /** One or two lines on where the request stands (e.g. "12 evicted, 3 remaining, 1 blocked"). */
+  /** One or two lines on where the request stands (e.g. "worker-1: 12/16 evicted · 3 terminating · 1 blocked"). */
   detail?: string;
   /** Extra sections (a preview, an approval summary). */
   sections?: string[];
   buttons?: Button[];
+  /** The answer itself, under the state line: a read-only command's table, what a cordon means. */
+  answer?: Block[];
+  /** False when the request has no thread: the footer does not point to one. */
+  thread?: boolean;
 }
 
 const STATE_LABEL: Record<RequestState, string> = {
@@ -35,10 +39,13 @@ export function requestCard(view: CardView): SlackMessage {
   const blocks: Block[] = [
     section(`${command}${where}\n*${STATE_LABEL[view.state]}*${view.detail ? ` · ${view.detail}` : ''}`),
     ...(view.sections ?? []).map(section),
+    ...(view.answer ?? []),
   ];
   if (view.buttons && view.buttons.length > 0) blocks.push(actions(`req:${view.requestId}`, view.buttons));
   blocks.push(
-    context(`Requested by <@${view.user}> · request \`${view.requestId}\` · details in the thread`),
+    context(
+      `Requested by <@${view.user}> · request \`${view.requestId}\`${view.thread === false ? '' : ' · details in the thread'}`,
+    ),
   );
   const plain = STATE_LABEL[view.state].replace(/^:[a-z_]+: /, '');
   return {

@@ -14,6 +14,14 @@ export function cancelledWhileWaitingLine(user: string): SlackMessage {
   return notice('info', `Cancelled by <@${user}> while it was waiting for approval. Nothing was changed.`);
 }
 
+/** A running request stopped on a cancel: who stopped it; what it had done is the operation's own reply above. */
+export function cancelledWhileRunningLine(user: string | undefined): SlackMessage {
+  return notice(
+    'info',
+    `Cancelled${user ? ` by <@${user}>` : ''} while it ran; it stopped where the lines above say.`,
+  );
+}
+
 /**
  * The worker could not read the job (a payload that does not decode, an operation it does not know): most
  * often a bot and a worker of different versions.

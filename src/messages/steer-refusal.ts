@@ -1,5 +1,7 @@
 import type { SteerRefusal } from '../policy/authorize-steer.js';
 import type { SlackMessage } from '../queue/payloads.js';
+import type { RequestRecord, RequestState } from '../requests/request-store.js';
+import { slackTime } from './approval-time.js';
 import { escapeMrkdwn } from './blocks.js';
 import { notice } from './notice.js';
 
@@ -18,4 +20,31 @@ export function steerRefusalMessage(refusal: SteerRefusal): SlackMessage {
     }
   })();
   return notice('error', `${why} Nothing was changed.`);
+}
+
+const ENDED: Partial<Record<RequestState, string>> = {
+  succeeded: 'already finished',
+  failed: 'already failed',
+  cancelled: 'was cancelled',
+  rejected: 'was rejected',
+  expired: 'expired',
+};
+
+/**
+ * A button of a request that is not running (it ended, or has not started): a plain sentence saying so and when,
+ * only to the person who pressed it.
+ */
+export function notRunningAnswer(
+  record: Pick<RequestRecord, 'id' | 'state' | 'updatedAt' | 'summary'> & { command?: { name: string } },
+): SlackMessage {
+  const what = `This ${record.command?.name ?? 'request'} (\`${record.id}\`)`;
+  const ended = ENDED[record.state];
+  if (ended) {
+    const summary = record.summary ? ` (${escapeMrkdwn(record.summary)})` : '';
+    return notice(
+      'info',
+      `${what} ${ended} at ${slackTime(record.updatedAt)}${summary}; nothing was changed.`,
+    );
+  }
+  return notice('info', `${what} has not started yet, so there is nothing to steer; nothing was changed.`);
 }

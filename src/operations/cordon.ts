@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type CommandSpec, clusterFlag, rawCommand } from '../commands/grammar.js';
 import { clusterRef, nodeName } from '../commands/values.js';
-import { cordonResultMessage } from '../messages/cordon-result.js';
+import { cordonAnswer } from '../messages/cordon-result.js';
 import { cordonNodes } from '../ops/cordon/cordon-nodes.js';
 import { defineOperation, type Operation } from './operation.js';
 
@@ -30,7 +30,10 @@ function grammar<N extends 'cordon' | 'uncordon'>(
   };
 }
 
-/** `cordon <node…>` and `uncordon <node…>`: one patch per node, under the node locks, kubectl's lines in the thread. */
+/**
+ * `cordon <node…>` and `uncordon <node…>`: one patch per node, under the node locks; one message: the card says
+ * what changed (kubectl's words) and what it means.
+ */
 function cordonOperation<N extends 'cordon' | 'uncordon'>(
   name: N,
   schema: z.ZodType<{ name: N; nodes: string[]; cluster?: string }>,
@@ -43,10 +46,12 @@ function cordonOperation<N extends 'cordon' | 'uncordon'>(
     mutates: true,
     lock: { scope: 'nodes', nodes: (c) => c.nodes },
     resumable: false,
-    async run({ command, ports, signal, reply }) {
+    async run({ command, ports, signal }) {
       const results = await cordonNodes(ports, command.nodes, unschedulable, signal);
-      await reply(cordonResultMessage(results, unschedulable));
-      return { summary: results.map((r) => r.line.replace(/^node\//, '')).join(', ') };
+      return {
+        summary: results.map((r) => r.line.replace(/^node\//, '')).join(', '),
+        answer: cordonAnswer(results, unschedulable),
+      };
     },
   });
 }

@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { clusterFlag, rawCommand } from '../commands/grammar.js';
+import { clusterFlag, type FlagSpec, rawCommand } from '../commands/grammar.js';
 import { clusterRef, durationFlag, formatDuration, labelSelector, nodeName } from '../commands/values.js';
 import { drainDecisionMessage } from '../messages/drain-decision.js';
-import { drainPreviewMessage, drainPreviewSections } from '../messages/drain-preview.js';
+import { drainPreviewMessage, drainPreviewSections, drainPreviewSummary } from '../messages/drain-preview.js';
 import { drainProgressDetail } from '../messages/drain-progress.js';
 import { drainResumedMessage } from '../messages/drain-resumed.js';
 import { drainRefusedMessage, drainStartedMessage } from '../messages/drain-started.js';
 import { drainStuckMessage } from '../messages/drain-stuck.js';
 import { drainSummary, drainSummaryLine } from '../messages/drain-summary.js';
-import { nodeHeadline } from '../messages/drain-words.js';
+import { drainRefusalWords, nodeHeadline } from '../messages/drain-words.js';
 import { notice } from '../messages/notice.js';
 import type { DrainListener } from '../ops/drain/drain-listener.js';
 import { drainNodes } from '../ops/drain/drain-nodes.js';
 import type { DrainOptions } from '../ops/drain/drain-ports.js';
 import { DrainState } from '../ops/drain/drain-state.js';
-import { CancelledError } from '../ops/errors.js';
-import { previewDrain } from '../ops/preview/drain-preview.js';
+import { BosunError, CancelledError } from '../ops/errors.js';
+import { type DrainPreview, previewDrain } from '../ops/preview/drain-preview.js';
 import { type CalmProgress, calmProgress } from './calm-progress.js';
 import { defineOperation, type JobContext, type PreviewContext } from './operation.js';
 
@@ -37,8 +37,75 @@ export type DrainCommand = z.infer<typeof DrainCommand>;
 
 const bool = z.boolean().optional();
 
+/** How a drain goes, as flags: `drain` takes them, and `maintain` for its drain. */
+export const DRAIN_FLAGS = [
+  {
+    name: 'timeout',
+    kind: 'value',
+    value: 'DURATION',
+    summary: `give up after this long, leaving the node cordoned (default ${formatDuration(DEFAULT_DRAIN_TIMEOUT)})`,
+  },
+  {
+    name: 'grace-period',
+    kind: 'value',
+    value: 'SECONDS',
+    summary: "seconds each pod gets to terminate (default: the pod's own)",
+  },
+  {
+    name: 'delete-emptydir-data',
+    kind: 'boolean',
+    summary: 'also evict pods with emptyDir volumes (data is lost)',
+  },
+  { name: 'force', kind: 'boolean', summary: 'also delete pods that no controller will recreate' },
+  {
+    name: 'pod-selector',
+    kind: 'value',
+    value: 'SELECTOR',
+    summary: 'only evict pods matching this label selector',
+  },
+] as const satisfies readonly FlagSpec[];
+
+/** The values of `DRAIN_FLAGS`, checked. */
+export const DRAIN_FLAG_VALUES = {
+  timeout: durationFlag(86400).optional(),
+  'grace-period': z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a whole number of seconds, like 30')
+    .transform(Number)
+    .optional(),
+  'delete-emptydir-data': bool,
+  force: bool,
+  'pod-selector': labelSelector.optional(),
+};
+
+/** What the drain flags say, with the defaults filled in. */
+export function drainFlagsOf(flags: {
+  timeout?: number;
+  'grace-period'?: number;
+  'delete-emptydir-data'?: boolean;
+  force?: boolean;
+  'pod-selector'?: string;
+}): DrainHow {
+  return {
+    timeoutSeconds: flags.timeout ?? DEFAULT_DRAIN_TIMEOUT,
+    gracePeriodSeconds: flags['grace-period'],
+    deleteEmptyDirData: flags['delete-emptydir-data'] ?? false,
+    force: flags.force ?? false,
+    podSelector: flags['pod-selector'],
+  };
+}
+
+/** How a drain goes (a drain's command, or a maintain's for its drain). */
+export type DrainHow = Pick<
+  DrainCommand,
+  'timeoutSeconds' | 'gracePeriodSeconds' | 'deleteEmptyDirData' | 'force' | 'podSelector'
+>;
+
 /** The command's flags as kubectl drain options; bosun always ignores DaemonSet pods. */
-export function drainOptionsOf(command: DrainCommand, stuckAfterSeconds: number): DrainOptions {
+export function drainOptionsOf(
+  command: DrainHow & { nodes: string[] },
+  stuckAfterSeconds: number,
+): DrainOptions {
   return {
     nodes: command.nodes,
     gracePeriodSeconds: command.gracePeriodSeconds,
@@ -49,6 +116,19 @@ export function drainOptionsOf(command: DrainCommand, stuckAfterSeconds: number)
     podSelector: command.podSelector,
     stuckAfterMs: stuckAfterSeconds * 1000,
   };
+}
+
+/**
+ * The approval preview of a drain (or a maintain's): a drain kubectl's filters would refuse ends the request
+ * there, saying why and which flag changes it, so nobody is asked to approve what cannot work.
+ */
+export function approvalPreviewOf(preview: DrainPreview): { sections: string[] } {
+  const refused = preview.nodes.filter((n) => n.errors.length > 0);
+  if (refused.length > 0) {
+    const { message, hint } = drainRefusalWords(refused);
+    throw new BosunError('DRAIN_REFUSED', message, hint);
+  }
+  return { sections: drainPreviewSections(preview) };
 }
 
 /** The drain preview for a request: read-only, for `--dry-run` and for the approval card. */
@@ -98,30 +178,7 @@ export const drainOperation = defineOperation<DrainCommand>({
     args: { name: 'node', min: 1, max: 20 },
     flags: [
       clusterFlag,
-      {
-        name: 'timeout',
-        kind: 'value',
-        value: 'DURATION',
-        summary: `give up after this long, leaving the node cordoned (default ${formatDuration(DEFAULT_DRAIN_TIMEOUT)})`,
-      },
-      {
-        name: 'grace-period',
-        kind: 'value',
-        value: 'SECONDS',
-        summary: "seconds each pod gets to terminate (default: the pod's own)",
-      },
-      {
-        name: 'delete-emptydir-data',
-        kind: 'boolean',
-        summary: 'also evict pods with emptyDir volumes (data is lost)',
-      },
-      { name: 'force', kind: 'boolean', summary: 'also delete pods that no controller will recreate' },
-      {
-        name: 'pod-selector',
-        kind: 'value',
-        value: 'SELECTOR',
-        summary: 'only evict pods matching this label selector',
-      },
+      ...DRAIN_FLAGS,
       {
         name: 'dry-run',
         kind: 'boolean',
@@ -135,15 +192,7 @@ export const drainOperation = defineOperation<DrainCommand>({
     ],
     schema: rawCommand({
       cluster: clusterRef.optional(),
-      timeout: durationFlag(86400).optional(),
-      'grace-period': z
-        .string()
-        .regex(/^\d{1,5}$/, 'must be a whole number of seconds, like 30')
-        .transform(Number)
-        .optional(),
-      'delete-emptydir-data': bool,
-      force: bool,
-      'pod-selector': labelSelector.optional(),
+      ...DRAIN_FLAG_VALUES,
       'dry-run': bool,
     })
       .extend({ args: z.array(nodeName) })
@@ -151,11 +200,7 @@ export const drainOperation = defineOperation<DrainCommand>({
         name: 'drain' as const,
         nodes: r.args,
         cluster: r.flags.cluster,
-        timeoutSeconds: r.flags.timeout ?? DEFAULT_DRAIN_TIMEOUT,
-        gracePeriodSeconds: r.flags['grace-period'],
-        deleteEmptyDirData: r.flags['delete-emptydir-data'] ?? false,
-        force: r.flags.force ?? false,
-        podSelector: r.flags['pod-selector'],
+        ...drainFlagsOf(r.flags),
         dryRun: r.flags['dry-run'] ?? false,
       })),
   },
@@ -167,7 +212,7 @@ export const drainOperation = defineOperation<DrainCommand>({
   resumable: true,
 
   async preview(ctx) {
-    return { sections: drainPreviewSections(await drainPreviewFor(ctx)) };
+    return approvalPreviewOf(await drainPreviewFor(ctx));
   },
 
   async run(ctx) {
@@ -175,7 +220,7 @@ export const drainOperation = defineOperation<DrainCommand>({
     if (command.dryRun) {
       const preview = await drainPreviewFor(ctx);
       await ctx.reply(drainPreviewMessage(preview));
-      return { summary: `dry run: ${preview.evicting} pods would be evicted; nothing changed` };
+      return { summary: drainPreviewSummary(preview) };
     }
     const saved = DrainState.safeParse(ctx.saved(DRAIN_CHECKPOINT));
     const resume = saved.success ? saved.data : undefined;

@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import { clusterFlag, rawCommand } from '../commands/grammar.js';
 import { clusterRef, nodeName } from '../commands/values.js';
-import { drainPreviewSections } from '../messages/drain-preview.js';
-import { maintainReadyMessage } from '../messages/maintain-ready.js';
+import { maintainReadyMessage, maintenanceDoneLine } from '../messages/maintain-ready.js';
 import { maintainReportMessage } from '../messages/maintain-report.js';
 import { notice } from '../messages/notice.js';
 import { maintainNode } from '../ops/maintain/maintain-node.js';
 import { MaintainState } from '../ops/maintain/maintain-state.js';
 import { previewDrain } from '../ops/preview/drain-preview.js';
 import { calmProgress } from './calm-progress.js';
-import { DEFAULT_DRAIN_TIMEOUT, drainListener } from './drain.js';
+import {
+  approvalPreviewOf,
+  DEFAULT_DRAIN_TIMEOUT,
+  DRAIN_FLAG_VALUES,
+  DRAIN_FLAGS,
+  drainFlagsOf,
+  drainListener,
+  drainOptionsOf,
+} from './drain.js';
 import { defineOperation } from './operation.js';
 
 export const MAINTAIN_CHECKPOINT = 'maintainState';
@@ -19,15 +26,14 @@ export const MaintainCommand = z.object({
   node: z.string(),
   cluster: z.string().optional(),
   reason: z.string().optional(),
+  // How its drain goes, as `drain` takes it; defaults for a request queued before maintain took them.
+  timeoutSeconds: z.number().default(DEFAULT_DRAIN_TIMEOUT),
+  gracePeriodSeconds: z.number().optional(),
+  deleteEmptyDirData: z.boolean().default(false),
+  force: z.boolean().default(false),
+  podSelector: z.string().optional(),
 });
 export type MaintainCommand = z.infer<typeof MaintainCommand>;
-
-const DRAIN_DEFAULTS = {
-  timeoutSeconds: DEFAULT_DRAIN_TIMEOUT,
-  force: false,
-  deleteEmptyDirData: false,
-  ignoreDaemonSets: true,
-} as const;
 
 /**
  * `maintain <node>`: drain → "ready for maintenance" with a button → wait for Ready → uncordon → where the pods
@@ -41,11 +47,16 @@ export const maintainOperation = defineOperation<MaintainCommand>({
     flags: [
       clusterFlag,
       { name: 'reason', kind: 'value', value: 'TEXT', summary: 'why, for the thread and the audit log' },
+      ...DRAIN_FLAGS,
     ],
-    examples: ['maintain worker-3 --reason "kernel update"'],
+    examples: [
+      'maintain worker-1 --reason "kernel update"',
+      'maintain worker-3 --reason "disk swap" --delete-emptydir-data --timeout 20m',
+    ],
     schema: rawCommand({
       cluster: clusterRef.optional(),
       reason: z.string().max(300, 'is limited to 300 characters').optional(),
+      ...DRAIN_FLAG_VALUES,
     })
       .extend({ args: z.tuple([nodeName]) })
       .transform((r) => ({
@@ -53,6 +64,7 @@ export const maintainOperation = defineOperation<MaintainCommand>({
         node: r.args[0],
         cluster: r.flags.cluster,
         reason: r.flags.reason,
+        ...drainFlagsOf(r.flags),
       })),
   },
   command: MaintainCommand,
@@ -63,11 +75,11 @@ export const maintainOperation = defineOperation<MaintainCommand>({
   async preview(ctx) {
     const preview = await previewDrain(
       ctx.ports,
-      { ...DRAIN_DEFAULTS, nodes: [ctx.command.node] },
+      drainOptionsOf({ ...ctx.command, nodes: [ctx.command.node] }, ctx.env.config.drain.stuckAfterSeconds),
       ctx.env.clock.now(),
       ctx.signal,
     );
-    return { sections: drainPreviewSections(preview) };
+    return approvalPreviewOf(preview);
   },
 
   async run(ctx) {
@@ -85,7 +97,10 @@ export const maintainOperation = defineOperation<MaintainCommand>({
         ctx.ports,
         {
           node: command.node,
-          drain: { ...DRAIN_DEFAULTS, stuckAfterMs: ctx.env.config.drain.stuckAfterSeconds * 1000 },
+          drain: drainOptionsOf(
+            { ...command, nodes: [command.node] },
+            ctx.env.config.drain.stuckAfterSeconds,
+          ),
         },
         {
           signal: ctx.signal,
@@ -101,12 +116,7 @@ export const maintainOperation = defineOperation<MaintainCommand>({
               await ctx.progress(`${command.node} drained; waiting for maintenance`);
             },
             maintenanceDone: async (state) => {
-              await ctx.reply(
-                notice(
-                  'info',
-                  `<@${state.doneBy ?? '?'}> says maintenance is done. Waiting for *${command.node}* to be Ready, then uncordoning it.`,
-                ),
-              );
+              await ctx.reply(maintenanceDoneLine(command.node, state.doneBy));
               await ctx.progress(`waiting for ${command.node} to be Ready`);
             },
           },

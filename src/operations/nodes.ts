@@ -9,7 +9,10 @@ import { defineOperation } from './operation.js';
 export const NodesCommand = z.object({ name: z.literal('nodes'), cluster: z.string().optional() });
 export type NodesCommand = z.infer<typeof NodesCommand>;
 
-/** `nodes`: read-only; the thread gets the cluster's nodes as `kubectl get nodes` shows them. */
+/**
+ * `nodes`: read-only; the card itself shows the cluster's nodes as `kubectl get nodes` does (one message); a list
+ * too long for a message is summarized there and attached whole in the thread.
+ */
 export const nodesOperation = defineOperation<NodesCommand>({
   name: 'nodes',
   grammar: {
@@ -29,9 +32,12 @@ export const nodesOperation = defineOperation<NodesCommand>({
   async run({ request, ports, env, signal, reply }) {
     const rows = await listNodes(ports.nodeList, env.clock, signal);
     const { message, attachment } = nodesReply(request.cluster, rows);
-    await reply(message);
-    if (attachment) await reply(notice('info', 'The full list:'), attachment);
     const ready = rows.filter((r) => r.status.startsWith('Ready')).length;
-    return { summary: `${rows.length} nodes, ${ready} Ready` };
+    const summary = `${rows.length} nodes, ${ready} Ready`;
+    if (!attachment) return { summary, answer: message };
+    // Too long for one message: the card says what matters, the thread carries the whole list as a file.
+    await reply(message);
+    await reply(notice('info', 'The full list:'), attachment);
+    return { summary };
   },
 });

@@ -80,6 +80,11 @@ export interface Outcome {
   /** One line for the card and `/bosun jobs`. */
   summary: string;
   state?: Extract<RequestState, 'succeeded' | 'failed'>;
+  /**
+   * The answer, shown on the card itself instead of a reply in the thread: a read-only command's table, one
+   * line on what a cordon means. One message in the channel for a short answer.
+   */
+  answer?: SlackMessage;
 }
 
 /**

@@ -25,11 +25,11 @@ export const versionsOperation = defineOperation<VersionsCommand>({
   mutates: false,
   lock: { scope: 'none' },
   resumable: false,
-  async run({ request, ports, signal, reply }) {
+  async run({ request, ports, signal }) {
     const versions = await clusterVersions(ports, signal);
-    await reply(versionsReply(request.cluster, versions));
     return {
       summary: `API server ${versions.apiServer}; ${versions.withinSkew ? 'kubelets within skew' : 'kubelets out of skew'}`,
+      answer: versionsReply(request.cluster, versions),
     };
   },
 });

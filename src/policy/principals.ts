@@ -8,6 +8,12 @@ export interface GroupMembership {
 export interface Actor {
   user: string;
   channel: string;
+  /**
+   * For a click: the top-level message it came from or, in a thread, the thread's parent. A request's buttons
+   * sit on its card or in its thread, so this is the request's card; absent when Slack does not say (an
+   * ephemeral message).
+   */
+  thread?: string;
 }
 
 /**

@@ -49,6 +49,14 @@ export class Keys {
   rate(bucket: string, channel: string): string {
     return `${this.bullPrefix}:rate:${bucket}:${channel}`;
   }
+  /** Present while a run still works on the request (RequestStore.hold), whatever BullMQ says of its job. */
+  runAlive(id: string): string {
+    return `${this.bullPrefix}:req:${id}:run-alive`;
+  }
+  /** BullMQ's hash of job `id` in `queue` (its data, its state's fields), as BullMQ names it. */
+  job(queue: string, id: string): string {
+    return `${this.bullPrefix}:${queue}:${id}`;
+  }
   cardLock(id: string): string {
     return `${this.bullPrefix}:req:${id}:card-lock`;
   }

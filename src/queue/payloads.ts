@@ -13,6 +13,8 @@ export const RequestMeta = z.object({
   /** The cluster the command resolved to (explicit --cluster or the channel's default). */
   cluster: z.string().optional(),
   requestedAt: z.number(),
+  /** The command's response_url: how a job answers its author alone (Slack keeps it valid for 30 minutes). */
+  responseUrl: z.string().optional(),
 });
 export type RequestMeta = z.infer<typeof RequestMeta>;
 
@@ -64,7 +66,11 @@ export const OutboxPayload = z.discriminatedUnion('kind', [
     message: SlackMessage,
     /** Show it in the request's thread. */
     inThread: z.boolean().optional(),
+    /** Answer through the command's response_url (as the command's own answer); postEphemeral if it is spent. */
+    responseUrl: z.string().optional(),
   }),
+  /** Take the request's card down (or never post it): the request was withdrawn (src/requests/request-store.ts). */
+  OutboxBase.extend({ kind: z.literal('withdraw'), requestId: z.string() }),
   /**
    * A file for one person, in their direct message with bosun (an ephemeral message cannot carry one), asked
    * for from `channel`; if Slack refuses it, they are told there.

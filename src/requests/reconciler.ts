@@ -50,7 +50,10 @@ const SWEEP_LOCK_MS = 60_000;
  *   job reads it before it starts;
  * - running or waiting for approval, and no job will run it: end it as failed, the card and the thread saying
  *   the job was lost and whether it had started, so nobody waits on a card that says "Running" forever;
- * - the record is gone (it expired, Redis restarted empty) or ended: drop it from the index.
+ * - the record is gone (it expired, Redis restarted empty) or ended: drop it from the index;
+ * - a run still works on the request (its `run-alive` mark lives: its job was lost, or failed by BullMQ as stalled,
+ *   or Redis restarted empty and the run wrote its record back): leave it; the run ends it with the truth, and the
+ *   mark expires with the run (the locks' TTL) should it die.
  *
  * Only requests older than `olderThanMs` are looked at, one sweep at a time across workers (a lock in Redis).
  */
@@ -98,6 +101,8 @@ export class Reconciler {
     const queue = this.deps.ops.queue;
     if (await alive(await this.deps.intake.getJob(intakeJobId(id)))) return 'left';
     if (await alive(await queue.getJob(id))) return 'left';
+    // Whatever BullMQ says of its job, a run that still goes on ends the request itself.
+    if (await requests.runAlive(id)) return 'left';
     const log = this.deps.logger.child({ requestId: id, state: record.state });
     if (record.state === 'awaiting-approval' && (await alive(await queue.getJob(`${id}-approval`)))) {
       return 'left';

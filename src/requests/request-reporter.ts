@@ -64,6 +64,33 @@ export class RequestReporter {
     );
   }
 
+  /**
+   * Withdraws the request from the channel: its card is deleted (or never posted) and nothing more goes to its
+   * thread; `answer` goes to its author alone, through the command's response_url when the request kept one.
+   */
+  async withdraw(
+    request: Pick<RequestMeta, 'id' | 'channel' | 'user' | 'responseUrl'>,
+    answer: SlackMessage,
+  ): Promise<void> {
+    await this.requests.withdraw(request.id);
+    await this.outbox.enqueue(
+      { v: 1, kind: 'withdraw', requestId: request.id, channel: request.channel },
+      `${request.id}-withdraw`,
+    );
+    await this.outbox.enqueue(
+      {
+        v: 1,
+        kind: 'ephemeral',
+        channel: request.channel,
+        user: request.user,
+        message: answer,
+        requestId: request.id,
+        responseUrl: request.responseUrl,
+      },
+      `${request.id}-withdrawn-answer`,
+    );
+  }
+
   /** A message only `user` sees, optionally in the request's thread. */
   async ephemeral(
     channel: string,

@@ -43,11 +43,13 @@ const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call(
 
 /**
  * The fence check every write of a running request starts with: ARGV[1] is the writer's fence ('' for writers
- * outside a run: the bot, the reconciler), refused (-1) when a newer run holds the request. A record without
- * a fence (gone in an empty Redis, or written before fences) refuses no one.
+ * outside a run: the bot, the reconciler), refused (-1) when a newer run holds the request, and (-2) when the
+ * record is gone (Redis restarted empty): the run writes it back (RequestStore.hold) and tries again, so nothing
+ * half a record is ever written. A record without a fence (written before fences) refuses no one.
  */
 const FENCED = `
 if ARGV[1] ~= '' then
+  if redis.call('HEXISTS', KEYS[1], 'id') == 0 then return -2 end
   local fence = redis.call('HGET', KEYS[1], 'fence')
   if fence and fence ~= ARGV[1] then return -1 end
 end
@@ -88,6 +90,44 @@ return redis.call('HINCRBY', KEYS[1], 'cardVersion', 1)`;
 const NEXT_SEQ = `${FENCED}
 return redis.call('HINCRBY', KEYS[1], 'seq', 1)`;
 
+/**
+ * Writes back the record of a request a run still works on, when Redis lost it (an empty restart): only when
+ * gone (HSETNX), with the run's fence, in the channel's recent and the open requests. 1 when written.
+ */
+const REINSTATE = `
+if redis.call('HSETNX', KEYS[1], 'id', ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+return 1`;
+
+/** How long a run's "still working" mark lives without renewal, unless the run says (its locks' TTL). */
+const RUN_ALIVE_MS = 30_000;
+
+/**
+ * A run's checkpoint into its BullMQ job's data (BullMQ's updateData, fenced): KEYS[1] the request, KEYS[2] the
+ * job's hash; ARGV[1] the run's fence, ARGV[2] the data. -1 when a later run took the request over (or its record
+ * is gone), -2 when the job is gone, 1 when written.
+ */
+const SAVE_JOB_DATA = `
+if redis.call('HGET', KEYS[1], 'fence') ~= ARGV[1] then return -1 end
+if redis.call('EXISTS', KEYS[2]) == 0 then return -2 end
+redis.call('HSET', KEYS[2], 'data', ARGV[2])
+return 1`;
+
+/** Deletes KEYS[1] if it holds ARGV[1]: a run's mark, not a later run's. */
+const DEL_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** The record a run holds in memory, to write back if Redis loses it. */
+interface Held {
+  record: RequestRecord;
+  fence: number;
+  aliveMs: number;
+  heartbeat?: ReturnType<typeof setInterval>;
+}
+
 /** '' for a writer outside a run; a run's own fence otherwise. */
 const fenceArg = (fence: number | undefined) => (fence === undefined ? '' : String(fence));
 
@@ -120,11 +160,123 @@ function decodeCommand(stored: string | undefined): CommandRef | undefined {
  * the order of its thread replies. Entries expire after two weeks.
  */
 export class RequestStore {
+  private readonly held = new Map<string, Held>();
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly ttlSeconds = 14 * 86400,
   ) {}
+
+  /**
+   * A run (with `fence`) works on `record` until `release`. From now on it keeps a "still working" mark the
+   * reconciler respects (`runAlive`), living `aliveMs` and renewed every third of it, so a request whose BullMQ
+   * job is gone (Redis lost it, BullMQ failed it as stalled, someone removed it) while its run goes on is left to
+   * that run to end with the truth, and closed as lost only once the mark expired with the run. When a fenced
+   * write of the run finds the record gone (Redis restarted empty mid-run), the record is written back from this
+   * copy, as running and with the run's fence, and the write is made again, so the card still ends with the
+   * truth and `/bosun jobs` knows the request.
+   */
+  hold(record: RequestRecord, fence: number, aliveMs = RUN_ALIVE_MS): void {
+    this.release(record.id);
+    const held: Held = { record: { ...record }, fence, aliveMs };
+    this.held.set(record.id, held);
+    const mark = () =>
+      void this.redis.set(this.keys.runAlive(record.id), String(fence), 'PX', aliveMs).catch(() => undefined);
+    mark();
+    held.heartbeat = setInterval(mark, Math.max(100, Math.floor(aliveMs / 3)));
+    held.heartbeat.unref();
+  }
+
+  /** Ends the hold; with `fence`, only that run's (a later run of the request on this worker keeps its own). */
+  release(id: string, fence?: number): void {
+    const held = this.held.get(id);
+    if (!held || (fence !== undefined && held.fence !== fence)) return;
+    clearInterval(held.heartbeat);
+    void this.redis.eval(DEL_IF_EQUAL, 1, this.keys.runAlive(id), String(held.fence)).catch(() => undefined);
+    this.held.delete(id);
+  }
+
+  /** Writes a held record back if Redis lost it; true when it did. */
+  async reinstate(id: string): Promise<boolean> {
+    const held = this.held.get(id);
+    if (!held) return false;
+    const { record, fence } = held;
+    const fields = {
+      channel: record.channel,
+      user: record.user,
+      text: record.text,
+      ...(record.command ? { command: JSON.stringify(record.command) } : {}),
+      cluster: record.cluster ?? '',
+      requestedAt: String(record.requestedAt),
+      state: 'running',
+      updatedAt: String(Date.now()),
+      cardVersion: '0',
+      cardSent: '0',
+      seq: '0',
+      ...(record.parentTs ? { parentTs: record.parentTs, threadDone: '0' } : { threadDone: '-1' }),
+      fence: String(fence),
+      reinstatedAt: String(Date.now()),
+    };
+    const written = await this.redis.eval(
+      REINSTATE,
+      3,
+      this.keys.request(id),
+      this.keys.channelRequests(record.channel),
+      this.keys.openRequests(),
+      id,
+      String(this.ttlSeconds),
+      String(record.requestedAt),
+      ...Object.entries(fields).flat(),
+    );
+    if (written !== 1) return false;
+    await this.redis.set(this.keys.runAlive(id), String(fence), 'PX', held.aliveMs);
+    return true;
+  }
+
+  /**
+   * Saves a run's checkpoint as the data of its BullMQ job (`jobId` in `queue`), only while the run with `fence` is the
+   * request's newest: a run taken over (stalled, or its job handed back to this worker) cannot overwrite its
+   * successor's checkpoint with an older one. Refused: SupersededError; the job gone: an Error.
+   */
+  async saveJobData(
+    id: string,
+    fence: number,
+    job: { queue: string; id: string },
+    data: unknown,
+  ): Promise<void> {
+    const jobKey = this.keys.job(job.queue, job.id);
+    const reply = Number(
+      await this.redis.eval(
+        SAVE_JOB_DATA,
+        2,
+        this.keys.request(id),
+        jobKey,
+        String(fence),
+        JSON.stringify(data),
+      ),
+    );
+    if (reply === -1) throw new SupersededError(id, fence);
+    if (reply === -2) throw new Error(`the job of ${id} is gone; its checkpoint was not saved`);
+  }
+
+  /** True while a run still works on the request (its mark lives), whether or not BullMQ still has its job. */
+  async runAlive(id: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.runAlive(id))) === 1;
+  }
+
+  /**
+   * Runs a fenced script; a record gone (-2) is written back from the run's held copy and the script run once
+   * more. Still gone (nothing held): the run has no request to write to, and stops as a superseded one does.
+   */
+  private async fenced(id: string, fence: number | undefined, run: () => Promise<unknown>): Promise<number> {
+    let reply = Number(await run());
+    if (reply === -2 && (await this.reinstate(id))) reply = Number(await run());
+    if (reply === -2 || reply === -1) throw new SupersededError(id, fence ?? 0);
+    const held = this.held.get(id);
+    if (held && !held.record.parentTs) held.record.parentTs = await this.parentTs(id);
+    return reply;
+  }
 
   /** Records a new request; false if the id was seen before (a redelivery), which then must change nothing. */
   async claim(
@@ -196,23 +348,20 @@ export class RequestStore {
    * throws SupersededError when a later run holds the request.
    */
   async transition(id: string, state: RequestState, summary = '', fence?: number): Promise<boolean> {
-    const changed = await this.redis.eval(
-      TRANSITION,
-      2,
-      this.keys.request(id),
-      this.keys.openRequests(),
-      fenceArg(fence),
-      state,
-      String(Date.now()),
-      summary,
-      id,
+    const changed = await this.fenced(id, fence, () =>
+      this.redis.eval(
+        TRANSITION,
+        2,
+        this.keys.request(id),
+        this.keys.openRequests(),
+        fenceArg(fence),
+        state,
+        String(Date.now()),
+        summary,
+        id,
+      ),
     );
-    return this.unlessSuperseded(id, fence, Number(changed)) === 1;
-  }
-
-  private unlessSuperseded(id: string, fence: number | undefined, reply: number): number {
-    if (reply === -1) throw new SupersededError(id, fence ?? 0);
-    return reply;
+    return changed === 1;
   }
 
   /** Ids of requests that have not ended, requested before `before` (ms), oldest first, at most `limit`. */
@@ -233,32 +382,45 @@ export class RequestStore {
 
   /** Stores the card's new state; returns its version. With a run's `fence`, refused as in `transition`. */
   async saveCard(id: string, card: SlackMessage, fence?: number): Promise<number> {
-    const version = await this.redis.eval(
-      SAVE_CARD,
-      1,
-      this.keys.request(id),
-      fenceArg(fence),
-      JSON.stringify(card),
+    return await this.fenced(id, fence, () =>
+      this.redis.eval(SAVE_CARD, 1, this.keys.request(id), fenceArg(fence), JSON.stringify(card)),
     );
-    return this.unlessSuperseded(id, fence, Number(version));
   }
 
-  async cardState(
-    id: string,
-  ): Promise<{ card: SlackMessage | undefined; version: number; sent: number; parentTs?: string }> {
-    const [card, version, sent, parentTs] = await this.redis.hmget(
+  async cardState(id: string): Promise<{
+    card: SlackMessage | undefined;
+    version: number;
+    sent: number;
+    parentTs?: string;
+    withdrawn: boolean;
+  }> {
+    const [card, version, sent, parentTs, withdrawn] = await this.redis.hmget(
       this.keys.request(id),
       'card',
       'cardVersion',
       'cardSent',
       'parentTs',
+      'withdrawn',
     );
     return {
       card: card ? (JSON.parse(card) as SlackMessage) : undefined,
       version: Number(version ?? 0),
       sent: Number(sent ?? 0),
       parentTs: parentTs ?? undefined,
+      withdrawn: withdrawn === '1',
     };
+  }
+
+  /**
+   * The request was its author's mistake (a node that does not exist): its card comes down, or is never posted,
+   * and its thread gets nothing more; the author alone is told.
+   */
+  async withdraw(id: string): Promise<void> {
+    await this.redis.hset(this.keys.request(id), 'withdrawn', '1');
+  }
+
+  async withdrawn(id: string): Promise<boolean> {
+    return (await this.redis.hget(this.keys.request(id), 'withdrawn')) === '1';
   }
 
   async markCardSent(id: string, version: number): Promise<void> {
@@ -277,10 +439,16 @@ export class RequestStore {
     return (await this.redis.hget(this.keys.request(id), 'parentTs')) ?? undefined;
   }
 
+  /** How many replies the request's thread has been given (0: it has no thread). */
+  async threadLength(id: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.request(id), 'seq')) ?? 0);
+  }
+
   /** The next thread reply's sequence number (1, 2, …). */
   async nextSeq(id: string, fence?: number): Promise<number> {
-    const seq = await this.redis.eval(NEXT_SEQ, 1, this.keys.request(id), fenceArg(fence));
-    return this.unlessSuperseded(id, fence, Number(seq));
+    return await this.fenced(id, fence, () =>
+      this.redis.eval(NEXT_SEQ, 1, this.keys.request(id), fenceArg(fence)),
+    );
   }
 
   /** The key and value a write conditional on the run's fence checks (the audit of a run, src/audit). */

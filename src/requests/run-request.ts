@@ -10,6 +10,7 @@ import { approvedByLine } from '../messages/approval-card.js';
 import { lockRefusalText } from '../messages/drain-lock-refusal.js';
 import { requestCard } from '../messages/request-card.js';
 import {
+  cancelledWhileRunningLine,
   failedAfterAttemptsLine,
   failedLine,
   LOCK_LOST_TEXT,
@@ -36,7 +37,7 @@ import {
 import { defer } from '../queue/defer.js';
 import { OpsPayload, RequestMeta } from '../queue/payloads.js';
 import { TERMINAL_STATES } from './request-store.js';
-import { type Lifecycle, settle } from './settle.js';
+import { failedStep, type Lifecycle, settle } from './settle.js';
 import { SupersededError } from './superseded.js';
 import type { WorkerDeps } from './worker-deps.js';
 
@@ -48,14 +49,30 @@ export class ShutdownError extends Error {
   }
 }
 
+/**
+ * The job came back to this worker while an earlier run of it still goes on: Redis lost the job's lock (an
+ * outage longer than the lock, a failover) or the run stalled, and BullMQ's stalled-job check handed the job
+ * out again. The earlier run stops at once and writes nothing; the new one resumes from the checkpoint and
+ * tells the thread.
+ */
+export class JobLockLostError extends Error {
+  constructor(readonly jobId: string) {
+    super(`the lock of job ${jobId} is no longer this run's`);
+    this.name = 'JobLockLostError';
+  }
+}
+
 /** Active jobs by request id, so cancellations and shutdown reach them. */
 export class ActiveJobs {
   private readonly active = new Map<string, { controller: AbortController; resumable: boolean }>();
   add(id: string, controller: AbortController, resumable: boolean): void {
+    const earlier = this.active.get(id);
+    if (earlier && earlier.controller !== controller) earlier.controller.abort(new JobLockLostError(id));
     this.active.set(id, { controller, resumable });
   }
-  delete(id: string): void {
-    this.active.delete(id);
+  /** Forgets the run of `controller`; a later run of the same request (its job came back) stays reachable. */
+  delete(id: string, controller: AbortController): void {
+    if (this.active.get(id)?.controller === controller) this.active.delete(id);
   }
   cancel(id: string, user: string): void {
     this.active.get(id)?.controller.abort(new CancelledError(user));
@@ -187,6 +204,22 @@ function operationContext<T extends object>(
 }
 
 /**
+ * Renews the job's BullMQ lock under this run's token for as long as the run goes on. BullMQ renews it too, but
+ * keeps one entry per job id: when a stalled job comes back to the same worker, the earlier run's end forgets
+ * the new run's lock, which then expires and stalls the job again, and again until BullMQ fails it. A renewal
+ * refused (the lock is another run's, or gone with an empty Redis) changes nothing; Redis unreachable neither.
+ */
+function keepJobLock(job: Job, token: string | undefined, lockMs: number): () => void {
+  if (token === undefined) return () => undefined;
+  const timer = setInterval(
+    () => void job.extendLock(token, lockMs).catch(() => undefined),
+    Math.max(100, Math.floor(lockMs / 3)),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
  * A node or cluster lock outlives its job's lock until another worker can have taken the job over (the job
  * lock, then one stalled-job check), so a stalled job keeps its nodes until its successor takes them.
  */
@@ -203,7 +236,8 @@ function lockNeedOf(operation: AnyOperation, request: ClusterRequest, command: O
 
 /** Who holds what this request needs, with a link to their card where Slack gives one. */
 async function lockRefusal(deps: WorkerDeps, error: LockBusyError): Promise<BosunError> {
-  const holder = await deps.requests.get(error.heldBy.requestId);
+  // Held by another installation (its Lease in the cluster): no request of ours to link to.
+  const holder = error.heldBy.elsewhere ? undefined : await deps.requests.get(error.heldBy.requestId);
   const permalink = holder?.parentTs
     ? await deps.ports.permalink(holder.channel, holder.parentTs).catch(() => undefined)
     : undefined;
@@ -237,7 +271,7 @@ async function runRequest(
   job: Job,
   token: string | undefined,
 ): Promise<unknown> {
-  const { payload, request, operation, command } = decoded;
+  const { request, operation } = decoded;
   const log = deps.logger.child({
     requestId: request.id,
     cluster: request.cluster,
@@ -250,7 +284,31 @@ async function runRequest(
     return { alreadyEnded: record.state };
   }
   // From here on every write of this run carries its fence (none when the record is gone: an empty Redis).
+  // The run holds a copy of the record, written back should Redis lose it while the run goes on.
   const fence = (await deps.requests.takeOver(request.id)) || undefined;
+  // The run marks itself alive as long as it could hold its locks, so the reconciler leaves it to end the request.
+  if (record && fence !== undefined) deps.requests.hold(record, fence, nodeLockTtl(deps.config));
+  const stopRenewing = keepJobLock(job, token, deps.config.worker.lockDurationMs);
+  try {
+    return await runHeld(deps, active, services, lifecycle, decoded, job, token, { log, fence });
+  } finally {
+    stopRenewing();
+    if (fence !== undefined) deps.requests.release(request.id, fence);
+  }
+}
+
+/** The run itself, once it took the request over with `fence` (none when its record is gone). */
+async function runHeld(
+  deps: WorkerDeps,
+  active: ActiveJobs,
+  services: ApprovalServices,
+  lifecycle: Lifecycle,
+  decoded: Decoded,
+  job: Job,
+  token: string | undefined,
+  { log, fence }: { log: Logger; fence: number | undefined },
+): Promise<unknown> {
+  const { payload, request, operation, command } = decoded;
   const fenced: Lifecycle = { ...lifecycle, fence };
   const approval = await services.approvals.get({ requestId: request.id, phase: START_PHASE });
   const approvedBy =
@@ -294,6 +352,7 @@ async function runRequest(
       : {
           ...deps.requests.fenceOf(request.id, fence),
           refused: () => new SupersededError(request.id, fence),
+          regain: () => deps.requests.reinstate(request.id),
         },
   );
 
@@ -364,7 +423,16 @@ async function runRequest(
               awaitPhaseApproval({ payload, job, token, worker: deps, services, fence }, ask),
             checkpoint: (key) => ({
               save: async (state) => {
-                await job.updateData({ ...job.data, [key]: state });
+                const data = { ...job.data, [key]: state };
+                if (fence === undefined || job.id === undefined) return await job.updateData(data);
+                // Fenced: a run taken over never overwrites its successor's checkpoint with an older one.
+                await deps.requests.saveJobData(
+                  request.id,
+                  fence,
+                  { queue: job.queueName, id: job.id },
+                  data,
+                );
+                job.data = data;
               },
             }),
             saved: (key) => (job.data as Record<string, unknown>)[key],
@@ -375,6 +443,7 @@ async function runRequest(
     await end({
       state,
       detail: outcome.summary,
+      answer: outcome.answer?.blocks,
       audit: { event: 'job-finished', outcome: state, detail: outcome.summary },
     });
     log.info({ ms: deps.clock.now() - started, outcome: outcome.summary }, 'done');
@@ -398,6 +467,7 @@ async function runRequest(
         state: 'cancelled',
         detail: error.by ? `by <@${error.by}>` : undefined,
         summary: error.message,
+        thread: cancelledWhileRunningLine(error.by),
         audit: { event: 'job-finished', outcome: 'cancelled', detail: error.message },
       });
       log.info('cancelled');
@@ -409,6 +479,10 @@ async function runRequest(
         `waiting for ${error.waitingFor}; the job is delayed and holds no worker slot`,
       );
       throw await defer(job, token, Math.max(1, error.until - deps.clock.now()));
+    }
+    if (error instanceof JobLockLostError) {
+      log.warn('the job came back to this worker while this run went on; stopping so the new run resumes it');
+      return { jobLockLost: true };
     }
     if (error instanceof ShutdownError) {
       log.info('checkpointed for shutdown; another worker resumes it');
@@ -424,7 +498,7 @@ async function runRequest(
     if (explained instanceof BosunError) {
       log.info({ code: explained.code }, explained.message);
       await audit.step(failedLine(explained.message, explained.hint).text);
-      await fail(explained.message, explained.hint);
+      await end(failedStep(deps.slash, request, explained));
       throw new UnrecoverableError(`${explained.code}: ${explained.message}`);
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -440,6 +514,6 @@ async function runRequest(
     await fail(message, undefined, thread);
     throw error;
   } finally {
-    active.delete(request.id);
+    active.delete(request.id, controller);
   }
 }

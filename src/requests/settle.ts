@@ -1,6 +1,9 @@
 import type { AuditEvent } from '../audit/audit-entry.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { mistakenRequest } from '../messages/command-refusals.js';
 import { requestCard } from '../messages/request-card.js';
+import { failedLine } from '../messages/request-lines.js';
+import { type BosunError, isAuthorMistake } from '../ops/errors.js';
 import type { RequestMeta, SlackMessage } from '../queue/payloads.js';
 import type { RequestReporter } from './request-reporter.js';
 import type { RequestState, RequestStore } from './request-store.js';
@@ -23,8 +26,15 @@ export interface Step {
   summary?: string;
   /** Lines above the detail on the card (who approved it). */
   sections?: string[];
+  /** The answer, on the card itself (src/messages/request-card.ts `answer`). */
+  answer?: SlackMessage['blocks'];
   /** A line in the request's thread saying what happened and who did it. */
   thread?: SlackMessage;
+  /**
+   * The request was its author's mistake: instead of a card and a thread line, the card comes down and this goes
+   * to the author alone (src/requests/request-reporter.ts `withdraw`).
+   */
+  withdraw?: SlackMessage;
   audit: { event: AuditEvent; outcome: string; detail?: string; user?: string };
 }
 
@@ -42,6 +52,23 @@ export async function settle(lifecycle: Lifecycle, request: RequestMeta, step: S
     lifecycle.fence,
   );
   if (!moved) return false;
+  if (step.withdraw) await lifecycle.reporter.withdraw(request, step.withdraw);
+  else await show(lifecycle, request, step);
+  await lifecycle.audit.record({
+    event: step.audit.event,
+    requestId: request.id,
+    user: step.audit.user ?? request.user,
+    cluster: request.cluster,
+    command: request.text,
+    outcome: step.audit.outcome,
+    detail: step.audit.detail?.slice(0, 500),
+  });
+  return true;
+}
+
+/** The step on the card, and its line in the thread; the footer points to a thread only when there is one. */
+async function show(lifecycle: Lifecycle, request: RequestMeta, step: Step): Promise<void> {
+  const thread = step.thread !== undefined || (await lifecycle.requests.threadLength(request.id)) > 0;
   await lifecycle.reporter.card(
     request,
     requestCard({
@@ -53,18 +80,41 @@ export async function settle(lifecycle: Lifecycle, request: RequestMeta, step: S
       state: step.state,
       detail: step.detail,
       sections: step.sections,
+      answer: step.answer,
+      thread,
     }),
     lifecycle.fence,
   );
   if (step.thread) await lifecycle.reporter.reply(request, step.thread, undefined, lifecycle.fence);
-  await lifecycle.audit.record({
-    event: step.audit.event,
-    requestId: request.id,
-    user: step.audit.user ?? request.user,
-    cluster: request.cluster,
-    command: request.text,
-    outcome: step.audit.outcome,
-    detail: step.audit.detail?.slice(0, 500),
-  });
-  return true;
+}
+
+/**
+ * How a request ends that failed with a BosunError: on its card and in its thread; or, when it was its author's
+ * mistake (an unknown node), withdrawn from the channel and told to the author alone, audited as refused.
+ */
+export function failedStep(
+  slash: string,
+  request: Pick<RequestMeta, 'text'>,
+  error: BosunError,
+  auditDetail = error.message,
+): Step {
+  if (isAuthorMistake(error)) {
+    return {
+      state: 'failed',
+      detail: error.message,
+      summary: `refused: ${error.message}`,
+      withdraw: mistakenRequest(`${slash} ${request.text}`, error.message, error.hint),
+      audit: {
+        event: 'refused',
+        outcome: error.code.toLowerCase().replaceAll('_', '-'),
+        detail: auditDetail,
+      },
+    };
+  }
+  return {
+    state: 'failed',
+    detail: error.message,
+    thread: failedLine(error.message, error.hint),
+    audit: { event: 'job-finished', outcome: 'failed', detail: auditDetail },
+  };
 }

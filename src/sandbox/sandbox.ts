@@ -9,7 +9,7 @@ import { startBot } from '../main/bot.js';
 import { startWorker } from '../main/worker.js';
 import type { RedisEndpoint } from '../queue/connection.js';
 import { requestIdFromTrigger } from '../requests/request-id.js';
-import { startSimulator } from '../sim/index.js';
+import { type Registry, startSimulator } from '../sim/index.js';
 import { startSandboxConsole } from './console/index.js';
 import { startLocalRedis } from './redis-server.js';
 import type { SlackStandIn } from './slack/index.js';
@@ -144,6 +144,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       host: options.host ?? '127.0.0.1',
       standIn,
       kubeconfig: () => sim.kubeconfig(),
+      exampleNode: await exampleNode(sim.registry),
     });
     stops.push(() => sandboxConsole.stop());
 
@@ -159,4 +160,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await stopAll();
     throw error;
   }
+}
+
+/** The first worker of the running cluster by name (the first node if all are control planes), for examples. */
+async function exampleNode(registry: Registry): Promise<string | undefined> {
+  const { items } = await registry.list({ group: '', resource: 'nodes' });
+  const nodes = items
+    .map((node) => ({
+      name: node.metadata.name ?? '',
+      controlPlane: 'node-role.kubernetes.io/control-plane' in (node.metadata.labels ?? {}),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  return (nodes.find((node) => !node.controlPlane) ?? nodes[0])?.name;
 }

@@ -1,21 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { ConfigError } from '../../src/config/config-error.js';
-import { loadConfig, redisFromEnv } from '../../src/config/load-config.js';
-
-const KUBECONFIG = `apiVersion: v1
-kind: Config
-clusters: [{ name: prod, cluster: { server: 'https://127.0.0.1:6443' } }]
-users: [{ name: bosun, user: { token: abc } }]
-contexts: [{ name: prod-admin, context: { cluster: prod, user: bosun } }]
-current-context: prod-admin
-`;
+import { loadConfig, MINIMAL_CONFIG_HINT, redisFromEnv } from '../../src/config/load-config.js';
+import { PROD_KUBECONFIG } from '../support/kubeconfig.js';
 
 function workspace(configYaml: string): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bosun-config-'));
-  writeFileSync(join(dir, 'prod.kubeconfig'), KUBECONFIG);
+  writeFileSync(join(dir, 'prod.kubeconfig'), PROD_KUBECONFIG);
   const file = join(dir, 'bosun.yaml');
   writeFileSync(file, configYaml);
   return { dir, file };
@@ -86,9 +80,60 @@ clusters:
         'slack.appToken: is required in socket mode (set SLACK_APP_TOKEN, an xapp- token with connections:write)',
         'clusters[1].name: duplicates clusters[0].name "prod"; cluster names must be unique',
         "clusters[1].defaultIn[0]: C0DEV is not in this cluster's channels; add it there first",
+        expect.stringMatching(
+          /^clusters\[0\]\.context: context "prod-admn" is not in .*prod\.kubeconfig; did you mean "prod-admin"\?$/,
+        ),
+        expect.stringMatching(/^clusters\[1\]\.kubeconfig: file not found: .*missing\.kubeconfig/),
       ]),
     );
-    expect(problems).toHaveLength(8);
+    expect(problems).toHaveLength(10);
+  });
+
+  it('lists kubeconfig and context problems with the schema problems, all in one listing', () => {
+    const { file } = workspace(`
+slack: { port: 70000 }
+clusters:
+  - { name: prod, kubeconfig: prod.kubeconfig, context: staging-admin, channels: [C0OPS] }
+  - { name: dev, kubeconfig: kubeconfigs/dev.yaml, channels: [C0DEV] }
+`);
+    let message = '';
+    try {
+      loadConfig({ env: { BOSUN_CONFIG: file, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' } });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      message = error.message;
+    }
+    const lines = message.split('\n');
+    expect(lines[0]).toBe(`invalid configuration (${file}): 3 problems`);
+    expect(lines.slice(1)).toEqual([
+      '  - slack.port: must be a port number, 1–65535 (or 0 for any free one)',
+      `  - clusters[0].context: context "staging-admin" is not in ${join(dirname(file), 'prod.kubeconfig')}; it has: prod-admin`,
+      `  - clusters[1].kubeconfig: file not found: ${join(dirname(file), 'kubeconfigs', 'dev.yaml')}; give the path of a readable kubeconfig`,
+    ]);
+  });
+
+  it('checks the Slack tokens by their prefixes, names two swapped, and never shows a token', () => {
+    const base = { clusters: [] as unknown[] };
+    const problems = (slack: Record<string, string>) =>
+      problemsOf(() => loadConfig({ env: {}, raw: { ...base, slack: { mode: 'socket', ...slack } } }));
+    expect(problems({ botToken: 'xapp-fake-SECRET', appToken: 'xoxb-fake-SECRET' })).toEqual([
+      'slack.botToken: and slack.appToken are swapped: the bot token starts with xoxb-, the app-level token with xapp- (swap SLACK_BOT_TOKEN and SLACK_APP_TOKEN)',
+    ]);
+    const userToken = problems({ botToken: 'xoxp-fake-SECRET', appToken: 'xapp-fake-SECRET' });
+    expect(userToken).toEqual([
+      'slack.botToken: must be the bot token, starting with xoxb- (from "OAuth & Permissions"); this is a user token (xoxp-)',
+    ]);
+    const pasted = problems({ botToken: 'xoxb-fake-SECRET', appToken: 'hunter2-SECRET' });
+    expect(pasted).toEqual([
+      'slack.appToken: must be an app-level token, starting with xapp- (from "Basic Information", scope connections:write); this is not a Slack token',
+    ]);
+    for (const line of [...userToken, ...pasted]) expect(line).not.toContain('SECRET');
+    expect(() =>
+      loadConfig({
+        env: {},
+        raw: { ...base, slack: { mode: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1' } },
+      }),
+    ).not.toThrow();
   });
 
   it('checks that each kubeconfig exists and has the named context', () => {
@@ -143,6 +188,116 @@ slack: { signingSecret: super-secret-value, botToken: xoxb-s3cr3t, mode: sockett
     expect(result.stderr).toContain('slack.mode: must be one of "http", "socket"');
     expect(result.stderr).not.toContain('super-secret-value');
     expect(result.stderr).not.toContain('xoxb-s3cr3t');
+  });
+});
+
+describe('a config that names no cluster', () => {
+  const secrets = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+  const bosun = (env: NodeJS.ProcessEnv, cwd?: string) =>
+    execa(process.execPath, [fileURLToPath(new URL('../../bin/bosun.js', import.meta.url)), 'bot'], {
+      env: { ...secrets, ...env },
+      extendEnv: false,
+      reject: false,
+      cwd: cwd ?? fileURLToPath(new URL('../..', import.meta.url)),
+      timeout: 30_000,
+    });
+
+  it('`bosun bot` refuses an empty file, showing a minimal config, and nothing from zod', async () => {
+    const { file } = workspace('# nothing here yet\n\n');
+    const result = await bosun({ BOSUN_CONFIG: file });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`invalid configuration (${file}): 1 problem\n`);
+    expect(result.stderr).toContain('  - (file): is empty; bosun needs at least one cluster to work on\n');
+    expect(result.stderr).toContain(MINIMAL_CONFIG_HINT);
+    expect(result.stderr).not.toMatch(/Invalid input|expected \w+, received|\n\s+at /);
+  });
+
+  it('`bosun bot` with no bosun.yaml and no BOSUN_CONFIG says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bosun-no-config-'));
+    const result = await bosun({}, dir);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      `  - (file): there is no bosun.yaml in ${dir} and BOSUN_CONFIG is not set; bosun needs a config file naming at least one cluster\n`,
+    );
+    expect(result.stderr).toContain(MINIMAL_CONFIG_HINT);
+  });
+
+  it('is refused for bot and worker when the file lists none, and the minimal config it shows works', () => {
+    const noCluster =
+      'clusters: no cluster is configured; bosun needs at least one, each with a name, a kubeconfig and channels';
+    for (const yaml of ['slack: { command: /ops }\n', 'clusters: []\n', 'clusters:\n  # - name: prod\n']) {
+      const { file } = workspace(yaml);
+      expect(
+        problemsOf(() => loadConfig({ env: { BOSUN_CONFIG: file, ...secrets }, requireClusters: true })),
+      ).toEqual([noCluster]);
+    }
+    // `bosun audit` reads Redis only: it needs no cluster.
+    const { file } = workspace('slack: { command: /ops }\n');
+    expect(loadConfig({ env: { BOSUN_CONFIG: file, ...secrets } }).clusters).toEqual([]);
+
+    const minimal = MINIMAL_CONFIG_HINT.split('\n')
+      .filter((line) => line.startsWith('  '))
+      .join('\n');
+    const config = loadConfig({
+      env: { BOSUN_CONFIG: workspace(minimal).file, ...secrets },
+      requireClusters: true,
+    });
+    expect(config.clusters.map((c) => [c.name, c.channels])).toEqual([['prod', ['C0123ABCD']]]);
+  });
+});
+
+describe("problems in bosun's own words", () => {
+  const secrets = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+
+  it('names the key and says what it must be: types, ranges, units, allowed values, typos', () => {
+    const { file } = workspace(`
+slack: { mode: sokcet, port: 70000, command: 3 }
+health: { botPort: "8081" }
+worker: { concurrency: 1.5, lockDurationMs: 30s }
+intake: { ackBudgetMs: 5000 }
+log: { level: verbose }
+leases: { enabled: yes, namespce: kube-system }
+intke: {}
+clusters:
+  - { name: prod, channels: C0OPS }
+policy:
+  defaults: { expiry: 1800 }
+`);
+    let error: unknown;
+    try {
+      loadConfig({ env: { BOSUN_CONFIG: file, ...secrets } });
+    } catch (caught) {
+      error = caught;
+    }
+    if (!(error instanceof ConfigError)) throw new Error('expected a ConfigError');
+    expect(error.message.split('\n')[0]).toBe(`invalid configuration (${file}): 14 problems`);
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'slack.mode: must be one of "http", "socket"; did you mean "socket"?',
+      'slack.command: must be text, not a number',
+      'slack.port: must be a port number, 1–65535 (or 0 for any free one)',
+      'health.botPort: must be a port number, 1–65535 (or 0 for any free one), without quotes',
+      'worker.concurrency: must be a whole number',
+      'worker.lockDurationMs: must be a number of milliseconds, such as 30000 for 30 s, not text',
+      'intake.ackBudgetMs: must be from 100 to 2500 ms',
+      'log.level: must be one of "trace", "debug", "info", "warn", "error", "fatal", "silent"',
+      "clusters[0].kubeconfig: is required: the path of the cluster's kubeconfig file, such as prod.kubeconfig (relative to the config file's folder)",
+      'clusters[0].channels: must be a list, such as [a, b] or one "- item" per line, not text',
+      'leases.enabled: must be true or false, not text',
+      'leases.namespce: unknown key; did you mean "namespace"?',
+      'policy.defaults.expiry: must be a duration written like 30m, 2h or 1h30m, not a number',
+      'intke: unknown key; did you mean "intake"?',
+    ]);
+    expect(error.message).not.toMatch(/Invalid input|expected \w+, received|Too (big|small)/);
+  });
+
+  it('names the variable when the wrong value came from the environment', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ env: { ...secrets, BOSUN_SLACK_PORT: 'abc', SLACK_MODE: 'sockets' }, raw: {} }),
+    );
+    expect(problems).toEqual([
+      'slack.mode: must be one of "http", "socket"; did you mean "socket"? (set by SLACK_MODE)',
+      'slack.port: must be a port number, 1–65535 (or 0 for any free one) (set by BOSUN_SLACK_PORT)',
+    ]);
   });
 });
 

@@ -17,11 +17,7 @@ describe('a drain through API server faults', () => {
   });
 
   it('retries evictions answered 500 and finishes, evicting each pod once', async () => {
-    const before = await rig.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=worker-1' });
-    const toEvict = before.items
-      .filter((p) => p.metadata?.ownerReferences?.[0]?.kind !== 'DaemonSet')
-      .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)
-      .sort();
+    const toEvict = await rig.toEvict('worker-1');
     expect(toEvict.filter((p) => p.startsWith('shop/web-')).length).toBeGreaterThanOrEqual(5);
 
     rig.sim.faults.configure({ errorRate: 0.7, errorCode: 500, pathPattern: '/eviction$' });

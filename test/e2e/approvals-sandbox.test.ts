@@ -22,7 +22,10 @@ describe('approvals in the sandbox', () => {
   }, 120_000);
 
   it('runs a dry run at once: it changes nothing, so it waits for no approval', async () => {
-    const { requestId } = (await api('command', { text: 'drain worker-3 --dry-run', user: 'UALICE' })) as {
+    const { requestId } = (await api('command', {
+      text: 'drain worker-3 --delete-emptydir-data --dry-run',
+      user: 'UALICE',
+    })) as {
       requestId: string;
     };
     const done = await waitFor(
@@ -35,5 +38,25 @@ describe('approvals in the sandbox', () => {
     );
     expect(done.text).toMatch(/dry run: \d+ pods would be evicted; nothing changed/);
     expect(JSON.stringify(done.blocks)).not.toContain(APPROVE_ACTION);
+  });
+
+  it('answers a drain of a node that does not exist to its author alone, and asks nobody to approve it', async () => {
+    const { requestId } = (await api('command', { text: 'drain wroker-2', user: 'UALICE' })) as {
+      requestId: string;
+    };
+    const answer = await sandbox.standIn.waitFor(
+      () => sandbox.standIn.messages('COPS').find((m) => m.requestId === requestId && m.ephemeral),
+      { timeoutMs: 30_000, description: 'the answer to the typo' },
+    );
+    expect(answer.ephemeral).toEqual({ user: 'UALICE' });
+    expect(answer.text).toContain('There is no node wroker-2 on this cluster. Did you mean worker-2');
+    await sandbox.standIn.waitFor(
+      () =>
+        sandbox.standIn.messages('COPS').some((m) => m.requestId === requestId && !m.ephemeral)
+          ? undefined
+          : true,
+      { timeoutMs: 10_000, description: 'no card left in the channel' },
+    );
+    expect(JSON.stringify(sandbox.standIn.messages('COPS'))).not.toMatch(/drain wroker-2[^"]*Approve/);
   });
 });

@@ -21,7 +21,10 @@ describe('/bosun cancel', () => {
     );
 
   it('closes a request still waiting for approval: its buttons go and it ends cancelled', async () => {
-    const drain = await sandbox.standIn.slashCommand({ text: 'drain worker-2', user: 'UALICE' });
+    const drain = await sandbox.standIn.slashCommand({
+      text: 'drain worker-2 --delete-emptydir-data',
+      user: 'UALICE',
+    });
     await sandbox.standIn.waitFor(
       () => {
         const found = card(drain.requestId);
@@ -44,7 +47,7 @@ describe('/bosun cancel', () => {
 
     const nodes = await sandbox.standIn.slashCommand({ text: 'jobs', user: 'UBOB' });
     expect((await answerTo(nodes.requestId, 'UBOB')).text).toContain(
-      `${drain.requestId} drain worker-2 cancelled`,
+      `${drain.requestId} drain worker-2 --delete-emptydir-data cancelled`,
     );
   });
 

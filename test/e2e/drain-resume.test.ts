@@ -22,11 +22,7 @@ describe('a drain survives the death of its worker', () => {
 
   it('continues on another worker, says it resumed, and evicts each pod once', async () => {
     const first = await rig.spawnWorker();
-    const before = await rig.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=worker-1' });
-    const toEvict = before.items
-      .filter((p) => p.metadata?.ownerReferences?.[0]?.kind !== 'DaemonSet')
-      .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)
-      .sort();
+    const toEvict = await rig.toEvict('worker-1');
     expect(toEvict.filter((p) => p.startsWith('shop/web-'))).toHaveLength(3);
 
     const id = await rig.command('drain worker-1 --grace-period 2');

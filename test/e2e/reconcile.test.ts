@@ -4,7 +4,7 @@ import { e2eScenario, type NodeOpsRig, startNodeOpsRig } from './support/node-op
 /**
  * Requests whose job Redis no longer has (a failover that lost the last writes, a job removed by hand): a
  * worker's sweep enqueues a queued one again, so it runs, and closes a running one with the truth, so no card
- * says "Running" forever. Real worker processes; the job is taken away in Redis, as a failover would.
+ * says "Running" forever; but a request whose run still goes on (its mark lives) is that run's to end. Real worker processes; the job is taken away in Redis, as a failover would.
  */
 describe('the reconciler finishes or closes requests whose job is gone', () => {
   let rig: NodeOpsRig;
@@ -15,6 +15,8 @@ describe('the reconciler finishes or closes requests whose job is gone', () => {
       timeScale: 1,
       inProcessWorker: false,
       worker: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
+      // A dead run's mark lives as long as its locks: short here, so the sweep closes its request soon.
+      drain: { lockTtlMs: 3000 },
       intake: { reconcileEveryMs: 300, reconcileAfterMs: 500 },
     });
   });
@@ -71,5 +73,32 @@ describe('the reconciler finishes or closes requests whose job is gone', () => {
     expect(line.text).toMatch(/It had started/);
     expect((await rig.requests.get(id))?.state).toBe('failed');
     expect(await rig.requests.openBefore(Date.now())).not.toContain(id);
+  }, 90_000);
+
+  it('leaves a running drain to its run when Redis lost its job while the run goes on, and it ends Done', async () => {
+    // Room for worker-2's pods: the nodes the cases above cordoned take pods again.
+    for (const name of ['worker-1', 'worker-3']) {
+      const node = await rig.core.readNode({ name });
+      node.spec = { ...node.spec, unschedulable: false };
+      await rig.core.replaceNode({ name, body: node });
+    }
+    const worker = await rig.spawnWorker();
+    const id = await rig.command('drain worker-2 --grace-period 2');
+    await rig.evictionAccepted('shop/');
+    // The job goes (a failover that lost it, BullMQ failing it as stalled, someone removing it by hand); the
+    // worker running it does not notice and drains on. The sweeps meet the request many times meanwhile.
+    await rig.queue(OPS_QUEUE).obliterate({ force: true });
+
+    const card = await rig.ended(id, 60_000);
+    expect(card).toMatch(/Done \(worker-2 drained/);
+    expect(
+      rig
+        .thread(id)
+        .map((m) => m.text)
+        .join('\n'),
+    ).not.toMatch(/lost|Failed/);
+    expect((await rig.requests.get(id))?.state).toBe('succeeded');
+    worker.kill('SIGKILL');
+    await worker.process;
   }, 90_000);
 });

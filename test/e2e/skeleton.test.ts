@@ -33,17 +33,23 @@ describe.each([
   const parentOf = (requestId: string): RecordedMessage | undefined =>
     sandbox.standIn.messages('COPS').find((m) => m.requestId === requestId && !m.ephemeral);
 
-  /** The request's card once it says Done and its thread has a reply. */
+  /** The request's card once it says Done. */
   const finished = (requestId: string, description: string) =>
     sandbox.standIn.waitFor(
       () => {
         const message = parentOf(requestId);
-        return message && message.replies.length > 0 && /Done/.test(message.text) ? message : undefined;
+        return message && /Done/.test(message.text) ? message : undefined;
       },
       { timeoutMs: 10_000, description },
     );
+  /** The card's mrkdwn, as a reader sees it. */
+  const shownOn = (message: RecordedMessage) =>
+    (message.blocks ?? [])
+      .map((b) => JSON.stringify(b))
+      .join('\n')
+      .replace(/\\n/g, '\n');
 
-  it('answers `nodes` in the request thread with each node and its version', async () => {
+  it('answers `nodes` in one message: the table on its card, each node and its version, no thread', async () => {
     const result = await sandbox.standIn.slashCommand({ text: 'nodes', user: 'UALICE', channel: 'COPS' });
     expect(result.status).toBe(200);
     expect(result.body).toBe('');
@@ -53,16 +59,18 @@ describe.each([
       event_payload: { request_id: result.requestId },
     });
     expect(parent.text).toMatch(/^\/bosun nodes on sandbox: Done \(4 nodes, 4 Ready\)$/);
-    const reply = parent.replies[0];
-    expect(reply?.requestId).toBe(result.requestId);
+    const shown = shownOn(parent);
     for (const name of ['control-plane-1', 'worker-1', 'worker-2', 'worker-3']) {
-      expect(reply?.text).toMatch(new RegExp(`${name}\\s+Ready\\s+\\S+\\s+\\S+\\s+v1\\.31\\.\\d+`));
+      expect(shown).toMatch(new RegExp(`${name}\\s+Ready\\s+\\S+\\s+\\S+\\s+v1\\.31\\.\\d+`));
     }
-    expect(reply?.text).toMatch(/NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
-    expect(reply?.text).toMatch(VERSION);
+    expect(shown).toMatch(/NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
+    expect(shown).toMatch(VERSION);
+    expect(shown).not.toMatch(/details in the thread/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(parentOf(result.requestId)?.replies).toHaveLength(0);
   });
 
-  it('answers `versions` (an operation that exists only in the registry) in one thread reply', async () => {
+  it('answers `versions` (an operation that exists only in the registry) in one message', async () => {
     const result = await sandbox.standIn.slashCommand({ text: 'versions', user: 'UBOB', channel: 'COPS' });
     expect(result.status).toBe(200);
     expect(result.body).toBe('');
@@ -70,28 +78,26 @@ describe.each([
     expect(parent.text).toMatch(
       /^\/bosun versions on sandbox: Done \(API server v1\.31\.\d+; kubelets within skew\)$/,
     );
-    expect(parent.replies).toHaveLength(1);
-    const reply = parent.replies[0];
-    expect(reply?.text).toMatch(/^sandbox: API server v1\.31\.\d+; all kubelets within skew$/);
-    const shown = JSON.stringify(reply?.blocks);
+    expect(parent.replies).toHaveLength(0);
+    const shown = shownOn(parent);
+    expect(shown).toMatch(/API server \*v1\.31\.\d+\*/);
     expect(shown).toMatch(/4: control-plane-1, worker-1, worker-2, worker-3/);
+    expect(shown).toMatch(/Every kubelet is within the supported skew/);
     // Read-only: no approval card, even though the sandbox's policy asks approval for changes.
     expect(JSON.stringify(parent.blocks)).not.toMatch(/Approve/);
   });
 
-  it('a redelivered command is the same request: one job, one card, one reply', async () => {
+  it('a redelivered command is the same request: one job, one card, one answer', async () => {
     const first = await sandbox.standIn.slashCommand({ text: 'nodes' });
     const again = await sandbox.standIn.slashCommand({ text: 'nodes', triggerId: first.triggerId });
     expect(again.requestId).toBe(first.requestId);
     expect(again.status).toBe(200);
-    await sandbox.standIn.waitFor(() => parentOf(first.requestId)?.replies.length === 1, {
-      timeoutMs: 10_000,
-    });
+    await finished(first.requestId, 'the nodes card done');
     await new Promise((r) => setTimeout(r, 500));
     expect(
       sandbox.standIn.messages('COPS').filter((m) => m.requestId === first.requestId && !m.ephemeral),
     ).toHaveLength(1);
-    expect(parentOf(first.requestId)?.replies).toHaveLength(1);
+    expect(parentOf(first.requestId)?.replies).toHaveLength(0);
     const job = await ops.getJob(first.requestId);
     expect(job?.attemptsStarted).toBe(1);
   });
@@ -112,9 +118,7 @@ describe.each([
 
   it("lists the channel's recent requests with `jobs`", async () => {
     const nodes = await sandbox.standIn.slashCommand({ text: 'nodes' });
-    await sandbox.standIn.waitFor(() => parentOf(nodes.requestId)?.replies.length === 1, {
-      timeoutMs: 10_000,
-    });
+    await finished(nodes.requestId, 'the nodes card done');
     const jobs = await sandbox.standIn.slashCommand({ text: 'jobs' });
     const answer = await sandbox.standIn.waitFor(() =>
       sandbox.standIn.messages('COPS').find((m) => m.requestId === jobs.requestId),

@@ -7,6 +7,7 @@ import {
   decisionNotRecorded,
   foreignButton,
   staleApprovalButton,
+  strayButton,
 } from '../../src/messages/approval-click-answers.js';
 import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/messages/approval-denial.js';
 import { rejectModal } from '../../src/messages/approval-reject-modal.js';
@@ -178,6 +179,7 @@ describe('approval messages', () => {
       stale: staleApprovalButton(),
       gone: approvalGone(),
       foreign: foreignButton(),
+      stray: strayButton(),
       failed: decisionNotRecorded(new Error('Connection is closed.')),
     });
     expectGolden(import.meta.url, 'audit-file', {

@@ -1,14 +1,25 @@
-import { cordonResultMessage } from '../../src/messages/cordon-result.js';
+import { cordonAnswer } from '../../src/messages/cordon-result.js';
 import { drainDecisionMessage } from '../../src/messages/drain-decision.js';
 import { lockRefusalMessage } from '../../src/messages/drain-lock-refusal.js';
-import { drainPreviewMessage, drainPreviewSections } from '../../src/messages/drain-preview.js';
+import {
+  drainPreviewMessage,
+  drainPreviewSections,
+  drainPreviewSummary,
+} from '../../src/messages/drain-preview.js';
 import { drainProgressDetail } from '../../src/messages/drain-progress.js';
 import { drainResumedMessage } from '../../src/messages/drain-resumed.js';
 import { drainRefusedMessage, drainStartedMessage } from '../../src/messages/drain-started.js';
 import { drainStuckMessage } from '../../src/messages/drain-stuck.js';
 import { drainSummary, drainSummaryLine } from '../../src/messages/drain-summary.js';
-import { maintainReadyMessage, maintenanceDoneNotApplicable } from '../../src/messages/maintain-ready.js';
+import { drainRefusalWords } from '../../src/messages/drain-words.js';
+import {
+  maintainReadyMessage,
+  maintenanceDoneLine,
+  maintenanceDoneNotApplicable,
+} from '../../src/messages/maintain-ready.js';
 import { maintainReportMessage } from '../../src/messages/maintain-report.js';
+import { requestCard } from '../../src/messages/request-card.js';
+import { drainProgress } from '../../src/ops/drain/drain-progress.js';
 import type { DrainedPod, DrainState, NodeDrain } from '../../src/ops/drain/drain-state.js';
 import type { DrainPreview } from '../../src/ops/preview/drain-preview.js';
 import { expectGolden } from '../support/golden.js';
@@ -54,21 +65,36 @@ const state = (nodes: NodeDrain[], extra: Partial<DrainState> = {}): DrainState 
 });
 
 describe('drain messages', () => {
-  it('progress detail on the card', () => {
-    expect(
-      drainProgressDetail({
-        node: 'worker-1',
-        nodeIndex: 1,
-        nodeCount: 2,
-        total: 16,
-        evicted: 12,
-        gone: 10,
-        remaining: 4,
-        blocked: 1,
-        skipped: 0,
-        failed: 0,
-      }),
-    ).toBe('worker-1 (1/2): 12 evicted · 4 remaining · 1 blocked');
+  it('progress detail on the card: every pod counted once, the counts adding up to the total', () => {
+    // 5 pods: 3 gone, 1 evicted and still terminating, 1 pending that its budget refused.
+    const running = drained(
+      [
+        pod(1),
+        pod(2),
+        pod(3),
+        pod(4, { state: 'evicted', goneAt: undefined }),
+        pod(5, { state: 'pending', evictedAt: undefined, goneAt: undefined, refusals: 2 }),
+      ],
+      { finishedAt: undefined, outcome: undefined },
+    );
+    const progress = drainProgress(running, 1, 1, 1);
+    expect(drainProgressDetail(progress)).toBe('worker-1: 3/5 evicted · 1 terminating · 1 blocked');
+    const { node: _n, nodeIndex: _i, nodeCount: _c, total, ...counts } = progress;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(total);
+
+    // Of two nodes, the first; one pod waiting for its eviction's answer, one left on the node, one timed out.
+    const second = drained(
+      [
+        pod(1),
+        pod(2, { state: 'pending', evictedAt: undefined, goneAt: undefined }),
+        pod(3, { state: 'skipped', goneAt: undefined }),
+        pod(4, { state: 'timed-out', goneAt: undefined }),
+      ],
+      { finishedAt: undefined, outcome: undefined },
+    );
+    expect(drainProgressDetail(drainProgress(second, 1, 2, 0))).toBe(
+      'worker-1 (1/2): 1/4 evicted · 1 waiting · 1 skipped · 1 failed',
+    );
   });
 
   it('drain started and refused', () => {
@@ -229,6 +255,45 @@ describe('drain messages', () => {
     expectWithinSlackLimits(message);
   });
 
+  it('a refused drain: the dry run says so, and the summary names why instead of "0 of 0 pods evicted"', () => {
+    const errors = [
+      {
+        message: 'cannot delete Pods with local storage (use --delete-emptydir-data to override)',
+        pods: ['shop/api-848db-aaaaa', 'shop/api-848db-bbbbb'],
+      },
+      {
+        message: 'cannot delete Pods that declare no controller (use --force to override)',
+        pods: ['shop/debug'],
+      },
+    ];
+    const preview: DrainPreview = {
+      evicting: 0,
+      nodes: [{ node: 'worker-3', alreadyCordoned: false, groups: [], warnings: [], errors }],
+      budgets: [],
+      room: {
+        fits: true,
+        pods: 0,
+        nodes: [],
+        requested: { cpuMillis: 0, memoryBytes: 0 },
+        free: { cpuMillis: 0, memoryBytes: 0 },
+        unplaced: [],
+      },
+    };
+    const message = drainPreviewMessage(preview);
+    expectGolden(import.meta.url, 'drain-preview-refused', message);
+    expectWithinSlackLimits(message);
+    expect(drainPreviewSummary(preview)).toBe(
+      'dry run: the drain would be refused without --delete-emptydir-data and --force; nothing changed',
+    );
+    const refused = drained([], { node: 'worker-3', errors, outcome: 'refused' });
+    expect(drainSummaryLine(state([refused]), T0 + 2_000)).toBe(
+      'worker-3 cannot be drained as asked: Pods with local storage (shop/api-848db-aaaaa, shop/api-848db-bbbbb); Pods that declare no controller (shop/debug); nothing evicted in 2.0s',
+    );
+    expect(drainRefusalWords([refused]).hint).toBe(
+      'Add `--delete-emptydir-data` (their emptyDir data is lost) and `--force` (pods without a controller are not recreated) to drain anyway, or move those pods first.',
+    );
+  });
+
   it('lock refusal, decisions, resume, cordon', () => {
     expectGolden(
       import.meta.url,
@@ -237,6 +302,23 @@ describe('drain messages', () => {
         { requestId: 'r-zzzzzzzzzzzz', operation: 'drain' },
         { kind: 'node', cluster: 'prod', node: 'worker-1' },
         'https://slack.example/archives/COPS/p1700000000000100',
+      ),
+    );
+    expectGolden(
+      import.meta.url,
+      'drain-lock-refusal-lease',
+      lockRefusalMessage(
+        {
+          requestId: 'r-yyyyyyyyyyyy',
+          operation: 'drain',
+          elsewhere: {
+            lease: 'kube-system/bosun-node-worker-1',
+            holder: 'bosun-staging/r-yyyyyyyyyyyy',
+            until: Date.UTC(2026, 11, 6, 20, 15),
+          },
+        },
+        { kind: 'node', cluster: 'prod', node: 'worker-1' },
+        undefined,
       ),
     );
     expectGolden(
@@ -265,17 +347,29 @@ describe('drain messages', () => {
         state([drained([pod(1), pod(2, { state: 'pending', evictedAt: undefined })])], { runs: 2 }),
       ),
     );
-    expectGolden(
-      import.meta.url,
-      'cordon-result',
-      cordonResultMessage(
+    // A cordon is one message: its card says what kubectl said and what it means, and points to no thread.
+    const cordonCard = requestCard({
+      requestId: 'r-cordon000001',
+      text: 'cordon worker-1 worker-2',
+      slash: '/bosun',
+      user: 'UALICE',
+      cluster: 'prod',
+      state: 'succeeded',
+      detail: 'worker-1 cordoned, worker-2 already cordoned',
+      answer: cordonAnswer(
         [
           { node: 'worker-1', line: 'node/worker-1 cordoned', changed: true },
           { node: 'worker-2', line: 'node/worker-2 already cordoned', changed: false },
         ],
         true,
-      ),
-    );
+      )?.blocks,
+      thread: false,
+    });
+    expect(JSON.stringify(cordonCard.blocks)).not.toContain('thread');
+    expectGolden(import.meta.url, 'cordon-card', cordonCard);
+    expect(
+      cordonAnswer([{ node: 'worker-2', line: 'node/worker-2 already cordoned', changed: false }], true),
+    ).toBeUndefined();
   });
 
   it('maintenance: ready for it, then the report', () => {
@@ -293,6 +387,7 @@ describe('drain messages', () => {
       uncordonedAt: T0 + 42_000 + 17 * 60_000,
     };
     expectGolden(import.meta.url, 'maintain-ready', maintainReadyMessage(REQUEST, maintain, 'kernel update'));
+    expectGolden(import.meta.url, 'maintenance-done-line', maintenanceDoneLine('worker-1', 'UALICE'));
     expectGolden(
       import.meta.url,
       'maintenance-done-not-applicable',

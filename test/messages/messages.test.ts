@@ -1,17 +1,22 @@
 import { parseCommand as parse } from '../../src/commands/parse.js';
 import { clustersMessage } from '../../src/messages/clusters-list.js';
-import { commandNotRecorded, commandWithoutUser } from '../../src/messages/command-refusals.js';
+import {
+  commandNotRecorded,
+  commandWithoutUser,
+  mistakenRequest,
+} from '../../src/messages/command-refusals.js';
 import { jobsMessage } from '../../src/messages/jobs-list.js';
 import { nodesReply } from '../../src/messages/nodes-reply.js';
 import { requestCard } from '../../src/messages/request-card.js';
 import {
   cancelledBeforeStartLine,
+  cancelledWhileRunningLine,
   cancelledWhileWaitingLine,
   failedAfterAttemptsLine,
   jobLostLine,
   unreadableRequestLine,
 } from '../../src/messages/request-lines.js';
-import { steerRefusalMessage } from '../../src/messages/steer-refusal.js';
+import { notRunningAnswer, steerRefusalMessage } from '../../src/messages/steer-refusal.js';
 import { helpMessage, usageMessage } from '../../src/messages/usage.js';
 import { versionsReply } from '../../src/messages/versions-reply.js';
 import { COMMANDS, type Command } from '../../src/operations/registry.js';
@@ -38,6 +43,18 @@ describe('Slack messages', () => {
     expectGolden(import.meta.url, 'command-without-user', commandWithoutUser());
   });
 
+  it('a request that was its author mistake, told to them alone', () => {
+    expectGolden(
+      import.meta.url,
+      'mistaken-request',
+      mistakenRequest(
+        '/bosun cordon wroker-4',
+        'There is no node `wroker-4` on this cluster.',
+        'Did you mean `worker-4` for `wroker-4`?',
+      ),
+    );
+  });
+
   it('a command Redis did not record in time', () => {
     expectGolden(
       import.meta.url,
@@ -54,7 +71,7 @@ describe('Slack messages', () => {
       user: 'UALICE',
       cluster: 'prod',
       state: 'running',
-      detail: '12 evicted, 3 remaining, 1 blocked',
+      detail: 'worker-1: 12/16 evicted · 3 terminating · 1 blocked',
     });
     expectGolden(import.meta.url, 'card-running', card);
     expectWithinSlackLimits(card);
@@ -83,6 +100,22 @@ describe('Slack messages', () => {
     const reply = nodesReply('prod', rows);
     expectGolden(import.meta.url, 'nodes-short', reply);
     expect(reply.attachment).toBeUndefined();
+    // In the channel it is one message: the table on the request's card, no thread to open.
+    const card = requestCard({
+      requestId: 'r-nodes0000001',
+      text: 'nodes',
+      slash: '/bosun',
+      user: 'UBOB',
+      cluster: 'prod',
+      state: 'succeeded',
+      detail: '4 nodes, 3 Ready',
+      answer: reply.message.blocks,
+      thread: false,
+    });
+    expectWithinSlackLimits(card);
+    expect(JSON.stringify(card.blocks)).toContain('worker-1');
+    expect(JSON.stringify(card.blocks)).not.toContain('thread');
+    expectGolden(import.meta.url, 'nodes-card', card);
     expect(reply.message.text).toContain(
       'NAME              STATUS                     ROLES           AGE   VERSION',
     );
@@ -113,6 +146,8 @@ describe('Slack messages', () => {
   it('help, overall and for one command', () => {
     expectGolden(import.meta.url, 'help', helpMessage(COMMANDS, '/bosun'));
     expectGolden(import.meta.url, 'help-drain', helpMessage(COMMANDS, '/bosun', 'drain'));
+    // maintain takes the drain's options for its drain.
+    expectGolden(import.meta.url, 'help-maintain', helpMessage(COMMANDS, '/bosun', 'maintain'));
   });
 
   it('jobs list and clusters list', () => {
@@ -192,6 +227,7 @@ describe('Slack messages', () => {
     );
     expectGolden(import.meta.url, 'request-cancelled-before-start', cancelledBeforeStartLine('UBOB'));
     expectGolden(import.meta.url, 'request-cancelled-while-waiting', cancelledWhileWaitingLine('UBOB'));
+    expectGolden(import.meta.url, 'request-cancelled-while-running', cancelledWhileRunningLine('UBOB'));
     expectGolden(
       import.meta.url,
       'request-unreadable',
@@ -216,5 +252,24 @@ describe('Slack messages', () => {
     const messages = refusals.map((r) => steerRefusalMessage(r));
     for (const message of messages) expect(message.text).toMatch(/Nothing was changed\.$/);
     expectGolden(import.meta.url, 'steer-refusals', messages);
+  });
+
+  it('a button of a request that is not running says what became of it, and when', () => {
+    const at = Date.UTC(2026, 11, 7, 1, 53);
+    const base = { id: 'r-ended0000001', updatedAt: at, command: { name: 'drain' } };
+    const answers = [
+      notRunningAnswer({
+        ...base,
+        state: 'succeeded',
+        summary: 'worker-1 drained; 3 of 3 pods evicted in 4s',
+      }),
+      notRunningAnswer({ ...base, state: 'cancelled' }),
+      notRunningAnswer({ ...base, state: 'queued' }),
+    ];
+    expect(answers[0]?.text).toMatch(
+      /^This drain \(r-ended0000001\) already finished at .*2026-12-07 01:53 UTC.* \(worker-1 drained; 3 of 3 pods evicted in 4s\); nothing was changed\.$/,
+    );
+    for (const answer of answers) expect(answer.text).toMatch(/nothing was changed\.$/);
+    expectGolden(import.meta.url, 'steer-not-running', answers);
   });
 });

@@ -58,7 +58,7 @@ describe('packaging', () => {
       oauth_config: { scopes: { bot: string[] } };
       settings: { interactivity: { is_enabled: boolean; request_url: string } };
     };
-    const defaultCommand = ConfigSchema.shape.slack.shape.command.parse(undefined);
+    const defaultCommand = ConfigSchema.shape.slack.unwrap().shape.command.parse(undefined);
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([defaultCommand]);
     expect(manifest.features.slash_commands[0]?.url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true });

@@ -140,6 +140,43 @@ describe('outbox', () => {
     expect(rig.standIn.fileContent(file?.id ?? '')?.toString()).toBe(content);
   });
 
+  it('withdraws a request: a card not yet posted never is, a posted one is deleted, its thread gets nothing more', async () => {
+    const unposted = meta('CCARD');
+    // Marked withdrawn before its parent's turn: the parent job finds it so and posts nothing.
+    await rig.requests.claim(unposted, 'queued', card('never seen'), { name: 'cordon' });
+    await rig.reporter.withdraw(unposted, notice('error', 'not for the channel'));
+    await rig.reporter.open(unposted, 'queued', card('never seen'), { name: 'cordon' });
+    const answer = await rig.standIn.waitFor(
+      () => rig.standIn.messages('CCARD').find((m) => m.text.includes('not for the channel')),
+      { timeoutMs: 10_000 },
+    );
+    // No response_url kept: the answer goes by postEphemeral, to the author only.
+    expect(answer.ephemeral).toEqual({ user: 'UALICE' });
+
+    const posted = { ...meta('CCARD'), responseUrl: 'http://127.0.0.1:9/spent' };
+    await rig.reporter.open(posted, 'queued', card('seen, then gone'), { name: 'cordon' });
+    await rig.standIn.waitFor(() => rig.standIn.messages('CCARD').find((m) => m.requestId === posted.id), {
+      timeoutMs: 10_000,
+    });
+    await rig.reporter.withdraw(posted, notice('error', 'told privately'));
+    await rig.reporter.reply(posted, notice('info', 'a late line'));
+    // A response_url that no longer answers: the same words by postEphemeral.
+    const told = await rig.standIn.waitFor(
+      () => rig.standIn.messages('CCARD').find((m) => m.text.includes('told privately')),
+      { timeoutMs: 10_000 },
+    );
+    expect(told.ephemeral).toEqual({ user: 'UALICE' });
+    await rig.standIn.waitFor(
+      () => (rig.standIn.messages('CCARD').some((m) => m.requestId === posted.id) ? undefined : true),
+      { timeoutMs: 10_000, description: 'the withdrawn card deleted' },
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(rig.standIn.messages('CCARD').filter((m) => m.requestId === unposted.id && !m.ephemeral)).toEqual(
+      [],
+    );
+    expect(JSON.stringify(rig.standIn.messages('CCARD'))).not.toContain('a late line');
+  });
+
   it('shows ephemeral messages only to their user', async () => {
     await rig.reporter.ephemeral('COPS', 'UBOB', notice('warning', 'only for bob'));
     const message = await rig.standIn.waitFor(() =>

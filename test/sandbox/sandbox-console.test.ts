@@ -185,6 +185,26 @@ describe('sandbox console API', () => {
     expect(await (await get('/api/sandbox/views')).json()).toEqual([]);
   });
 
+  it('closes a modal for the person it is open for, and only for them', async () => {
+    await post('/api/sandbox/command', { text: 'form', user: 'UBOB' });
+    const view = await standIn.waitFor(() =>
+      standIn.views().find((candidate) => candidate.callbackId === 'note'),
+    );
+
+    const stranger = await post('/api/sandbox/close', { viewId: view.id, user: 'UALICE' });
+    expect(stranger.status).toBe(400);
+    expect(((await stranger.json()) as { error: string }).error).toContain('open for UBOB');
+    expect(standIn.views().map((candidate) => candidate.id)).toContain(view.id);
+
+    const closed = await post('/api/sandbox/close', { viewId: view.id, user: 'UBOB' });
+    expect(closed.status).toBe(200);
+    expect(await (await get('/api/sandbox/views')).json()).toEqual([]);
+
+    const again = await post('/api/sandbox/close', { viewId: view.id, user: 'UBOB' });
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { error: string }).error).toContain(`no open view ${view.id}`);
+  });
+
   it('serves the kubeconfig as YAML', async () => {
     const response = await get('/api/sandbox/kubeconfig');
 

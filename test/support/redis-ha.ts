@@ -159,15 +159,37 @@ export async function startRedisCluster(options: { timeoutMs?: number } = {}): P
   });
 }
 
+/** What `startRedisSentinel()` returns: the rig, its first master, and a way to kill that master outright. */
+export interface RedisSentinelRig extends RedisHaRig {
+  name: string;
+  /** The ports the rig started with; after a failover the Sentinel names `replicaPort` as the master. */
+  masterPort: number;
+  replicaPort: number;
+  sentinelPort: number;
+  /**
+   * SIGKILLs the first master's redis-server, as a crashed host would lose it: no shutdown, no last sync to the
+   * replica. Resolves once the process has exited.
+   */
+  killMaster(): Promise<void>;
+  /** Waits (at most `waitMs`, default 30 s) until the Sentinel names another master than the first; returns its port. */
+  failedOver(waitMs?: number): Promise<number>;
+}
+
 /**
  * A master, one replica (`--replicaof`) and one Sentinel monitoring the master as `name` (quorum 1); ready once
- * the replica's link is up and the Sentinel reports the master.
+ * the replica's link is up and the Sentinel reports the master. Replication is Redis's default, asynchronous
+ * (no `min-replicas-to-write`), and nothing is persisted: a write the master acknowledged just before it died
+ * may be missing on the replica the Sentinel promotes, as in a real deployment. The Sentinel counts the master
+ * down after `downAfterMs` (default 5000) without an answer; `failoverTimeoutMs` (default 10000) is its
+ * failover-timeout.
  */
 export async function startRedisSentinel(
-  options: { name?: string; timeoutMs?: number } = {},
-): Promise<RedisHaRig & { name: string; masterPort: number; replicaPort: number; sentinelPort: number }> {
+  options: { name?: string; timeoutMs?: number; downAfterMs?: number; failoverTimeoutMs?: number } = {},
+): Promise<RedisSentinelRig> {
   const name = options.name ?? 'bosun-test';
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const downAfterMs = options.downAfterMs ?? 5000;
+  const failoverTimeoutMs = options.failoverTimeoutMs ?? 10_000;
   const plain = (dir: string, port: number, extra: string[] = []) => [
     '--bind',
     '127.0.0.1',
@@ -178,11 +200,13 @@ export async function startRedisSentinel(
     dir,
     ...extra,
   ];
+  const held: { master?: RedisProcess } = {};
   const rig = await rigWith('bosun-redis-sentinel-', async (dir, started, taken) => {
-    const master = await startOn(taken, 0, (port) => plain(dir, port));
-    started.push(master);
+    const first = await startOn(taken, 0, (port) => plain(dir, port));
+    held.master = first;
+    started.push(first);
     const replica = await startOn(taken, 0, (port) =>
-      plain(dir, port, ['--replicaof', '127.0.0.1', String(master.port)]),
+      plain(dir, port, ['--replicaof', '127.0.0.1', String(first.port)]),
     );
     started.push(replica);
     await until(
@@ -199,9 +223,9 @@ export async function startRedisSentinel(
           'bind 127.0.0.1',
           `port ${port}`,
           `dir ${dir}`,
-          `sentinel monitor ${name} 127.0.0.1 ${master.port} 1`,
-          `sentinel down-after-milliseconds ${name} 5000`,
-          `sentinel failover-timeout ${name} 10000`,
+          `sentinel monitor ${name} 127.0.0.1 ${first.port} 1`,
+          `sentinel down-after-milliseconds ${name} ${downAfterMs}`,
+          `sentinel failover-timeout ${name} ${failoverTimeoutMs}`,
           '',
         ].join('\n'),
       );
@@ -213,7 +237,7 @@ export async function startRedisSentinel(
         const reply = (await ask(sentinel.port, 'SENTINEL', 'get-master-addr-by-name', name)) as
           | string[]
           | null;
-        return reply?.[1] === String(master.port);
+        return reply?.[1] === String(first.port);
       },
       `the Sentinel to report master ${name}`,
       timeoutMs,
@@ -221,5 +245,36 @@ export async function startRedisSentinel(
     return { sentinels: [`127.0.0.1:${sentinel.port}`], sentinelName: name };
   });
   const [masterPort = 0, replicaPort = 0, sentinelPort = 0] = rig.ports;
-  return { ...rig, name, masterPort, replicaPort, sentinelPort };
+  return {
+    ...rig,
+    name,
+    masterPort,
+    replicaPort,
+    sentinelPort,
+    async killMaster() {
+      const master = held.master;
+      if (!master?.pid) throw new Error('the first master never started');
+      try {
+        process.kill(master.pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // already gone
+      }
+      await master.stop(); // the process is dead: this waits until it has exited
+    },
+    async failedOver(waitMs = 30_000) {
+      let port = masterPort;
+      await until(
+        async () => {
+          const reply = (await ask(sentinelPort, 'SENTINEL', 'get-master-addr-by-name', name)) as
+            | string[]
+            | null;
+          port = Number(reply?.[1] ?? masterPort);
+          return port !== masterPort;
+        },
+        `the Sentinel to promote a new master of ${name}`,
+        waitMs,
+      );
+      return port;
+    },
+  };
 }

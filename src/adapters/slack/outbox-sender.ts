@@ -6,6 +6,7 @@ import type { Keys } from '../../queue/keys.js';
 import { OutboxPayload, OutboxProgress, type SlackMessage } from '../../queue/payloads.js';
 import type { RequestStore } from '../../requests/request-store.js';
 import { type ChannelRateLimiter, type RateSpec, SLACK_RATES } from './channel-rate-limit.js';
+import { respondThroughUrl } from './response-url.js';
 
 export interface OutboxSenderDeps {
   web: WebClient;
@@ -137,11 +138,22 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
       return await defer(job, token, untilBooked > pollMs ? untilBooked : backoff);
     };
 
+    /** Deletes a withdrawn request's card; one already gone is fine. */
+    const takeDown = async (ts: string) => {
+      try {
+        await deps.web.chat.delete({ channel: payload.channel, ts });
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'message_not_found') return;
+        throw await onFailure(error, 'update');
+      }
+    };
+
     switch (payload.kind) {
       case 'parent': {
         const slot = await awaitSlot('post', rates.post);
         if (slot) throw slot;
         const state = await deps.requests.cardState(payload.requestId);
+        if (state.withdrawn) return { withdrawn: true };
         if (state.parentTs) return { ts: state.parentTs };
         if (!state.card) throw new UnrecoverableError('request has no card to post');
         try {
@@ -153,12 +165,21 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
           });
           const ts = String(result.ts);
           await deps.requests.setParent(payload.requestId, ts, state.version);
+          // Withdrawn while it was being posted (the withdraw found no parent yet): take it down here.
+          if (await deps.requests.withdrawn(payload.requestId)) await takeDown(ts);
           return { ts };
         } catch (error) {
           throw await onFailure(error, 'post');
         }
       }
+      case 'withdraw': {
+        // Marked withdrawn before this job was enqueued: a parent not yet posted never will be.
+        const parentTs = await deps.requests.parentTs(payload.requestId);
+        if (parentTs) await takeDown(parentTs);
+        return { withdrawn: true };
+      }
       case 'reply': {
+        if (await deps.requests.withdrawn(payload.requestId)) return { withdrawn: true };
         const parentTs = await deps.requests.parentTs(payload.requestId);
         if (!parentTs) throw await awaitTurn(payload.requestId);
         const done = await deps.requests.threadDone(payload.requestId);
@@ -195,6 +216,7 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
       }
       case 'card': {
         const state = await deps.requests.cardState(payload.requestId);
+        if (state.withdrawn) return { withdrawn: true };
         if (!state.parentTs) {
           // The parent post will carry the latest card; nothing to update until it exists.
           if (state.sent >= state.version) return { coalesced: true };
@@ -229,6 +251,15 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
       case 'ephemeral': {
         const slot = await awaitSlot('ephemeral', rates.ephemeral);
         if (slot) throw slot;
+        if (payload.responseUrl) {
+          try {
+            await respondThroughUrl(payload.responseUrl, payload.message);
+            return { via: 'response_url' };
+          } catch (error) {
+            // Spent or expired (30 minutes, five uses): the same words by postEphemeral.
+            log.info({ err: error }, 'response_url refused the answer; posting it as an ephemeral');
+          }
+        }
         const threadTs =
           payload.inThread && payload.requestId ? await deps.requests.parentTs(payload.requestId) : undefined;
         try {

@@ -13,6 +13,8 @@ export const sandboxConsoleOptionsSchema = z.object({
   defaultChannel: z.string().default('COPS'),
   defaultUser: z.string().default('UALICE'),
   command: z.string().startsWith('/').default('/bosun'),
+  /** A node of the running cluster, for the composer's placeholder (`/bosun drain worker-1`). */
+  exampleNode: z.string().optional(),
 });
 
 export type SandboxConsoleOptions = z.input<typeof sandboxConsoleOptionsSchema>;

@@ -2,23 +2,27 @@ export interface ConsolePageSettings {
   defaultChannel: string;
   defaultUser: string;
   command: string;
+  /** A node of the running cluster, for the composer's placeholder. */
+  exampleNode?: string | undefined;
 }
 
 const STYLE = `
   :root { --fg: #1d1c1d; --muted: #616061; --line: #e2e2e2; --accent: #1264a3; --bg: #f8f8f8; --danger: #e01e5a; --ok: #007a5a; }
   * { box-sizing: border-box; }
-  body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); }
-  header { display: flex; gap: 16px; align-items: center; padding: 8px 16px; background: #3f0e40; color: #fff; }
+  html, body { height: 100%; }
+  /* The window never scrolls: the message list does, and the composer stays at the bottom, as in Slack. */
+  body { margin: 0; display: flex; flex-direction: column; overflow: hidden; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); }
+  header { flex: none; display: flex; gap: 16px; align-items: center; padding: 8px 16px; background: #3f0e40; color: #fff; }
   header a { color: #fff; }
   header select { font: inherit; }
   #status { margin-left: auto; font-size: 13px; opacity: .85; }
-  #layout { display: grid; grid-template-columns: 200px 1fr 340px; height: calc(100vh - 44px); }
+  #layout { flex: 1; min-height: 0; display: grid; grid-template-columns: 200px minmax(0, 1fr); }
   nav { background: #f4ede4; padding: 8px 0; overflow-y: auto; }
   nav button { display: block; width: 100%; text-align: left; border: 0; background: none; padding: 4px 16px; font: inherit; cursor: pointer; }
   nav button.selected { background: var(--accent); color: #fff; }
-  main { display: flex; flex-direction: column; min-width: 0; border-right: 1px solid var(--line); }
-  main h2 { margin: 0; padding: 10px 16px; border-bottom: 1px solid var(--line); font-size: 17px; }
-  #messages { flex: 1; overflow-y: auto; padding: 8px 16px; }
+  main { display: flex; flex-direction: column; min-width: 0; min-height: 0; }
+  main h2 { flex: none; margin: 0; padding: 10px 16px; border-bottom: 1px solid var(--line); font-size: 17px; }
+  #messages { flex: 1 1 auto; min-height: 0; overflow-y: auto; padding: 8px 16px; }
   .message { padding: 6px 0; border-bottom: 1px solid #f0f0f0; }
   .message.ephemeral { background: #fffbe6; }
   .meta { font-size: 13px; color: var(--muted); display: flex; gap: 8px; flex-wrap: wrap; }
@@ -27,6 +31,7 @@ const STYLE = `
   .replies { margin: 4px 0 0 18px; padding-left: 10px; border-left: 3px solid var(--line); }
   .replies summary { cursor: pointer; color: var(--accent); font-size: 13px; }
   .section { margin: 4px 0; display: flex; gap: 12px; align-items: flex-start; justify-content: space-between; }
+  .section > div { min-width: 0; }
   .fields { display: grid; grid-template-columns: 1fr 1fr; gap: 2px 16px; margin-top: 4px; }
   .context { font-size: 12px; color: var(--muted); margin: 4px 0; display: flex; gap: 8px; flex-wrap: wrap; }
   .actions { display: flex; gap: 8px; flex-wrap: wrap; margin: 6px 0; }
@@ -34,26 +39,27 @@ const STYLE = `
   .btn.primary { background: var(--ok); border-color: var(--ok); color: #fff; }
   .btn.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
   h3.block-header { margin: 6px 0 2px; font-size: 16px; }
-  code { background: #f3f3f3; border: 1px solid #e5e5e5; border-radius: 3px; padding: 0 3px; font-size: 13px; }
-  pre { background: #f6f6f6; border: 1px solid #e5e5e5; padding: 6px; border-radius: 4px; overflow-x: auto; font-size: 13px; margin: 4px 0; }
+  code { color: #c01343; background: #f6f6f6; border: 1px solid #e1e1e1; border-radius: 3px; padding: 0 3px; font: 12px/1.5 ui-monospace, Menlo, Consolas, monospace; }
+  pre { background: #f8f8f8; border: 1px solid #e1e1e1; padding: 8px; border-radius: 4px; overflow-x: auto; margin: 4px 0; font: 12px/1.5 ui-monospace, Menlo, Consolas, monospace; }
+  blockquote { margin: 4px 0; padding: 0 0 0 10px; border-left: 4px solid #dddddd; }
+  .emoji { font-family: "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif; }
   .file { display: inline-block; border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; margin: 4px 0; font-size: 13px; }
-  #command-form { display: flex; gap: 8px; padding: 10px 16px; border-top: 1px solid var(--line); align-items: center; }
+  #command-form { flex: none; display: flex; gap: 8px; padding: 10px 16px; border-top: 1px solid var(--line); align-items: center; background: #fff; }
   #command-form input { flex: 1; font: inherit; padding: 6px 8px; }
-  #command-form .prefix { font-family: ui-monospace, monospace; color: var(--muted); }
-  aside { overflow-y: auto; padding: 12px; background: var(--bg); }
-  aside h2 { font-size: 15px; margin: 0 0 8px; }
-  .modal { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; margin-bottom: 12px; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
-  .modal h3 { margin: 0 0 8px; font-size: 16px; }
+  .overlay { position: fixed; inset: 0; z-index: 10; display: flex; align-items: center; justify-content: center; padding: 32px 16px; background: rgba(29, 28, 29, .5); }
+  .modal { width: min(520px, 100%); max-height: 100%; overflow-y: auto; background: #fff; border-radius: 8px; padding: 16px 20px; box-shadow: 0 18px 48px rgba(0,0,0,.35); }
+  .modal h3 { margin: 0 0 8px; font-size: 18px; }
   .modal label { display: block; font-weight: 600; margin: 8px 0 2px; }
   .modal input, .modal textarea, .modal select { width: 100%; font: inherit; padding: 5px; }
   .modal .hint { font-size: 12px; color: var(--muted); }
   .modal .error { color: var(--danger); font-size: 13px; }
+  .modal .actions { justify-content: flex-end; margin-top: 16px; }
   .empty { color: var(--muted); font-style: italic; }
 `;
 
-const SCRIPT = `
+const SCRIPT = String.raw`
 const state = { channel: settings.defaultChannel, user: settings.defaultUser, users: [], channels: [],
-  seen: { channels: '', messages: '', views: '' }, errors: {} };
+  seen: { channels: '', messages: '', views: '' }, errors: {}, follow: true };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attributes, ...children) {
@@ -64,7 +70,8 @@ function el(tag, attributes, ...children) {
     else if (key === 'class') node.className = value;
     else node.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) {
+  // Block renderers return arrays of arrays: flatten them all, or a nested array would show as its toString().
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(typeof child === 'string' ? document.createTextNode(child) : child);
   }
@@ -106,25 +113,114 @@ const EMOJI = { white_check_mark: '\u2705', heavy_check_mark: '\u2714\ufe0f', x:
   inbox_tray: '\ud83d\udce5', leftwards_arrow_with_hook: '\u21a9\ufe0f', mag: '\ud83d\udd0d', no_entry_sign: '\ud83d\udeab',
   raised_hand: '\u270b', small_blue_diamond: '\ud83d\udd39' };
 
+/*
+ * Whether this machine's fonts can draw a character: drawn on a canvas, a character no font has looks exactly
+ * like a code point nobody has (U+10FFFD), a blank or a box. Without an emoji font the shortcode shows as text.
+ */
+const glyphs = new Map();
+let glyphCanvas;
+function drawGlyph(text) {
+  const context = glyphCanvas.getContext('2d', { willReadFrequently: true });
+  context.clearRect(0, 0, glyphCanvas.width, glyphCanvas.height);
+  context.font = '20px ' + getComputedStyle(document.body).fontFamily;
+  context.textBaseline = 'top';
+  context.fillStyle = '#000';
+  context.fillText(text, 2, 2);
+  return Array.from(context.getImageData(0, 0, glyphCanvas.width, glyphCanvas.height).data).join(',');
+}
+function hasGlyph(text) {
+  if (!glyphs.has(text)) {
+    try {
+      if (!glyphCanvas) {
+        glyphCanvas = document.createElement('canvas');
+        glyphCanvas.width = 32;
+        glyphCanvas.height = 32;
+        glyphs.set('', drawGlyph('\u{10FFFD}'));
+      }
+      glyphs.set(text, drawGlyph(text) !== glyphs.get(''));
+    } catch {
+      glyphs.set(text, true);
+    }
+  }
+  return glyphs.get(text);
+}
+
+function emoji(name) {
+  const code = ':' + name + ':';
+  const char = EMOJI[name];
+  if (!char) return document.createTextNode(code);
+  if (!hasGlyph(char)) return el('span', { class: 'emoji-text', title: code }, code);
+  return el('span', { class: 'emoji', role: 'img', 'aria-label': code, title: code }, char);
+}
+
 /* Slack escapes these three in every text; it shows them as the characters (code blocks included). */
 function decodeEntities(text) {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-/* Slack's mrkdwn, the common parts: *bold* _italic_ ~strike~ \`code\` \`\`\`pre\`\`\` <@U…> <#C…> <url|label>. */
+/*
+ * Slack's mrkdwn, the common parts: \`\`\`code blocks\`\`\` (nothing inside formatted; the newlines just inside
+ * the fences dropped), > quoted lines and >>> quoting the rest, \`code\`, *bold* _italic_ ~strike~, :emoji:,
+ * <@U…> <#C…> <url|label>.
+ */
 function mrkdwn(text) {
   const fragment = document.createDocumentFragment();
-  const parts = String(text || '').split(/(\`\`\`[\\s\\S]*?\`\`\`|\`[^\`\\n]+\`|<[^>\\n]+>|:[a-z0-9_+-]+:|\\*[^*\\n]+\\*|\\b_[^_\\n]+_\\b|~[^~\\n]+~|\\n)/);
+  const pieces = String(text || '').split(/(\`\`\`[\s\S]*?\`\`\`)/);
+  pieces.forEach((piece, index) => {
+    const fenced = index % 2 === 1;
+    if (fenced) {
+      fragment.append(el('pre', {}, decodeEntities(piece.slice(3, -3).replace(/^\n/, '').replace(/\n$/, ''))));
+      return;
+    }
+    // A code block is a block of its own: the line break next to it is not an empty line.
+    let plain = piece;
+    if (index > 0) plain = plain.replace(/^\n/, '');
+    if (index < pieces.length - 1) plain = plain.replace(/\n$/, '');
+    if (plain) fragment.append(lines(plain));
+  });
+  return fragment;
+}
+
+function lines(text) {
+  const fragment = document.createDocumentFragment();
+  let quote = null;
+  let quoteRest = false;
+  let afterLine = false;
+  for (const line of text.split('\n')) {
+    let content = line;
+    let quoted = quoteRest;
+    if (!quoteRest) {
+      const rest = /^(?:>|&gt;){3}[ ]?/.exec(line);
+      const one = /^(?:>|&gt;)[ ]?/.exec(line);
+      if (rest) { quoteRest = quoted = true; content = line.slice(rest[0].length); }
+      else if (one) { quoted = true; content = line.slice(one[0].length); }
+    }
+    if (quoted) {
+      if (quote) quote.append(el('br'));
+      else { quote = el('blockquote'); fragment.append(quote); }
+      quote.append(inline(content));
+      afterLine = false;
+    } else {
+      if (afterLine) fragment.append(el('br'));
+      quote = null;
+      fragment.append(inline(content));
+      afterLine = true;
+    }
+  }
+  return fragment;
+}
+
+function inline(text) {
+  const fragment = document.createDocumentFragment();
+  const parts = text.split(/(\`[^\`]+\`|<[^>]+>|:[a-z0-9_+-]+:|\*[^*]+\*|\b_[^_]+_\b|~[^~]+~)/);
   for (const part of parts) {
     if (!part) continue;
-    if (/^:[a-z0-9_+-]+:$/.test(part)) { fragment.append(EMOJI[part.slice(1, -1)] || part); continue; }
-    if (part.startsWith('\`\`\`') && part.length >= 6) fragment.append(el('pre', {}, decodeEntities(part.slice(3, -3))));
+    if (/^:[a-z0-9_+-]+:$/.test(part)) fragment.append(emoji(part.slice(1, -1)));
     else if (part.startsWith('\`') && part.length > 2) fragment.append(el('code', {}, decodeEntities(part.slice(1, -1))));
     else if (part.startsWith('<') && part.endsWith('>')) fragment.append(reference(part.slice(1, -1)));
-    else if (part.startsWith('*') && part.length > 2) fragment.append(el('b', {}, mrkdwn(part.slice(1, -1))));
-    else if (part.startsWith('_') && part.length > 2) fragment.append(el('i', {}, mrkdwn(part.slice(1, -1))));
-    else if (part.startsWith('~') && part.length > 2) fragment.append(el('s', {}, mrkdwn(part.slice(1, -1))));
-    else if (part === '\\n') fragment.append(el('br'));
+    else if (part.startsWith('*') && part.length > 2) fragment.append(el('b', {}, inline(part.slice(1, -1))));
+    else if (part.startsWith('_') && part.length > 2) fragment.append(el('i', {}, inline(part.slice(1, -1))));
+    else if (part.startsWith('~') && part.length > 2) fragment.append(el('s', {}, inline(part.slice(1, -1))));
     else fragment.append(decodeEntities(part));
   }
   return fragment;
@@ -136,16 +232,20 @@ function reference(inner) {
   if (target.startsWith('#')) return el('b', {}, '#' + (label || channelName(target.slice(1))));
   // <!date^1700000000^{date_short} {time}|fallback>: the reader's local time in Slack; the fallback here.
   if (target.startsWith('!date^')) return document.createTextNode(decodeEntities(label || target));
-  if (target.startsWith('!')) return el('b', {}, '@' + (label || target.slice(1).replace(/^subteam\\^/, '')));
-  if (/^https?:\\/\\//.test(target)) {
+  if (target.startsWith('!')) return el('b', {}, '@' + (label || target.slice(1).replace(/^subteam\^/, '')));
+  if (/^https?:\/\//.test(target)) {
     return el('a', { href: target, target: '_blank', rel: 'noreferrer' }, decodeEntities(label || target));
   }
   return document.createTextNode('<' + inner + '>');
 }
 
+/* plain_text with emoji: true (Slack's default) shows :shortcodes: as emoji too. */
 function textObject(object) {
   if (!object) return document.createTextNode('');
-  return object.type === 'mrkdwn' ? mrkdwn(object.text) : document.createTextNode(object.text || '');
+  if (object.type === 'mrkdwn') return mrkdwn(object.text);
+  const text = object.text || '';
+  if (object.emoji === false) return document.createTextNode(text);
+  return el('span', {}, text.split(/(:[a-z0-9_+-]+:)/).map((part, index) => index % 2 === 1 ? emoji(part.slice(1, -1)) : part));
 }
 
 async function click(message, element, value) {
@@ -223,18 +323,21 @@ function renderMessage(message) {
 function renderChannels() {
   $('channels').replaceChildren(...state.channels.map((channel) => el('button', {
     class: channel.id === state.channel ? 'selected' : '',
-    onclick: () => { state.channel = channel.id; state.seen.messages = ''; renderChannels(); refresh(); },
+    onclick: () => { state.channel = channel.id; state.seen.messages = ''; state.follow = true; renderChannels(); refresh(); },
   }, (channel.imUser ? '@' : '#') + channel.name)));
   $('channel-title').textContent = '#' + channelName(state.channel);
 }
 
+/* Like Slack: the list follows new messages while you are at its end, and stays put while you read above it. */
 function renderMessages(messages) {
   const box = $('messages');
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const atEnd = state.follow || box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const scrollTop = box.scrollTop;
   const shown = messages.filter(visible);
   box.replaceChildren(...(shown.length > 0 ? shown.map(renderMessage)
     : [el('p', { class: 'empty' }, 'No messages yet. Try ' + settings.command + ' help below.')]));
-  if (atBottom) box.scrollTop = box.scrollHeight;
+  box.scrollTop = atEnd ? box.scrollHeight : scrollTop;
+  state.follow = false;
 }
 
 function inputControl(element) {
@@ -264,30 +367,54 @@ async function submit(view, form) {
   }
 }
 
+async function closeView(view) {
+  try {
+    await api('/api/sandbox/close', { viewId: view.id, user: view.user });
+    state.seen.views = '';
+    say('closed ' + view.title);
+    await refresh();
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+/* The acting user's newest modal, over the channel as in Slack; the others wait under it. */
 function renderViews(views) {
   // Re-rendering must not lose what the user has typed into a modal that is still open.
   const typed = {};
   for (const control of document.querySelectorAll('#modals form [name]')) {
     typed[control.closest('form').dataset.view + '/' + control.name] = control.value;
   }
-  const mine = views.filter((view) => view.user === state.user);
-  $('modals').replaceChildren(el('h2', {}, 'Open modals'), ...(mine.length === 0 ? [el('p', { class: 'empty' }, 'None for ' + nameOf(state.user) + '.')]
-    : mine.map((view) => {
-      const errors = state.errors[view.id] || {};
-      const form = el('form', { class: 'modal', 'data-view': view.id, onsubmit: (event) => { event.preventDefault(); submit(view, form); } },
-        el('h3', {}, view.title),
-        view.blocks.map((block) => block.type === 'input'
-          ? el('div', {}, el('label', {}, textObject(block.label)), inputControl(block.element),
-              block.hint ? el('div', { class: 'hint' }, textObject(block.hint)) : null,
-              errors[block.block_id] ? el('div', { class: 'error' }, errors[block.block_id]) : null)
-          : renderBlocks([block], { ts: '', channel: '', text: '' })),
-        el('div', { class: 'actions' }, el('button', { class: 'btn primary', type: 'submit' }, 'Submit')));
-      for (const control of form.querySelectorAll('[name]')) {
-        const value = typed[view.id + '/' + control.name];
-        if (value !== undefined) control.value = value;
-      }
-      return form;
-    })));
+  const hadFocus = document.activeElement && document.activeElement.closest('#modals') ? document.activeElement.name : undefined;
+  const mine = views.filter((view) => view.user === state.user).sort((a, b) => a.openedAt - b.openedAt);
+  const view = mine[mine.length - 1];
+  if (!view) {
+    $('modals').replaceChildren();
+    return;
+  }
+  const errors = state.errors[view.id] || {};
+  const titleId = 'modal-title-' + view.id;
+  const form = el('form', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId, 'data-view': view.id,
+    onsubmit: (event) => { event.preventDefault(); submit(view, form); },
+    onkeydown: (event) => { if (event.key === 'Escape') closeView(view); } },
+    el('h3', { id: titleId }, view.title),
+    view.blocks.map((block) => block.type === 'input'
+      ? el('div', {}, el('label', { for: 'input-' + view.id + '-' + block.element.action_id }, textObject(block.label)),
+          inputControl(block.element),
+          block.hint ? el('div', { class: 'hint' }, textObject(block.hint)) : null,
+          errors[block.block_id] ? el('div', { class: 'error' }, errors[block.block_id]) : null)
+      : renderBlocks([block], { ts: '', channel: '', text: '' })),
+    el('div', { class: 'actions' },
+      el('button', { class: 'btn', type: 'button', onclick: () => closeView(view) }, 'Cancel'),
+      el('button', { class: 'btn primary', type: 'submit' }, 'Submit')));
+  for (const control of form.querySelectorAll('[name]')) {
+    control.id = 'input-' + view.id + '-' + control.name;
+    const value = typed[view.id + '/' + control.name];
+    if (value !== undefined) control.value = value;
+  }
+  $('modals').replaceChildren(el('div', { class: 'overlay' }, form));
+  const focus = (hadFocus && form.querySelector('[name="' + hadFocus + '"]')) || form.querySelector('[name]');
+  if (focus) focus.focus();
 }
 
 async function refresh() {
@@ -308,6 +435,14 @@ async function refresh() {
   }
 }
 
+/* What goes to the bot: "/bosun nodes" and "nodes" alike; another slash command is not bosun's. */
+function commandText(typed) {
+  const text = typed.trim();
+  if (text === settings.command || text.startsWith(settings.command + ' ')) return text.slice(settings.command.length).trim();
+  if (/^\/\S/.test(text)) throw new Error(text.split(/\s/)[0] + ' is not a command here; try ' + settings.command + ' help');
+  return text;
+}
+
 async function start() {
   state.users = await api('/api/sandbox/users');
   $('user').replaceChildren(...state.users.map((user) => el('option', { value: user.id, selected: user.id === state.user }, user.name)));
@@ -315,11 +450,12 @@ async function start() {
   $('command-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const input = $('command-text');
-    const text = input.value.trim();
     try {
+      const text = commandText(input.value);
       const { requestId } = await api('/api/sandbox/command', { text, user: state.user, channel: state.channel });
       say(settings.command + ' ' + text + ' → ' + requestId);
       input.value = '';
+      state.follow = true;
       await refresh();
     } catch (error) {
       say(error.message, true);
@@ -334,6 +470,7 @@ start();
 /** The console: plain HTML and inline script, no build step and nothing loaded from elsewhere. */
 export function consolePage(settings: ConsolePageSettings): string {
   const json = JSON.stringify(settings).replace(/</g, '\\u003c');
+  const placeholder = `${settings.command} ${settings.exampleNode ? `drain ${settings.exampleNode}` : 'help'}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -355,13 +492,12 @@ export function consolePage(settings: ConsolePageSettings): string {
     <h2 id="channel-title"></h2>
     <div id="messages" aria-live="polite"></div>
     <form id="command-form">
-      <span class="prefix">${settings.command.replace(/[^\w/-]/g, '')}</span>
-      <input id="command-text" autocomplete="off" placeholder="drain node-1" aria-label="command">
+      <input id="command-text" autocomplete="off" placeholder="${escapeHtml(placeholder)}" aria-label="command">
       <button class="btn primary" type="submit">Send</button>
     </form>
   </main>
-  <aside id="modals"></aside>
 </div>
+<div id="modals"></div>
 <script>
 const settings = ${json};
 ${SCRIPT}
@@ -369,4 +505,8 @@ ${SCRIPT}
 </body>
 </html>
 `;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -23,3 +23,8 @@ export const submitRequestSchema = z.object({
   values: z.record(z.string(), z.unknown()),
   user: userId,
 });
+
+export const closeRequestSchema = z.object({
+  viewId: z.string().regex(/^V[A-Z0-9]+$/, 'a view id like V0123ABCD'),
+  user: userId,
+});

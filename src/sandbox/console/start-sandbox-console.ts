@@ -4,7 +4,12 @@ import type { z } from 'zod';
 import { BodyTooLargeError, readRequestBody } from '../slack/http-body.js';
 import { type SandboxConsoleOptions, sandboxConsoleOptionsSchema } from './console-options.js';
 import { consolePage } from './console-page.js';
-import { clickRequestSchema, commandRequestSchema, submitRequestSchema } from './console-requests.js';
+import {
+  clickRequestSchema,
+  closeRequestSchema,
+  commandRequestSchema,
+  submitRequestSchema,
+} from './console-requests.js';
 
 export interface SandboxConsole {
   url: string;
@@ -26,7 +31,7 @@ class BadRequest extends Error {
 
 /**
  * The sandbox's public HTTP API and one-page console: type `/bosun …` as a workspace user, read the channels,
- * click buttons, fill in modals, fetch the kubeconfig.
+ * click buttons, fill in and close modals, fetch the kubeconfig.
  */
 export async function startSandboxConsole(options: SandboxConsoleOptions): Promise<SandboxConsole> {
   const config = sandboxConsoleOptionsSchema.parse(options);
@@ -35,6 +40,7 @@ export async function startSandboxConsole(options: SandboxConsoleOptions): Promi
     defaultChannel: config.defaultChannel,
     defaultUser: config.defaultUser,
     command: config.command,
+    exampleNode: config.exampleNode,
   });
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -84,6 +90,12 @@ export async function startSandboxConsole(options: SandboxConsoleOptions): Promi
       case 'POST /api/sandbox/submit': {
         const body = await jsonBody(request, submitRequestSchema);
         sendJson(response, 200, await deliver(() => standIn.submit(body)));
+        return;
+      }
+      case 'POST /api/sandbox/close': {
+        const body = await jsonBody(request, closeRequestSchema);
+        await deliver(async () => standIn.closeView(body));
+        sendJson(response, 200, { closed: true });
         return;
       }
       case 'GET /api/sandbox/kubeconfig':

@@ -55,6 +55,8 @@ export interface SlackStandIn {
   click(input: ClickInput): Promise<ClickResult>;
   views(): OpenView[];
   submit(input: SubmitInput): Promise<SubmitResult>;
+  /** The person closes the modal (its Cancel or ×): it goes, and the one under it shows; the bot hears nothing. */
+  closeView(input: { viewId: string; user: string }): void;
 
   /** Top-level messages (of one channel, or of all), oldest first, with their replies. */
   messages(channel?: string): RecordedMessage[];

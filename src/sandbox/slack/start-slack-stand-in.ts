@@ -218,6 +218,11 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     click: (input) => deliverClick(interactions, input),
     views: () => modals.list(),
     submit: (input) => deliverViewSubmission(interactions, input),
+    closeView: ({ viewId, user }) => {
+      const view = modals.require(viewId);
+      if (view.user !== user) throw new Error(`view ${viewId} is open for ${view.user}, not ${user}`);
+      modals.close(viewId);
+    },
     messages: (channel) => store.record(channel),
     thread: (channel, ts) => store.thread(channel, ts),
     channels: () =>

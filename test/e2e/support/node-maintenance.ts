@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CoordinationV1Api, KubeConfig, V1MicroTime } from '@kubernetes/client-node';
 import { Queue } from 'bullmq';
 import { type RedisEndpoint, workerConnection } from '../../../src/queue/connection.js';
 import { Keys } from '../../../src/queue/keys.js';
@@ -80,7 +81,8 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       const id = await rig.command('drain worker-2');
       const stuck = await rig.reply(id, /has waited .* for its disruption budget/);
       await rig.standIn.click({ ts: stuck.ts, actionId: 'drain-abort', user: 'UALICE', channel: 'COPS' });
-      expect(await rig.ended(id)).toMatch(/Cancelled/);
+      expect(await rig.ended(id)).toMatch(/Cancelled \(by <@UALICE>\)/);
+      await rig.reply(id, /Cancelled by <@UALICE> while it ran/);
       const summary = await rig.reply(id, /Drain finished/);
       expect(JSON.stringify(summary.blocks)).toContain('The node is uncordoned again.');
       expect(await rig.unschedulable('worker-2')).toBe(false);
@@ -91,7 +93,9 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       await rig.reply(id, /cordoned; evicting/);
       await rig.reply(id, /has waited .* for its disruption budget/);
       await rig.command(`cancel ${id}`, 'UBOB');
-      expect(await rig.ended(id)).toMatch(/Cancelled/);
+      expect(await rig.ended(id)).toMatch(/Cancelled \(by <@UBOB>\)/);
+      // Who cancelled is in the thread too, after what the drain did.
+      await rig.reply(id, /Cancelled by <@UBOB> while it ran/);
       const summary = await rig.reply(id, /Drain finished/);
       expect(JSON.stringify(summary.blocks)).toContain('drain cancelled');
       expect(JSON.stringify(summary.blocks)).toMatch(
@@ -103,15 +107,33 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       expect(await rig.unschedulable('worker-2')).toBe(false);
     });
 
-    it('cordons and uncordons, and suggests the node meant', async () => {
+    it('cordons and uncordons in one message each, and tells only the author of a typo the node meant', async () => {
       const cordon = await rig.command('cordon worker-4');
       expect(await rig.ended(cordon)).toMatch(/Done \(worker-4 cordoned\)/);
-      expect((await rig.reply(cordon, /node\/worker-4 cordoned/)).text).toContain('node/worker-4 cordoned');
+      const card = JSON.stringify(rig.card(cordon)?.blocks);
+      expect(card).toContain('New pods will not be scheduled there; running pods stay.');
+      expect(card).not.toContain('details in the thread');
       const uncordon = await rig.command('uncordon worker-4');
       expect(await rig.ended(uncordon)).toMatch(/Done \(worker-4 uncordoned\)/);
-      const typo = await rig.command('cordon wroker-4');
-      expect(await rig.ended(typo)).toMatch(/Failed/);
-      expect((await rig.reply(typo, /no node/)).text).toContain('Did you mean worker-4 for wroker-4?');
+      expect(rig.thread(cordon)).toHaveLength(0);
+      expect(rig.thread(uncordon)).toHaveLength(0);
+
+      const typo = await rig.command('cordon wroker-4', 'UBOB');
+      const answer = await rig.standIn.waitFor(
+        () => rig.standIn.messages('COPS').find((m) => m.requestId === typo && m.ephemeral),
+        { timeoutMs: 20_000, description: 'the answer to the typo' },
+      );
+      expect(answer.ephemeral).toEqual({ user: 'UBOB' });
+      expect(answer.text).toContain('/bosun cordon wroker-4');
+      expect(answer.text).toContain('There is no node wroker-4 on this cluster.');
+      expect(answer.text).toContain('Did you mean worker-4 for wroker-4?');
+      expect(answer.text).toContain('Nothing was changed.');
+      // Nothing stays in the channel: the card that said Queued is gone.
+      await rig.standIn.waitFor(() => (rig.card(typo) === undefined ? true : undefined), {
+        timeoutMs: 10_000,
+        description: 'the typo card taken down',
+      });
+      expect((await rig.requests.get(typo))?.state).toBe('failed');
     });
 
     it('maintains a node: drain, "ready for maintenance", the button, Ready again, uncordon, report', async () => {
@@ -122,7 +144,20 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       await rig.sim.nodes.setReady('worker-4', true);
       await rig.standIn.click({ ts: ready.ts, actionId: 'maintain-done', user: 'UALICE', channel: 'COPS' });
       expect(await rig.ended(id)).toMatch(/Done \(worker-4 maintained and back in service\)/);
+      // One confirmation of the click: its line in the thread, no echo to the clicker.
       const report = await rig.reply(id, /is back: Ready and uncordoned/);
+      expect(rig.thread(id).filter((m) => /says maintenance is done/.test(m.text))).toHaveLength(1);
+      expect(rig.thread(id).filter((m) => m.ephemeral)).toEqual([]);
+      // The button again, once the request ended: a plain sentence, to the clicker only.
+      await rig.standIn.click({ ts: ready.ts, actionId: 'maintain-done', user: 'UALICE', channel: 'COPS' });
+      const late = await rig.standIn.waitFor(() => rig.thread(id).find((m) => m.ephemeral), {
+        description: 'the answer to a late click',
+      });
+      expect(late.ephemeral).toEqual({ user: 'UALICE' });
+      expect(late.text).toMatch(
+        new RegExp(`^This maintain \\(${id}\\) already finished at .*; nothing was changed\\.$`),
+      );
+      expect(rig.standIn.messages('COPS').filter((m) => m.ephemeral && m.requestId === id)).toEqual([]);
       expect(JSON.stringify(report.blocks)).toMatch(
         /ReplicaSet\/web-[a-z0-9]+: \d+ moved; its pods now run on worker-/,
       );
@@ -156,6 +191,109 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       } finally {
         await ops.close();
         redis.disconnect();
+      }
+    });
+
+    it('acts on a button only for the request whose thread it is in: a "maintenance done" naming a drain changes nothing', async () => {
+      // The maintenance first: it waits for its button parked, holding no worker, while the drain runs.
+      const maintain = await rig.command('maintain worker-4');
+      const ready = await rig.reply(maintain, /ready for maintenance/);
+      const drain = await rig.command('drain worker-2');
+      const stuck = await rig.reply(drain, /has waited .* for its disruption budget/);
+      // Answers to a click in a thread are ephemeral replies in that thread.
+      const refusals = () =>
+        rig.standIn
+          .messages('COPS')
+          .flatMap((m) => [m, ...m.replies])
+          .filter((m) => m.ephemeral?.user === 'UALICE' && /names a request other than the one/.test(m.text));
+
+      // The maintenance's button, its value crafted to name the drain; the drain's skip, naming the maintenance.
+      await rig.standIn.click({
+        ts: ready.ts,
+        actionId: 'maintain-done',
+        user: 'UALICE',
+        channel: 'COPS',
+        value: JSON.stringify({ r: drain }),
+      });
+      await rig.standIn.waitFor(() => (refusals().length === 1 ? true : undefined), {
+        timeoutMs: 10_000,
+        description: 'the refusal of the crafted "maintenance done"',
+      });
+      await rig.standIn.click({
+        ts: stuck.ts,
+        actionId: 'drain-skip-pod',
+        user: 'UALICE',
+        channel: 'COPS',
+        value: JSON.stringify({ r: maintain, ns: 'payments', pod: 'ledger' }),
+      });
+      await rig.standIn.waitFor(() => (refusals().length === 2 ? true : undefined), {
+        timeoutMs: 10_000,
+        description: 'the refusal of the crafted skip',
+      });
+      const said = (id: string) =>
+        rig
+          .thread(id)
+          .map((m) => m.text)
+          .join('\n');
+      expect(said(drain)).not.toMatch(/chose/);
+      expect(said(maintain)).not.toMatch(/chose|back: Ready/);
+      expect(refusals()[0]?.text).toContain('Nothing was changed');
+
+      // The buttons where they belong still work.
+      await rig.standIn.click({ ts: stuck.ts, actionId: 'drain-abort', user: 'UALICE', channel: 'COPS' });
+      expect(await rig.ended(drain)).toMatch(/Cancelled/);
+      expect(await rig.unschedulable('worker-2')).toBe(false);
+      await rig.command(`cancel ${maintain}`, 'UALICE');
+      expect(await rig.ended(maintain)).toMatch(/Cancelled/);
+      expect(await rig.ended(await rig.command('uncordon worker-4'))).toMatch(/Done \(worker-4 uncordoned\)/);
+    });
+
+    it("shows a running drain to the cluster as a Lease, and leaves a node another installation's Lease holds", async () => {
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromString(rig.sim.kubeconfig());
+      const leases = kubeConfig.makeApiClient(CoordinationV1Api);
+      const read = (name: string) =>
+        leases.readNamespacedLease({ name, namespace: 'kube-system' }).catch(() => undefined);
+
+      const id = await rig.command('drain worker-2');
+      await rig.reply(id, /has waited .* for its disruption budget/);
+      const held = await read('bosun-node-worker-2');
+      expect(held?.spec?.holderIdentity).toBe(`${rig.config.redis.prefix}/${id}`);
+      expect(held?.metadata?.annotations?.['bosun.dev/operation']).toBe('drain');
+      const stuck = await rig.reply(id, /has waited .* for its disruption budget/);
+      await rig.standIn.click({ ts: stuck.ts, actionId: 'drain-abort', user: 'UALICE', channel: 'COPS' });
+      expect(await rig.ended(id)).toMatch(/Cancelled/);
+      await rig.standIn.waitFor(async () => ((await read('bosun-node-worker-2')) ? undefined : true), {
+        timeoutMs: 10_000,
+        description: 'the Lease to go with the lock',
+      });
+
+      // Another installation (its own Redis, the same cluster) works on worker-2.
+      await leases.createNamespacedLease({
+        namespace: 'kube-system',
+        body: {
+          metadata: {
+            name: 'bosun-node-worker-2',
+            labels: { 'app.kubernetes.io/managed-by': 'bosun' },
+            annotations: { 'bosun.dev/request': 'r-otherinstall', 'bosun.dev/operation': 'maintain' },
+          },
+          spec: {
+            holderIdentity: 'bosun-eu/r-otherinstall',
+            leaseDurationSeconds: 300,
+            renewTime: new V1MicroTime(Date.now()),
+          },
+        },
+      });
+      try {
+        const refused = await rig.command('cordon worker-2', 'UBOB');
+        expect(await rig.ended(refused)).toMatch(/Failed/);
+        const why = await rig.reply(refused, /is busy/);
+        expect(why.text).toContain(
+          'Node worker-2 is busy: its Lease kube-system/bosun-node-worker-2 is held by bosun-eu/r-otherinstall (maintain), another bosun installation',
+        );
+        expect(await rig.unschedulable('worker-2')).toBe(false);
+      } finally {
+        await leases.deleteNamespacedLease({ name: 'bosun-node-worker-2', namespace: 'kube-system' });
       }
     });
   });

@@ -128,6 +128,12 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
       await Promise.allSettled(children.map((c) => c.process));
     });
 
+    // A child reads only the rig's config file, as the processes in this one read only `raw`: a REDIS_URL (or any
+    // other override) in the test run's environment would replace the file's Redis, a Sentinel's or a Cluster's
+    // included, and send the child to another Redis than the bot's.
+    const childEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(REDIS_URL$|SLACK_|BOSUN_)/.test(name)),
+    );
     let spawned = 0;
     /** `node bin/bosun.js <role>` with the rig's config; resolves with its "<role> started" log line. */
     const spawn = async (role: 'bot' | 'worker') => {
@@ -135,7 +141,8 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
       const log = createWriteStream(join(dir, `${role}-${spawned}.log`));
       const child = execa(process.execPath, [join(repoRoot, 'bin', 'bosun.js'), role], {
         cwd: repoRoot,
-        env: { BOSUN_CONFIG: configPath },
+        env: { ...childEnv, BOSUN_CONFIG: configPath },
+        extendEnv: false,
         reject: false,
         buffer: false,
       });
@@ -178,6 +185,8 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
 
     // The test's own view of Redis: the request records and the queues, as an operator with redis-cli sees them.
     const redis = producerConnection(config.redis, { connectionName: 'bosun-test' });
+    // It reconnects by itself (a Redis restarted, a Sentinel failover); a read made meanwhile fails on its own.
+    redis.on('error', () => {});
     const keys = new Keys(config.redis.prefix);
     const queues = new Map<string, Queue>();
     stops.push(async () => {
@@ -239,6 +248,14 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
           () => [...proxy.acceptedEvictions().keys()].some((p) => p.startsWith(prefix)) || undefined,
           { timeoutMs, intervalMs: 20, description: `an eviction of ${prefix}* accepted` },
         );
+      },
+      /** The pods a drain of `node` evicts (all but its DaemonSet pods), as `namespace/name`, sorted. */
+      async toEvict(node: string): Promise<string[]> {
+        const pods = await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` });
+        return pods.items
+          .filter((p) => p.metadata?.ownerReferences?.[0]?.kind !== 'DaemonSet')
+          .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)
+          .sort();
       },
       async unschedulable(node: string): Promise<boolean> {
         return (await core.readNode({ name: node })).spec?.unschedulable === true;
