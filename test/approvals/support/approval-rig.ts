@@ -230,7 +230,7 @@ export async function startApprovalRig(testFile: string, options: RigOptions): P
       await outboxWorker.pause();
     },
     async resumeOutbox() {
-      outboxWorker.resume();
+      await outboxWorker.resume();
     },
     async command(text, user) {
       const result = await standIn.slashCommand({ text, user, channel: 'COPS' });
