@@ -28,6 +28,33 @@ const budgetRule = (stuck: StuckPod) => {
   return 'neither minAvailable nor maxUnavailable';
 };
 
+/** At most this many pods are named as not Ready; the rest are counted. */
+const NOT_READY_SHOWN = 5;
+
+/**
+ * Why the budget is short, when bosun can tell: the pods it covers that are not Ready and why (the scheduler's
+ * words for a Pending pod), or a rule that allows no disruption even with every pod healthy.
+ */
+function rootCause(stuck: StuckPod): string | undefined {
+  const b = stuck.budget;
+  if (!b) return undefined;
+  if (stuck.notReady.length > 0) {
+    const named = stuck.notReady
+      .slice(0, NOT_READY_SHOWN)
+      .map(
+        (r) =>
+          `• \`${escapeMrkdwn(`${r.namespace}/${r.name}`)}\`${r.node ? ` on ${escapeMrkdwn(r.node)}` : ''}: ${escapeMrkdwn(r.why ?? 'not Ready')}`,
+      );
+    const more = stuck.notReady.length - NOT_READY_SHOWN;
+    if (more > 0) named.push(`… and ${more} more`);
+    return `*Why:* ${stuck.notReady.length === 1 ? 'a pod' : `${stuck.notReady.length} pods`} of the budget ${stuck.notReady.length === 1 ? 'is' : 'are'} not Ready, so it cannot spare another until ${stuck.notReady.length === 1 ? 'it is' : 'they are'}:\n${named.join('\n')}`;
+  }
+  if (b.disruptionsAllowed === 0 && b.currentHealthy >= b.expectedPods) {
+    return `*Why:* every pod the budget covers is healthy, and its rule (${budgetRule(stuck)}) still allows no disruption: waiting will not help. Skip the pod, delete it ignoring the budget, or change the budget.`;
+  }
+  return undefined;
+}
+
 /** Why a pod has been waiting, with what to do about it. */
 export function drainStuckMessage(requestId: string, stuck: StuckPod): SlackMessage {
   const pod = `${stuck.pod.namespace}/${stuck.pod.name}`;
@@ -40,12 +67,14 @@ export function drainStuckMessage(requestId: string, stuck: StuckPod): SlackMess
   const numbers = b
     ? `PodDisruptionBudget *${escapeMrkdwn(`${b.namespace}/${b.name}`)}* (${budgetRule(stuck)}) has ${b.currentHealthy} healthy of ${b.desiredHealthy} required (${b.expectedPods} expected) and allows *${b.disruptionsAllowed}* disruption${b.disruptionsAllowed === 1 ? '' : 's'} now.`
     : 'bosun could not find the budget behind the refusal.';
+  const cause = rootCause(stuck);
   return {
     text: `${pod} on ${stuck.node} has waited ${took(stuck.blockedForMs)} for its disruption budget`,
     blocks: [
       section(
         `:hourglass: \`${escapeMrkdwn(pod)}\` on *${escapeMrkdwn(stuck.node)}* has been blocked for ${took(stuck.blockedForMs)}.\n${numbers}`,
       ),
+      ...(cause ? [section(cause)] : []),
       context(`API server: ${escapeMrkdwn(stuck.message)}`),
       actions(`drain:${requestId}`, [
         { actionId: DRAIN_ACTIONS.keepWaiting, text: 'Keep waiting', value },

@@ -32,12 +32,16 @@ export function podOutcome(pod: DrainedPod): string {
 }
 
 /** One line per node: how it ended. */
-export function nodeHeadline(drain: NodeDrain): string {
+export function nodeHeadline(drain: NodeDrain, durationMs?: number | null): string {
   const evicted = drain.pods.filter((p) => p.evictedAt !== undefined).length;
-  const time =
-    drain.finishedAt !== undefined && drain.startedAt !== undefined
-      ? ` in ${took(drain.finishedAt - drain.startedAt)}`
-      : '';
+  // The node's own time, unless the caller gives the one duration to show (null: none).
+  const ms =
+    durationMs === undefined
+      ? drain.finishedAt !== undefined && drain.startedAt !== undefined
+        ? drain.finishedAt - drain.startedAt
+        : undefined
+      : (durationMs ?? undefined);
+  const time = ms === undefined ? '' : ` in ${took(ms)}`;
   const count = (state: string) => drain.pods.filter((p) => p.state === state).length;
   const extras = [
     count('skipped') > 0 ? `${count('skipped')} skipped` : '',

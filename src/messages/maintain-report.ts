@@ -1,11 +1,12 @@
 import type { MaintainReport } from '../ops/maintain/maintain-node.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { context, escapeMrkdwn, section } from './blocks.js';
+import { replacementsSection } from './drain-summary.js';
 import { took } from './drain-words.js';
 
 /** The end of a maintenance: where the pods went and how long each part took. */
 export function maintainReportMessage(report: MaintainReport, now: number): SlackMessage {
-  const { state, moves } = report;
+  const { state, replacements } = report;
   const drain = state.drain?.nodes[0];
   const times = [
     drain?.startedAt !== undefined && drain.finishedAt !== undefined
@@ -23,13 +24,7 @@ export function maintainReportMessage(report: MaintainReport, now: number): Slac
     state.phase === 'done'
       ? `:white_check_mark: *${escapeMrkdwn(state.node)}* is back: Ready and uncordoned.`
       : `:x: *${escapeMrkdwn(state.node)}* maintenance stopped: ${escapeMrkdwn(state.stoppedBecause ?? 'unknown reason')}.${state.uncordonedAt ? ' The node is uncordoned.' : ' The node stays cordoned.'}`;
-  const where = moves.map((m) => {
-    const nodes = Object.entries(m.now)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([node, count]) => `${escapeMrkdwn(node)} (${count})`)
-      .join(', ');
-    return `• \`${escapeMrkdwn(m.namespace)}\` ${escapeMrkdwn(m.owner)}: ${m.moved} moved; its pods now run on ${nodes || 'no node yet'}`;
-  });
+  const where = replacementsSection(replacements);
   return {
     text:
       state.phase === 'done'
@@ -37,7 +32,7 @@ export function maintainReportMessage(report: MaintainReport, now: number): Slac
         : `${state.node} maintenance stopped`,
     blocks: [
       section(head),
-      ...(where.length > 0 ? [section(`*Where the pods went*\n${where.slice(0, 40).join('\n')}`)] : []),
+      ...(where ? [section(where)] : []),
       context(`${times.join(' · ')}${state.doneBy ? ` · maintenance done by <@${state.doneBy}>` : ''}`),
     ],
   };

@@ -14,6 +14,7 @@ import type { DrainListener } from '../ops/drain/drain-listener.js';
 import { drainNodes } from '../ops/drain/drain-nodes.js';
 import type { DrainOptions } from '../ops/drain/drain-ports.js';
 import { DrainState } from '../ops/drain/drain-state.js';
+import { awaitReplacements } from '../ops/drain/replacements.js';
 import { BosunError, CancelledError } from '../ops/errors.js';
 import { type DrainPreview, previewDrain } from '../ops/preview/drain-preview.js';
 import { type CalmProgress, calmProgress } from './calm-progress.js';
@@ -238,12 +239,27 @@ export const drainOperation = defineOperation<DrainCommand>({
     } finally {
       progress.stop();
     }
+    // Where the evicted pods went and whether they serve. Only a drain that finished waits for them to be
+    // Ready; one that was stopped says at once what is true now.
+    const finished = state.nodes.every((n) => n.outcome === 'drained');
+    const owners = ctx.signal.aborted
+      ? []
+      : await awaitReplacements(ctx.ports.pods, state.nodes, ctx.env.clock, {
+          signal: ctx.signal,
+          waitMs: finished ? undefined : 0,
+        }).catch((error: unknown) => {
+          ctx.log.warn(
+            { err: error },
+            'could not see where the evicted pods went; the summary leaves it out',
+          );
+          return [];
+        });
     const now = ctx.env.clock.now();
-    const { message, attachment } = drainSummary(state, now);
+    const { message, attachment } = drainSummary(state, now, owners);
     await ctx.reply(message, attachment);
     if (state.abortedBy) throw new CancelledError(state.abortedBy);
     if (state.nodes.some((n) => n.outcome === 'cancelled')) throw ctx.signal.reason;
     const ok = state.nodes.every((n) => n.outcome === 'drained');
-    return { summary: drainSummaryLine(state, now), state: ok ? 'succeeded' : 'failed' };
+    return { summary: drainSummaryLine(state, now, owners), state: ok ? 'succeeded' : 'failed' };
   },
 });

@@ -40,6 +40,10 @@ export interface PodSummary extends PodRef {
   requests: { cpuMillis: number; memoryBytes: number };
   tolerations: Toleration[];
   createdAt: number;
+  /** The scheduler's words while it finds no node for the pod (`PodScheduled=False`, reason Unschedulable). */
+  unschedulable?: string;
+  /** Why a container is not running yet (`state.waiting.reason`: ContainerCreating, CrashLoopBackOff, …). */
+  waiting?: string;
 }
 
 export interface PodQuery {

@@ -137,9 +137,44 @@ describe('drain messages', () => {
         expectedPods: 3,
         disruptionsAllowed: 0,
       },
+      notReady: [],
     });
     expectGolden(import.meta.url, 'drain-stuck', message);
     expectWithinSlackLimits(message);
+    expect(JSON.stringify(message.blocks)).toContain('still allows no disruption: waiting will not help');
+  });
+
+  it('stuck pod explanation names the pod that is not Ready and why', () => {
+    const message = drainStuckMessage(REQUEST, {
+      node: 'worker-1',
+      pod: { namespace: 'payments', name: 'ledger-7f9-abcde' },
+      blockedForMs: 61_000,
+      message:
+        "Cannot evict pod as it would violate the pod's disruption budget. The disruption budget ledger-pdb needs 2 healthy pods and has 2 currently",
+      budget: {
+        namespace: 'payments',
+        name: 'ledger-pdb',
+        minAvailable: 2,
+        currentHealthy: 2,
+        desiredHealthy: 2,
+        expectedPods: 3,
+        disruptionsAllowed: 0,
+      },
+      notReady: [
+        {
+          namespace: 'payments',
+          name: 'ledger-7f9-zzzzz',
+          phase: 'Pending',
+          ready: false,
+          why: 'Pending: 0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) were unschedulable.',
+        },
+      ],
+    });
+    expectGolden(import.meta.url, 'drain-stuck-not-ready', message);
+    expectWithinSlackLimits(message);
+    expect(JSON.stringify(message.blocks)).toContain(
+      '*Why:* a pod of the budget is not Ready, so it cannot spare another until it is:\\n• `payments/ledger-7f9-zzzzz`: Pending: 0/4 nodes are available',
+    );
   });
 
   it('summary inline for a short drain, as a file for a long one', () => {
@@ -152,9 +187,63 @@ describe('drain messages', () => {
         ]),
       ]),
       T0 + 45_000,
+      [
+        {
+          namespace: 'shop',
+          owner: 'ReplicaSet/web-5d9c7b',
+          evicted: 2,
+          replacements: [
+            { namespace: 'shop', name: 'web-5d9c7b-new02', node: 'worker-3', phase: 'Running', ready: true },
+            { namespace: 'shop', name: 'web-5d9c7b-new01', node: 'worker-2', phase: 'Running', ready: true },
+          ],
+        },
+      ],
     );
     expect(short.attachment).toBeUndefined();
     expectGolden(import.meta.url, 'drain-summary-short', short.message);
+    // One node drained: one duration, no NODE column.
+    const shown = JSON.stringify(short.message.blocks);
+    expect(shown).toContain('2/2 replacements Ready: worker-2 (1), worker-3 (1)');
+    expect(shown).not.toContain('NODE');
+    expect(shown.match(/\d+\.\ds/g)).toEqual(['45.0s']);
+
+    const twoNodes = drainSummary(
+      state([
+        drained([pod(1)]),
+        drained([pod(4, { owner: 'StatefulSet/db', ownerUid: 'ss' })], { node: 'worker-2' }),
+      ]),
+      T0 + 80_000,
+      [
+        {
+          namespace: 'shop',
+          owner: 'ReplicaSet/web-5d9c7b',
+          evicted: 1,
+          replacements: [
+            { namespace: 'shop', name: 'web-5d9c7b-new01', node: 'worker-3', phase: 'Running', ready: true },
+          ],
+        },
+        {
+          namespace: 'shop',
+          owner: 'StatefulSet/db',
+          evicted: 1,
+          replacements: [
+            {
+              namespace: 'shop',
+              name: 'db-0',
+              phase: 'Pending',
+              ready: false,
+              why: 'Pending: 0/3 nodes are available: 1 Insufficient memory, 2 node(s) were unschedulable.',
+            },
+          ],
+        },
+      ],
+    );
+    expectGolden(import.meta.url, 'drain-summary-replacements', twoNodes.message);
+    const both = JSON.stringify(twoNodes.message.blocks);
+    expect(both).toContain('0/1 replacements Ready · not Ready: `db-0`: Pending: 0/3 nodes are available');
+    expect(both).toContain('NODE');
+    expect(both).toContain('2 nodes in 1m20s.');
+    expect(both).not.toMatch(/drained in|not fully drained in/);
 
     const many = Array.from({ length: 120 }, (_, i) => pod(i));
     const failed = drained(
@@ -399,12 +488,27 @@ describe('drain messages', () => {
       maintainReportMessage(
         {
           state: maintain,
-          moves: [
+          replacements: [
             {
               namespace: 'shop',
               owner: 'ReplicaSet/web-5d9c7b',
-              moved: 2,
-              now: { 'worker-3': 1, 'worker-2': 2 },
+              evicted: 2,
+              replacements: [
+                {
+                  namespace: 'shop',
+                  name: 'web-5d9c7b-new01',
+                  node: 'worker-3',
+                  phase: 'Running',
+                  ready: true,
+                },
+                {
+                  namespace: 'shop',
+                  name: 'web-5d9c7b-new02',
+                  node: 'worker-2',
+                  phase: 'Running',
+                  ready: true,
+                },
+              ],
             },
           ],
         },

@@ -210,6 +210,7 @@ describe('steering a running request', () => {
               pod: { namespace: 'shop', name: 'cart-0' },
               blockedForMs: 120_000,
               message: "Cannot evict pod as it would violate the pod's disruption budget.",
+              notReady: [],
             }),
           );
           const deadline = Date.now() + 20_000;

@@ -18,6 +18,13 @@ export function podSummary(pod: V1Pod): PodSummary {
     requests.cpuMillis += cpuMillis(container.resources?.requests?.cpu);
     requests.memoryBytes += bytes(container.resources?.requests?.memory);
   }
+  const unschedulable = pod.status?.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+  );
+  const waiting = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ].find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
   return {
     namespace: metadata.namespace ?? 'default',
     name: metadata.name ?? '',
@@ -36,5 +43,7 @@ export function podSummary(pod: V1Pod): PodSummary {
     requests,
     tolerations: (spec?.tolerations ?? []) as Toleration[],
     createdAt: time(metadata.creationTimestamp) ?? 0,
+    ...(unschedulable?.message ? { unschedulable: unschedulable.message } : {}),
+    ...(waiting ? { waiting } : {}),
   };
 }

@@ -3,11 +3,12 @@ import type { EvictionOutcome } from '../../ports/pod-eviction.js';
 import type { PodSummary } from '../../ports/pod-inventory.js';
 import type { PodChange } from '../../ports/pod-watch.js';
 import { CancelledError } from '../errors.js';
-import { budgetsOf } from './budget-selects.js';
+import { budgetsOf, selectorMatches } from './budget-selects.js';
 import type { DecisionEffect } from './decision-effect.js';
 import type { DrainOptions, DrainPorts } from './drain-ports.js';
 import { type DrainedPod, FINAL_POD_STATES, type NodeDrain, reconcileRecord } from './drain-state.js';
 import { DrainAborted, DrainDeadline } from './drain-stop.js';
+import { type Replacement, replacementOf } from './replacements.js';
 import type { StuckPod } from './stuck-pod.js';
 import { nap, Waiter } from './waiter.js';
 
@@ -344,7 +345,7 @@ export class NodeDrainer {
       if (why === 'done') break;
       if (why === 'rearm') continue;
       current.explainAt = Number.POSITIVE_INFINITY;
-      await this.hooks.stuck(this.explain(current));
+      await this.hooks.stuck(await this.explain(current));
     }
     current.rearm = undefined;
   }
@@ -356,12 +357,29 @@ export class NodeDrainer {
     return budgetsOf(live, all)[0];
   }
 
-  private explain(blocked: Blocked): StuckPod {
+  /** The budget's pods that are not Ready and not on their way out, with why; none when they cannot be listed. */
+  private async unready(budget: BudgetSummary): Promise<Replacement[]> {
+    try {
+      const pods = await this.ports.pods.listPods({}, this.stop);
+      return pods
+        .filter((p) => p.namespace === budget.namespace && selectorMatches(budget.selector, p.labels))
+        .filter((p) => !p.ready && p.deletionTimestamp === undefined)
+        .filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed')
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(replacementOf);
+    } catch {
+      return [];
+    }
+  }
+
+  private async explain(blocked: Blocked): Promise<StuckPod> {
     const { pod } = blocked;
     const budget = pod.budget
       ? this.budgets.get(key(pod.namespace, pod.budget))?.summary
       : this.budgetFor(pod);
+    const notReady = budget && budget.currentHealthy < budget.expectedPods ? await this.unready(budget) : [];
     return {
+      notReady,
       node: this.drain.node,
       pod: { namespace: pod.namespace, name: pod.name },
       blockedForMs: this.ports.clock.now() - blocked.since,

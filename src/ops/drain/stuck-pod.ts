@@ -1,5 +1,6 @@
 import type { BudgetSummary } from '../../ports/disruption-budgets.js';
 import type { PodRef } from '../../ports/pod-inventory.js';
+import type { Replacement } from './replacements.js';
 
 /** Why a pod has been waiting on its budget for a while, with the numbers a person needs to decide. */
 export interface StuckPod {
@@ -19,4 +20,9 @@ export interface StuckPod {
     | 'expectedPods'
     | 'disruptionsAllowed'
   >;
+  /**
+   * The budget's pods that are not Ready, with why (Pending and the scheduler's words, or not Ready yet): the
+   * root cause when the budget is short of healthy pods. Empty when all are Ready or they could not be listed.
+   */
+  notReady: Replacement[];
 }

@@ -1,12 +1,13 @@
 import type { Checkpoint } from '../../ports/checkpoint.js';
 import type { OperatorDecision, OperatorDecisions } from '../../ports/operator-decisions.js';
+import type { PodInventory } from '../../ports/pod-inventory.js';
 import type { DrainListener } from '../drain/drain-listener.js';
 import { drainNodes } from '../drain/drain-nodes.js';
 import type { DrainOptions, DrainPorts } from '../drain/drain-ports.js';
+import { type OwnerReplacements, replacementsOf } from '../drain/replacements.js';
 import { nap } from '../drain/waiter.js';
 import { BosunError, ParkedError } from '../errors.js';
 import type { MaintainState } from './maintain-state.js';
-import { type PodMoves, wherePodsWent } from './where-pods-went.js';
 
 export interface MaintainListener {
   drain?: DrainListener;
@@ -42,7 +43,8 @@ export interface MaintainOptions {
 
 export interface MaintainReport {
   state: MaintainState;
-  moves: PodMoves[];
+  /** Where the evicted pods' replacements run, and whether they are Ready. */
+  replacements: OwnerReplacements[];
 }
 
 /**
@@ -90,7 +92,7 @@ export async function maintainNode(
       state.phase = 'stopped';
       state.stoppedBecause = `the drain ended ${outcome ?? 'early'}`;
       await save();
-      return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+      return { state, replacements: await whereTheyWent(ports.pods, state, run.signal) };
     }
     state.phase = 'awaiting-maintenance';
     await save();
@@ -108,7 +110,7 @@ export async function maintainNode(
       state.phase = 'stopped';
       state.stoppedBecause = `nobody said maintenance was done within ${Math.round((deadline - (state.announcedAt ?? deadline)) / 3_600_000)} h; the node stays cordoned`;
       await save();
-      return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+      return { state, replacements: await whereTheyWent(ports.pods, state, run.signal) };
     }
     if (decision.kind === 'abort') {
       await ports.nodes.setUnschedulable(options.node, false, run.signal);
@@ -116,7 +118,7 @@ export async function maintainNode(
       state.stoppedBecause = `aborted by ${decision.by}`;
       state.uncordonedAt = clock.now();
       await save();
-      return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+      return { state, replacements: await whereTheyWent(ports.pods, state, run.signal) };
     }
     state.doneAt = clock.now();
     state.doneBy = decision.by;
@@ -136,7 +138,7 @@ export async function maintainNode(
         state.phase = 'stopped';
         state.stoppedBecause = `the node was not Ready ${Math.round((options.readyTimeoutMs ?? 1_800_000) / 60_000)} minutes after maintenance`;
         await save();
-        return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+        return { state, replacements: await whereTheyWent(ports.pods, state, run.signal) };
       }
       if (!(await nap(clock, poll, run.signal))) throw run.signal.reason;
     }
@@ -146,7 +148,7 @@ export async function maintainNode(
     state.phase = 'done';
     await save();
   }
-  return { state, moves: await wherePodsWent(ports.pods, state, run.signal) };
+  return { state, replacements: await whereTheyWent(ports.pods, state, run.signal) };
 }
 
 /**
@@ -172,4 +174,15 @@ async function waitForDecision(
     if (run.park) throw new ParkedError(deadline, '"maintenance done"');
     if (!(await nap(clock, Math.min(poll, deadline - clock.now()), run.signal))) throw run.signal.reason;
   }
+}
+
+/** The drained pods' replacements as they are at the end of the maintenance. */
+async function whereTheyWent(
+  pods: PodInventory,
+  state: MaintainState,
+  signal: AbortSignal,
+): Promise<OwnerReplacements[]> {
+  const nodes = state.drain?.nodes ?? [];
+  if (!nodes.some((n) => n.pods.some((p) => p.evictedAt !== undefined))) return [];
+  return replacementsOf(nodes, await pods.listPods({}, signal));
 }

@@ -45,6 +45,26 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       expect(JSON.stringify(summary.blocks)).toMatch(
         /shop\/web-[a-z0-9]+-[a-z0-9]{5}\s+ReplicaSet\/web-[a-z0-9]+\s+evicted/,
       );
+      // Where the pods went, as the cluster has it: each web replacement counted on the node it runs on.
+      const blocks = JSON.stringify(summary.blocks);
+      expect(blocks).not.toContain('NODE ');
+      const said = blocks.match(
+        /ReplicaSet\/(web-[a-z0-9]+) in `shop`: (\d+)\/(\d+) replacements Ready: ([^\\"]+)/,
+      );
+      expect(said?.[2]).toBe(said?.[3]);
+      const web = await rig.core.listNamespacedPod({ namespace: 'shop' });
+      const readyOn = new Map<string, number>();
+      for (const pod of web.items) {
+        const owner = pod.metadata?.ownerReferences?.[0]?.name;
+        const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        const node = pod.spec?.nodeName;
+        if (owner === said?.[1] && ready && node && !pod.metadata?.deletionTimestamp)
+          readyOn.set(node, (readyOn.get(node) ?? 0) + 1);
+      }
+      const places = [...(said?.[4] ?? '').matchAll(/(\S+) \((\d+)\)/g)];
+      expect(places.length).toBeGreaterThan(0);
+      for (const [, node, count] of places)
+        expect(readyOn.get(node ?? '') ?? 0).toBeGreaterThanOrEqual(Number(count));
       const started = await rig.reply(id, /worker-3 cordoned; evicting \d+ pods/);
       expect(JSON.stringify(started.blocks)).toContain('ignoring DaemonSet-managed Pods');
       expect(await rig.unschedulable('worker-3')).toBe(true);
@@ -159,7 +179,7 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       );
       expect(rig.standIn.messages('COPS').filter((m) => m.ephemeral && m.requestId === id)).toEqual([]);
       expect(JSON.stringify(report.blocks)).toMatch(
-        /ReplicaSet\/web-[a-z0-9]+: \d+ moved; its pods now run on worker-/,
+        /ReplicaSet\/web-[a-z0-9]+ in `shop`: (\d+)\/\1 replacements Ready: worker-/,
       );
       expect(await rig.unschedulable('worker-4')).toBe(false);
     });

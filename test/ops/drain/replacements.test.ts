@@ -1,0 +1,113 @@
+import type { DrainedPod, NodeDrain } from '../../../src/ops/drain/drain-state.js';
+import { allReady, replacementsOf } from '../../../src/ops/drain/replacements.js';
+import type { PodSummary } from '../../../src/ports/pod-inventory.js';
+
+const T0 = Date.UTC(2026, 11, 7, 9, 0, 0);
+
+const live = (name: string, extra: Partial<PodSummary> = {}): PodSummary => ({
+  namespace: 'shop',
+  name,
+  uid: `uid-${name}`,
+  nodeName: 'worker-2',
+  phase: 'Running',
+  ready: true,
+  labels: {},
+  mirror: false,
+  controller: { kind: 'ReplicaSet', name: 'web-5d9c7b', uid: 'rs-web' },
+  emptyDirVolumes: [],
+  terminationGracePeriodSeconds: 30,
+  requests: { cpuMillis: 100, memoryBytes: 0 },
+  tolerations: [],
+  createdAt: T0 + 5000,
+  ...extra,
+});
+
+const gone = (name: string, extra: Partial<DrainedPod> = {}): DrainedPod => ({
+  namespace: 'shop',
+  name,
+  uid: `uid-${name}`,
+  owner: 'ReplicaSet/web-5d9c7b',
+  ownerUid: 'rs-web',
+  state: 'gone',
+  refusals: 0,
+  sentAt: T0 + 1000,
+  evictedAt: T0 + 1000,
+  goneAt: T0 + 9000,
+  ...extra,
+});
+
+const node = (pods: DrainedPod[]): NodeDrain => ({
+  node: 'worker-1',
+  selected: true,
+  pods,
+  warnings: [],
+  errors: [],
+  skippedSilently: 0,
+  outcome: 'drained',
+});
+
+describe('replacementsOf', () => {
+  it('counts the pods made since the eviction, elsewhere, and not the ones that were there before', () => {
+    const owners = replacementsOf(
+      [node([gone('web-a'), gone('web-b')])],
+      [
+        live('web-old', { nodeName: 'worker-3', createdAt: T0 - 3_600_000 }),
+        live('web-c', { nodeName: 'worker-2' }),
+        live('web-d', { nodeName: 'worker-3', createdAt: T0 + 6000 }),
+        // Someone else's pod, and a pod of the same owner on its way out.
+        live('api-x', { controller: { kind: 'ReplicaSet', name: 'api-1', uid: 'rs-api' } }),
+        live('web-e', { deletionTimestamp: T0 + 60_000 }),
+      ],
+    );
+    expect(owners).toEqual([
+      {
+        namespace: 'shop',
+        owner: 'ReplicaSet/web-5d9c7b',
+        evicted: 2,
+        replacements: [
+          { namespace: 'shop', name: 'web-d', node: 'worker-3', phase: 'Running', ready: true },
+          { namespace: 'shop', name: 'web-c', node: 'worker-2', phase: 'Running', ready: true },
+        ],
+      },
+    ]);
+    expect(allReady(owners)).toBe(true);
+  });
+
+  it("says why a replacement does not serve: the scheduler's words, or a container's waiting reason", () => {
+    const owners = replacementsOf(
+      [
+        node([
+          gone('web-a'),
+          gone('db-0', { owner: 'StatefulSet/db', ownerUid: 'ss-db', uid: 'uid-db-0-old' }),
+          gone('bare', { owner: undefined, ownerUid: undefined }),
+        ]),
+      ],
+      [
+        live('web-c', { ready: false, phase: 'Pending', waiting: 'ContainerCreating' }),
+        // A StatefulSet's replacement has its predecessor's name and a new uid.
+        live('db-0', {
+          uid: 'uid-db-0-new',
+          nodeName: undefined,
+          phase: 'Pending',
+          ready: false,
+          controller: { kind: 'StatefulSet', name: 'db', uid: 'ss-db' },
+          unschedulable: '0/3 nodes are available: 1 Insufficient memory, 2 node(s) were unschedulable.',
+        }),
+      ],
+    );
+    expect(owners.map((o) => [o.owner, o.replacements.map((r) => r.why)])).toEqual([
+      ['ReplicaSet/web-5d9c7b', ['ContainerCreating']],
+      [
+        'StatefulSet/db',
+        ['Pending: 0/3 nodes are available: 1 Insufficient memory, 2 node(s) were unschedulable.'],
+      ],
+    ]);
+    expect(allReady(owners)).toBe(false);
+  });
+
+  it('an owner whose replacement is not made yet has fewer replacements than pods evicted', () => {
+    const [owner] = replacementsOf([node([gone('web-a'), gone('web-b')])], [live('web-c')]);
+    expect(owner?.evicted).toBe(2);
+    expect(owner?.replacements.map((r) => r.name)).toEqual(['web-c']);
+  });
+});
