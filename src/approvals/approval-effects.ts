@@ -9,6 +9,15 @@ import { type ApprovalRecord, encodeApprovalRef, START_PHASE } from './approval-
 /** What showing an approval's progress needs; the bot and the worker both have it. */
 export type ApprovalReporting = Lifecycle;
 
+/** The lifecycle of a bot or worker, with the approvals' audit. */
+export function reportingOf(
+  context: Pick<Lifecycle, 'slash' | 'reporter' | 'requests' | 'clock'>,
+  services: { audit: Lifecycle['audit'] },
+): ApprovalReporting {
+  const { slash, reporter, requests, clock } = context;
+  return { slash, reporter, requests, clock, audit: services.audit };
+}
+
 const requestOf = (record: ApprovalRecord) => ({ id: record.requestId, channel: record.channel });
 
 /** Brings the card up to the approval's state (Approve/Reject while pending, who decided once decided). */

@@ -5,13 +5,7 @@ import { OPS_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import type { OpsPayload } from '../queue/payloads.js';
 import { failedStep, settle } from '../requests/settle.js';
-import {
-  type ApprovalReporting,
-  reportCancelled,
-  reportExpiry,
-  showApproval,
-  tellThread,
-} from './approval-effects.js';
+import { reportCancelled, reportExpiry, reportingOf, showApproval, tellThread } from './approval-effects.js';
 import { type ApprovalRecord, START_PHASE } from './approval-record.js';
 import type { ApprovalServices } from './approval-services.js';
 import type { WaitingJob, WorkerContext } from './worker-context.js';
@@ -41,12 +35,7 @@ export async function runApprovalStage(input: ApprovalStageInput): Promise<unkno
   const { payload, worker, services } = input;
   const ref = { requestId: payload.request.id, phase: START_PHASE };
   const log = worker.logger.child({ requestId: ref.requestId, stage: 'approval' });
-  const reporting: ApprovalReporting = {
-    slash: worker.slash,
-    reporter: worker.reporter,
-    requests: worker.requests,
-    audit: services.audit,
-  };
+  const reporting = reportingOf(worker, services);
   let record = await services.approvals.get(ref);
   if (!record) {
     log.warn('approval stage without an approval; nothing to do');
@@ -58,8 +47,12 @@ export async function runApprovalStage(input: ApprovalStageInput): Promise<unkno
   const now = worker.clock.now();
   const cancelledBy = await worker.cancellations.cancelledBy(ref.requestId);
   if (cancelledBy) {
-    if (await services.approvals.close(ref, 'cancelled', now)) {
-      await reportCancelled(reporting, { ...record, state: 'cancelled', decidedAt: now }, cancelledBy);
+    if (await services.approvals.close(ref, 'cancelled', now, cancelledBy)) {
+      await reportCancelled(
+        reporting,
+        { ...record, state: 'cancelled', decidedAt: now, decidedBy: cancelledBy },
+        cancelledBy,
+      );
     }
     return { decided: 'cancelled' };
   }
@@ -114,7 +107,7 @@ async function failRequest(input: ApprovalStageInput, error: BosunError): Promis
     worker.clock.now(),
   );
   await settle(
-    { slash: worker.slash, reporter: worker.reporter, requests: worker.requests, audit: services.audit },
+    reportingOf(worker, services),
     request,
     failedStep(worker.slash, request, error, `before approval: ${error.message}`),
   );

@@ -77,6 +77,7 @@ if ARGV[1] == 'expired' and tonumber(ARGV[2]) < tonumber(redis.call('HGET', KEYS
   return 0
 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'decidedAt', ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'decidedBy', ARGV[3]) end
 return 1`;
 
 /** Approvals in Redis. Every change is one Lua script, so concurrent clicks on any bot process agree. */
@@ -165,14 +166,18 @@ export class ApprovalStore {
     await this.redis.hset(this.keys.approval(ref.requestId, ref.phase), 'preview', JSON.stringify(sections));
   }
 
-  /** True when this call closed it (so the caller reports it); false when it was not pending or not due. */
-  async close(ref: ApprovalRef, state: 'expired' | 'cancelled', now: number): Promise<boolean> {
+  /**
+   * True when this call closed it (so the caller reports it); false when it was not pending or not due. `by`:
+   * who cancelled it, kept for the card.
+   */
+  async close(ref: ApprovalRef, state: 'expired' | 'cancelled', now: number, by?: string): Promise<boolean> {
     const closed = await this.redis.eval(
       CLOSE,
       1,
       this.keys.approval(ref.requestId, ref.phase),
       state,
       String(now),
+      by ?? '',
     );
     return closed === 1;
   }

@@ -1,4 +1,4 @@
-import { reportCancelled } from './approval-effects.js';
+import { reportCancelled, reportingOf } from './approval-effects.js';
 import { approvalStageJobId, START_PHASE } from './approval-record.js';
 import type { ApprovalServices } from './approval-services.js';
 import type { BotContext } from './bot-context.js';
@@ -15,16 +15,10 @@ export async function cancelPendingApproval(
   user: string,
 ): Promise<boolean> {
   const ref = { requestId, phase: START_PHASE };
-  if (!(await services.approvals.close(ref, 'cancelled', bot.clock.now()))) return false;
+  if (!(await services.approvals.close(ref, 'cancelled', bot.clock.now(), user))) return false;
   const record = await services.approvals.get(ref);
   if (record) {
-    const reporting = {
-      slash: bot.slash,
-      reporter: bot.reporter,
-      requests: bot.requests,
-      audit: services.audit,
-    };
-    await reportCancelled(reporting, record, user);
+    await reportCancelled(reportingOf(bot, services), record, user);
   }
   try {
     await (await bot.ops.queue.getJob(approvalStageJobId(requestId)))?.remove();

@@ -3,13 +3,7 @@ import { CancelledError } from '../ops/errors.js';
 import { effectivePolicy } from '../policy/effective-policy.js';
 import type { OpsPayload } from '../queue/payloads.js';
 import { ApprovalClosedError } from './approval-closed-error.js';
-import {
-  type ApprovalReporting,
-  auditApproval,
-  reportExpiry,
-  showApproval,
-  tellThread,
-} from './approval-effects.js';
+import { auditApproval, reportExpiry, reportingOf, showApproval, tellThread } from './approval-effects.js';
 import { PhaseName, START_PHASE } from './approval-record.js';
 import type { ApprovalServices } from './approval-services.js';
 import type { WaitingJob, WorkerContext } from './worker-context.js';
@@ -50,12 +44,7 @@ export async function awaitPhaseApproval(
   const { payload, worker, services } = input;
   const { request } = payload;
   const ref = { requestId: request.id, phase };
-  const reporting: ApprovalReporting = {
-    slash: worker.slash,
-    reporter: worker.reporter,
-    requests: worker.requests,
-    audit: services.audit,
-  };
+  const reporting = reportingOf(worker, services);
   let record = await services.approvals.get(ref);
   if (!record) {
     const cluster = request.cluster ?? '';

@@ -4,13 +4,7 @@ import { authorizeDecision } from '../policy/authorize-decision.js';
 import type { Actor } from '../policy/principals.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { misplacedClick } from '../requests/misplaced-click.js';
-import {
-  type ApprovalReporting,
-  auditApproval,
-  reportExpiry,
-  showApproval,
-  tellThread,
-} from './approval-effects.js';
+import { auditApproval, reportExpiry, reportingOf, showApproval, tellThread } from './approval-effects.js';
 import { type ApprovalRecord, type ApprovalRef, approvalStageJobId, START_PHASE } from './approval-record.js';
 import type { ApprovalServices } from './approval-services.js';
 import type { BotContext } from './bot-context.js';
@@ -67,7 +61,7 @@ export async function checkDecision(
   if (cancelledBy) {
     // Before the job, the cancellation ends the request here; during it, /bosun cancel already stopped the job.
     if (ref.phase === START_PHASE) await cancelPendingApproval(bot, services, ref.requestId, cancelledBy);
-    else await services.approvals.close(ref, 'cancelled', bot.clock.now());
+    else await services.approvals.close(ref, 'cancelled', bot.clock.now(), cancelledBy);
     const closed = (await services.approvals.get(ref)) ?? record;
     return { ok: false, answer: closedApprovalAnswer(closed, bot.slash) };
   }
@@ -166,10 +160,6 @@ export async function recordDecision(
       return counted;
     }
   }
-}
-
-function reportingOf(bot: BotContext, services: ApprovalServices): ApprovalReporting {
-  return { slash: bot.slash, reporter: bot.reporter, requests: bot.requests, audit: services.audit };
 }
 
 async function expireNow(

@@ -97,7 +97,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const sweep = async () => {
     try {
       const report = await withApprovalServices(deps, (services) =>
-        reconciler.sweep({ slash: deps.slash, requests, reporter, audit: services.audit }),
+        reconciler.sweep({ slash: deps.slash, requests, reporter, clock: deps.clock, audit: services.audit }),
       );
       if (report.requeued + report.closed + report.forgotten > 0)
         logger.warn(report, 'reconciled open requests');

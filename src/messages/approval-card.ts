@@ -70,7 +70,7 @@ function decisionLine(view: ApprovalCardView): string | undefined {
     case 'expired':
       return `:alarm_clock: *Expired*${when}: nobody decided in time. Nothing was changed.`;
     case 'cancelled':
-      return `:no_entry_sign: *Cancelled*${when} while waiting for approval. Nothing was changed.`;
+      return `:no_entry_sign: *Cancelled*${view.decidedBy ? ` by <@${view.decidedBy}>` : ''}${when} while waiting for approval. Nothing was changed.`;
   }
 }
 
@@ -80,8 +80,11 @@ function decisionLine(view: ApprovalCardView): string | undefined {
  */
 export function approvalCard(view: ApprovalCardView): SlackMessage {
   // Before the job, approvers see what it will do: the preview, or at least the command. A phase asks its question.
-  const what =
-    view.preview && view.preview.length > 0
+  // Once rejected, expired or cancelled, what it would have done is stale and folded away.
+  const open = view.state === 'pending' || view.state === 'approved';
+  const what = !open
+    ? []
+    : view.preview && view.preview.length > 0
       ? view.preview
       : view.phase === 'start'
         ? [

@@ -1,5 +1,6 @@
 import type { SlackMessage } from '../queue/payloads.js';
 import type { RequestState } from '../requests/request-store.js';
+import { slackTime } from './approval-time.js';
 import { actions, type Block, type Button, context, escapeMrkdwn, fitBlocks, section } from './blocks.js';
 
 /** What the parent message of a request shows. */
@@ -20,7 +21,11 @@ export interface CardView {
   answer?: Block[];
   /** False when the request has no thread: the footer does not point to one. */
   thread?: boolean;
+  /** When it ended; shown beside a final state (the buttons are gone, the card says what happened and when). */
+  endedAt?: number;
 }
+
+const FINAL: ReadonlySet<RequestState> = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 
 const STATE_LABEL: Record<RequestState, string> = {
   queued: ':hourglass_flowing_sand: Queued',
@@ -37,7 +42,9 @@ export function requestCard(view: CardView): SlackMessage {
   const command = `\`${escapeMrkdwn(`${view.slash} ${view.text}`.trim())}\``;
   const where = view.cluster ? ` on *${escapeMrkdwn(view.cluster)}*` : '';
   const blocks: Block[] = [
-    section(`${command}${where}\n*${STATE_LABEL[view.state]}*${view.detail ? ` · ${view.detail}` : ''}`),
+    section(
+      `${command}${where}\n*${STATE_LABEL[view.state]}*${view.endedAt !== undefined && FINAL.has(view.state) ? ` ${slackTime(view.endedAt)}` : ''}${view.detail ? ` · ${view.detail}` : ''}`,
+    ),
     ...(view.sections ?? []).map(section),
     ...(view.answer ?? []),
   ];

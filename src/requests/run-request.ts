@@ -109,6 +109,7 @@ export function requestJob(deps: WorkerDeps, active: ActiveJobs) {
         requests: deps.requests,
         reporter: deps.reporter,
         audit: services.audit,
+        clock: deps.clock,
       };
       const decoded = await decode(deps, lifecycle, job);
       if (decoded.payload.stage === 'approval') {

@@ -5,6 +5,7 @@ import { requestCard } from '../messages/request-card.js';
 import { failedLine } from '../messages/request-lines.js';
 import { type BosunError, isAuthorMistake } from '../ops/errors.js';
 import type { RequestMeta, SlackMessage } from '../queue/payloads.js';
+import type { Clock } from '../shared/clock.js';
 import type { RequestReporter } from './request-reporter.js';
 import type { RequestState, RequestStore } from './request-store.js';
 
@@ -14,6 +15,8 @@ export interface Lifecycle {
   requests: RequestStore;
   reporter: RequestReporter;
   audit: AuditLog;
+  /** When a request ends, its card says when. */
+  clock: Clock;
   /** The run's fence, when a job moves its own request on (src/requests/request-store.ts `takeOver`). */
   fence?: number;
 }
@@ -82,6 +85,7 @@ async function show(lifecycle: Lifecycle, request: RequestMeta, step: Step): Pro
       sections: step.sections,
       answer: step.answer,
       thread,
+      endedAt: lifecycle.clock.now(),
     }),
     lifecycle.fence,
   );

@@ -235,6 +235,9 @@ describe('approvals before a job runs', () => {
       await answerTo(rig, 'UBOB', approver.requestId, /it was still waiting for approval/);
       const after = await rig.card(requestId, (c) => c.text.includes('Cancelled'));
       expect(buttonsOf(after)).toEqual([]);
+      // Who cancelled it and when, on the card; what it would have run is folded away.
+      expect(textOf(after)).toMatch(/\*Cancelled\* by <@UBOB> <!date\^\d+/);
+      expect(textOf(after)).not.toContain('Will run');
       expect(await rig.redis.hget(rig.keys.request(requestId), 'state')).toBe('cancelled');
     });
 

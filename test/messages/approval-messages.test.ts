@@ -1,7 +1,7 @@
 import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import type { AuditRecord } from '../../src/audit/audit-entry.js';
 import { ChangeWindowSchema } from '../../src/config/policy-schema.js';
-import { type ApprovalCardView, approvalCard } from '../../src/messages/approval-card.js';
+import { type ApprovalCardView, approvalCard, approvedByLine } from '../../src/messages/approval-card.js';
 import {
   approvalGone,
   decisionNotRecorded,
@@ -13,6 +13,7 @@ import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/
 import { rejectModal } from '../../src/messages/approval-reject-modal.js';
 import { approvalThreadMessage } from '../../src/messages/approval-thread.js';
 import { auditFileComment, auditFileFailed, auditListing } from '../../src/messages/audit-listing.js';
+import { type CardView, requestCard } from '../../src/messages/request-card.js';
 import { checkChangeWindows } from '../../src/policy/change-window.js';
 import { effectivePolicy } from '../../src/policy/effective-policy.js';
 import { expectGolden } from '../support/golden.js';
@@ -84,6 +85,32 @@ describe('approval messages', () => {
     expectGolden(import.meta.url, 'approval-card-rejected', rejected);
     expect(JSON.stringify(rejected)).not.toContain('<!channel>');
     expect(JSON.stringify(rejected)).not.toContain('"actions"');
+    // What it would have done is stale once nobody will do it: folded away.
+    expect(JSON.stringify(rejected)).not.toContain('Will evict');
+    const cancelled = approvalCard(view({ state: 'cancelled', decidedBy: 'UALICE', decidedAt: NOW }));
+    expectGolden(import.meta.url, 'approval-card-cancelled', cancelled);
+    expect(JSON.stringify(cancelled.blocks)).toContain('*Cancelled* by <@UALICE> <!date^');
+    expect(JSON.stringify(cancelled.blocks)).not.toContain('Will evict');
+    expect(JSON.stringify(approved)).toContain('Will evict');
+  });
+
+  it('a request that ended says when on its card', () => {
+    const ended: CardView = {
+      requestId: 'r-abcdefgh2345',
+      text: 'drain worker-1',
+      slash: '/bosun',
+      user: 'UALICE',
+      cluster: 'prod',
+      state: 'succeeded',
+      detail: 'worker-1 drained; 3 of 3 pods evicted in 12.0s',
+      sections: [approvedByLine(['UBOB'], NOW - 60_000)],
+      endedAt: NOW,
+    };
+    const done = requestCard(ended);
+    expectGolden(import.meta.url, 'request-card-done', done);
+    expect(JSON.stringify(done.blocks)).toContain(`Done* <!date^${NOW / 1000}^`);
+    const running = requestCard({ ...ended, state: 'running' });
+    expect(JSON.stringify(running.blocks[0])).not.toContain('<!date^');
   });
 
   it('an approval in the middle of a job says which phase and asks the question', () => {
