@@ -85,7 +85,8 @@ async function show(lifecycle: Lifecycle, request: RequestMeta, step: Step): Pro
       sections: step.sections,
       answer: step.answer,
       thread,
-      endedAt: lifecycle.clock.now(),
+      // A read-only answer is the message itself, timed by Slack; a request's end is worth its own time.
+      endedAt: step.answer ? undefined : lifecycle.clock.now(),
     }),
     lifecycle.fence,
   );

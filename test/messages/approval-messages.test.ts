@@ -110,7 +110,7 @@ describe('approval messages', () => {
     expectGolden(import.meta.url, 'request-card-done', done);
     expect(JSON.stringify(done.blocks)).toContain(`Done* <!date^${NOW / 1000}^`);
     const running = requestCard({ ...ended, state: 'running' });
-    expect(JSON.stringify(running.blocks[0])).not.toContain('<!date^');
+    expect(JSON.stringify(running.blocks?.[0])).not.toContain('<!date^');
   });
 
   it('an approval in the middle of a job says which phase and asks the question', () => {
