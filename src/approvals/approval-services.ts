@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { JsonLinesMirror } from '../audit/jsonl-mirror.js';
+import { SlackUserNames } from '../audit/slack-user-names.js';
 import type { Config } from '../config/schema.js';
 import { CachedGroupMembers } from '../policy/group-members.js';
 import type { GroupMembership } from '../policy/principals.js';
@@ -42,16 +43,15 @@ export function approvalServices(redis: RedisClient, context: ServicesContext): 
         ),
       )
     : undefined;
+  const web = () => createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl);
+  // Without a bot token there is no Slack to ask; entries are then written with ids only.
+  const names = config.slack.botToken ? new SlackUserNames(web, redis, keys) : undefined;
   return {
     redis,
     keys,
     approvals: new ApprovalStore(redis, keys),
-    audit: new AuditLog(redis, keys.audit(), { maxEntries: config.audit.maxEntries, mirror }),
-    groups: new CachedGroupMembers(
-      slackUsergroups(() => createWebClient(config.slack.botToken ?? '', logger, config.slack.apiUrl)),
-      new RedisGroupCache(redis, keys),
-      clock,
-    ),
+    audit: new AuditLog(redis, keys.audit(), { maxEntries: config.audit.maxEntries, mirror, names }),
+    groups: new CachedGroupMembers(slackUsergroups(web), new RedisGroupCache(redis, keys), clock),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { RedisClient } from '../queue/connection.js';
 import { type AuditEntry, AuditRecord } from './audit-entry.js';
+import { auditText, mentionedUsers, plainCommand } from './audit-text.js';
 import type { JsonLinesMirror } from './jsonl-mirror.js';
+import type { UserNames } from './user-names.js';
 
 export interface AuditQuery {
   /** How far back, from Redis's clock. */
@@ -26,30 +28,35 @@ const RECORD_ONCE = `
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return false end
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;
 
-/** XADD only while a hash field still has the value the writer holds (a run's fence on its request). */
-const RECORD_IF = `
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return false end
-return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))`;
-
-/** What a conditional entry checks: `field` of the hash at `key` (a key of the same installation) is `value`. */
-export interface AuditGuard {
-  key: string;
-  field: string;
-  value: string;
-}
-
 /**
  * The audit log: an append-only Redis stream (XADD, trimmed with MAXLEN ~ to about `maxEntries`), optionally
- * mirrored to a JSON-lines file. Entries are never changed; what happened later is a new entry.
+ * mirrored to a JSON-lines file. Entries are never changed; what happened later is a new entry. Every entry is
+ * written in plain text: the command without Slack's escapes, the detail a short sentence with people (`<@U…>`)
+ * by name, and the acting person's name beside their id, all as `names` tells them now.
  */
 export class AuditLog {
   constructor(
     private readonly redis: RedisClient,
     private readonly key: string,
-    private readonly options: { maxEntries: number; mirror?: JsonLinesMirror },
+    private readonly options: { maxEntries: number; mirror?: JsonLinesMirror; names?: UserNames },
   ) {}
 
-  async record(entry: AuditEntry): Promise<AuditRecord> {
+  private async plain(entry: AuditEntry): Promise<AuditEntry> {
+    const names = this.options.names;
+    const ids = [...new Set([entry.user, ...mentionedUsers(entry.detail)])];
+    const known = new Map(
+      names ? await Promise.all(ids.map(async (id) => [id, await names.nameOf(id)] as const)) : [],
+    );
+    return {
+      ...entry,
+      userName: entry.userName ?? known.get(entry.user),
+      command: entry.command === undefined ? undefined : plainCommand(entry.command),
+      detail: entry.detail === undefined ? undefined : auditText(entry.detail, (id) => known.get(id)),
+    };
+  }
+
+  async record(written: AuditEntry): Promise<AuditRecord> {
+    const entry = await this.plain(written);
     const fields = fieldsOf(entry);
     const id = await this.redis.xadd(
       this.key,
@@ -71,9 +78,10 @@ export class AuditLog {
    */
   async recordOnce(
     onceKey: string,
-    entry: AuditEntry,
+    written: AuditEntry,
     ttlSeconds = 14 * 86400,
   ): Promise<AuditRecord | undefined> {
+    const entry = await this.plain(written);
     const id = await this.redis.eval(
       RECORD_ONCE,
       2,
@@ -89,32 +97,13 @@ export class AuditLog {
     return record;
   }
 
-  /**
-   * Records `entry` only while `guard` holds, in one step: a run taken over by a newer one (its fence moved
-   * on) writes nothing. Undefined when the guard did not hold.
-   */
-  async recordIf(guard: AuditGuard, entry: AuditEntry): Promise<AuditRecord | undefined> {
-    const id = await this.redis.eval(
-      RECORD_IF,
-      2,
-      this.key,
-      guard.key,
-      guard.field,
-      guard.value,
-      String(this.options.maxEntries),
-      ...fieldsOf(entry),
-    );
-    if (typeof id !== 'string') return undefined;
-    const record: AuditRecord = { ...entry, id, at: timeOfId(id) };
-    await this.options.mirror?.append(record);
-    return record;
-  }
-
   async list(query: AuditQuery): Promise<AuditListing> {
     const limit = query.limit ?? 5000;
     const [seconds, micros] = await this.redis.time();
     const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    // Older versions wrote a job's every thread reply and progress (`job-step`): not part of the story told.
     const matches = (record: AuditRecord) =>
+      record.event !== 'job-step' &&
       (query.clusters === undefined ||
         (record.cluster !== undefined && query.clusters.includes(record.cluster))) &&
       (query.requestId === undefined || record.requestId === query.requestId);

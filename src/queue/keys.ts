@@ -74,6 +74,10 @@ export class Keys {
   usergroup(id: string): string {
     return `${this.bullPrefix}:usergroup:${id}`;
   }
+  /** A person's Slack name, cached for the audit log. */
+  userName(id: string): string {
+    return `${this.bullPrefix}:username:${id}`;
+  }
   /** The audit log: an append-only stream. */
   audit(): string {
     return `${this.bullPrefix}:audit`;

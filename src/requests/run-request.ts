@@ -5,7 +5,6 @@ import { START_PHASE } from '../approvals/approval-record.js';
 import { type ApprovalServices, withApprovalServices } from '../approvals/approval-services.js';
 import { runApprovalStage } from '../approvals/approval-stage.js';
 import { awaitPhaseApproval } from '../approvals/phase-approval.js';
-import { JobAudit } from '../audit/job-audit.js';
 import { approvedByLine } from '../messages/approval-card.js';
 import { lockRefusalText } from '../messages/drain-lock-refusal.js';
 import { requestCard } from '../messages/request-card.js';
@@ -343,20 +342,6 @@ async function runHeld(
     );
   const end = (step: Omit<Parameters<typeof settle>[2], 'sections'>) =>
     settle(fenced, request, { ...step, sections: approvedBy });
-  const audit = new JobAudit(
-    services.audit,
-    request,
-    deps.clock,
-    undefined,
-    fence === undefined
-      ? undefined
-      : {
-          ...deps.requests.fenceOf(request.id, fence),
-          refused: () => new SupersededError(request.id, fence),
-          regain: () => deps.requests.reinstate(request.id),
-        },
-  );
-
   // A job that ran before (retried, resumed, or woken from waiting for a person) may have changed things: it
   // runs, sees the cancellation on its signal at once, and reports what it did. One that never ran just ends.
   const ranBefore = job.attemptsStarted > 1;
@@ -366,7 +351,11 @@ async function runHeld(
       state: 'cancelled',
       detail: `by <@${cancelledBy}> before it started`,
       summary: `cancelled by ${cancelledBy} before it started`,
-      audit: { event: 'job-finished', outcome: 'cancelled', detail: `by ${cancelledBy} before it started` },
+      audit: {
+        event: 'job-finished',
+        outcome: 'cancelled',
+        detail: `by <@${cancelledBy}> before it started`,
+      },
     });
     return { cancelled: true };
   }
@@ -385,7 +374,6 @@ async function runHeld(
   active.add(request.id, controller, operation.resumable);
   const reply: JobContext<unknown>['reply'] = async (message, attachment) => {
     await deps.reporter.reply(request, message, attachment, fence);
-    await audit.step(message.text);
   };
   const fail = async (message: string, hint: string | undefined, thread = failedLine(message, hint)) => {
     await end({
@@ -415,10 +403,7 @@ async function runHeld(
         await operation.run(
           operationContext<JobOnly>(deps, decoded, signal, log, fresh, {
             decisions: deps.ports.decisions(request.id),
-            progress: async (detail, extra) => {
-              await card('running', detail, extra);
-              await audit.progress(detail);
-            },
+            progress: async (detail, extra) => await card('running', detail, extra),
             reply,
             approval: (ask) =>
               awaitPhaseApproval({ payload, job, token, worker: deps, services, fence }, ask),
@@ -469,7 +454,11 @@ async function runHeld(
         detail: error.by ? `by <@${error.by}>` : undefined,
         summary: error.message,
         thread: cancelledWhileRunningLine(error.by),
-        audit: { event: 'job-finished', outcome: 'cancelled', detail: error.message },
+        audit: {
+          event: 'job-finished',
+          outcome: 'cancelled',
+          detail: error.by ? `by <@${error.by}> while it ran` : 'while it ran',
+        },
       });
       log.info('cancelled');
       return { cancelled: true };
@@ -498,7 +487,6 @@ async function runHeld(
           : error;
     if (explained instanceof BosunError) {
       log.info({ code: explained.code }, explained.message);
-      await audit.step(failedLine(explained.message, explained.hint).text);
       await end(failedStep(deps.slash, request, explained));
       throw new UnrecoverableError(`${explained.code}: ${explained.message}`);
     }
@@ -506,13 +494,10 @@ async function runHeld(
     if (attempt < attempts) {
       log.warn({ err: error, attempt }, 'failed; retrying');
       await card('running', retryingDetail(attempt, attempts, message));
-      await audit.step(`attempt ${attempt} of ${attempts} failed: ${message}`);
       throw error;
     }
     log.error({ err: error }, 'failed for good');
-    const thread = failedAfterAttemptsLine(attempts, message);
-    await audit.step(thread.text);
-    await fail(message, undefined, thread);
+    await fail(message, undefined, failedAfterAttemptsLine(attempts, message));
     throw error;
   } finally {
     active.delete(request.id, controller);

@@ -1,9 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
+import { createWebClient } from '../../src/adapters/slack/web-client.js';
 import type { AuditEntry } from '../../src/audit/audit-entry.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { JsonLinesMirror } from '../../src/audit/jsonl-mirror.js';
+import { SlackUserNames } from '../../src/audit/slack-user-names.js';
 import { auditTable } from '../../src/messages/audit-table.js';
 import { producerConnection, type RedisClient } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
@@ -74,8 +77,33 @@ describe('the audit log', () => {
     const one = await log.list({ sinceSeconds: 3600, requestId: 'r-abcdefgh2343' });
     expect(one.records).toHaveLength(1);
     expect(auditTable(one.records)).toMatch(
-      /^TIME \(UTC\)\s+REQUEST\s+USER\s+CLUSTER\s+EVENT\s+OUTCOME\s+COMMAND\s+DETAIL\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+r-abcdefgh2343\s+UALICE\s+staging\s+requested\s+awaiting-approval\s+drain worker-1\n$/,
+      /^TIME \(UTC\)\s+REQUEST\s+USER\s+CLUSTER\s+WHAT\s+COMMAND\s+DETAIL\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+r-abcdefgh2343\s+UALICE\s+staging\s+requested: awaiting-approval\s+drain worker-1\n$/,
     );
+  });
+
+  it('writes the entry without a name when Slack cannot be reached, and keeps details short plain text', async () => {
+    const keys = new Keys(testPrefix(import.meta.url));
+    // Nothing listens on port 1: every lookup fails at once.
+    const names = new SlackUserNames(
+      () => createWebClient('xoxb-unused', pino({ level: 'silent' }), 'http://127.0.0.1:1/api/'),
+      redis,
+      keys,
+    );
+    const log = new AuditLog(redis, keys.audit(), { maxEntries: 1000, names });
+    const written = await log.record(
+      entry({
+        requestId: 'r-nonamexyz234',
+        event: 'job-finished',
+        outcome: 'failed',
+        detail: `*Drain failed* on \`worker-1\` for <@UBOB>: ${'the eviction was refused; '.repeat(20)}`,
+      }),
+    );
+    expect(written.userName).toBeUndefined();
+    expect(written.detail).toMatch(/^Drain failed on worker-1 for UBOB: the eviction was refused; /);
+    expect(written.detail?.length).toBe(200);
+    expect(written.detail?.endsWith('…')).toBe(true);
+    const { records } = await log.list({ sinceSeconds: 3600, requestId: 'r-nonamexyz234' });
+    expect(records).toEqual([written]);
   });
 
   it('keeps about maxEntries entries (MAXLEN ~)', async () => {
