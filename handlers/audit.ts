@@ -1,4 +1,5 @@
 import { withApprovalServices } from '../src/approvals/approval-services.js';
+import { refusalDetail } from '../src/audit/refusal-detail.js';
 import type { AuditCommand } from '../src/commands/grammar.js';
 import { requestRefusal } from '../src/messages/approval-denial.js';
 import {
@@ -31,8 +32,15 @@ export async function audit(ctx: CommandContext<Audit>): Promise<Ack> {
   if (addressable.length === 0)
     return ephemeral(notice('error', 'No cluster is configured for this channel.'));
   return await withApprovalServices(deps, async (services) => {
-    const refused = (outcome: string, cluster: string | undefined) =>
-      services.audit.record({ event: 'refused', user: meta.user, cluster, command: meta.text, outcome });
+    const refused = (outcome: string, cluster: string | undefined, detail: string) =>
+      services.audit.record({
+        event: 'refused',
+        user: meta.user,
+        cluster,
+        command: meta.text,
+        outcome,
+        detail,
+      });
     const wanted = command.cluster !== undefined ? [command.cluster] : addressable;
     const clusters: string[] = [];
     for (const cluster of wanted) {
@@ -45,12 +53,16 @@ export async function audit(ctx: CommandContext<Audit>): Promise<Ack> {
       });
       if (verdict.allowed) clusters.push(cluster);
       else if (command.cluster !== undefined) {
-        await refused(verdict.refusal.reason, cluster);
+        await refused(verdict.refusal.reason, cluster, refusalDetail(verdict.refusal, 'audit', cluster));
         return ephemeral(requestRefusal(verdict.refusal, verdict.policy, deps.slash));
       }
     }
     if (clusters.length === 0) {
-      await refused('not-allowed-to-audit', undefined);
+      await refused(
+        'not-allowed-to-audit',
+        undefined,
+        `may audit none of the clusters of channel ${meta.channel}`,
+      );
       return ephemeral(
         notice('error', 'The policy lets you audit none of the clusters this channel may address.'),
       );

@@ -41,7 +41,7 @@ export async function cancel(ctx: CommandContext<Cancel>): Promise<Ack> {
         cluster: record.cluster,
         command: meta.text,
         outcome: 'not-allowed-to-cancel',
-        detail: `cancel of ${record.id}, asked for by ${record.user}`,
+        detail: `cancel of ${record.id}, asked for by <@${record.user}>`,
       }),
     );
     ctx.log.info({ target: record.id }, 'cancel refused');

@@ -62,17 +62,12 @@ export async function askForApproval(
   );
   const base = { requestId: request.id, user: request.user, cluster, command: request.text };
   const once = (what: string) => services.keys.once(request.id, what);
+  // One line for both: the request, and what its approval needs (the buttons follow within seconds).
   await services.audit.recordOnce(once('requested'), {
     ...base,
     event: 'requested',
     outcome: 'awaiting-approval',
-  });
-  await services.audit.recordOnce(once('approval-requested'), {
-    ...base,
-    event: 'approval-requested',
-    phase: START_PHASE,
-    outcome: 'pending',
-    detail: `needs ${policy.approvals}${policy.selfApproval ? '' : ' (not the requester)'}; expires in ${formatDuration(policy.expirySeconds)}`,
+    detail: `needs ${policy.approvals} approval${policy.approvals === 1 ? '' : 's'}${policy.selfApproval ? '' : ' from others'}; expires in ${formatDuration(policy.expirySeconds)}`,
   });
   return opened;
 }

@@ -136,13 +136,14 @@ export async function recordDecision(
       const { record } = result;
       await showApproval(reporting, record);
       await tellThread(reporting, 'approved', record);
+      // A quorum of several says whose approvals made it; of one, the line's person is the whole story.
       await auditApproval(
         services.audit,
         'approved',
         record,
         actor.user,
         'approved',
-        `by ${record.votes.map((v) => v.user).join(', ')}`,
+        record.votes.length > 1 ? `by ${record.votes.map((v) => `<@${v.user}>`).join(', ')}` : undefined,
       );
       if (record.phase === START_PHASE) await startApprovedJob(bot, record);
       else await wakeJob(bot, record);

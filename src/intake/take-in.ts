@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { withApprovalServices } from '../approvals/approval-services.js';
 import { askForApproval } from '../approvals/ask-for-approval.js';
 import type { BotContext } from '../approvals/bot-context.js';
+import { refusalDetail } from '../audit/refusal-detail.js';
 import { requestRefusal } from '../messages/approval-denial.js';
 import { notice } from '../messages/notice.js';
 import { requestCard } from '../messages/request-card.js';
@@ -68,7 +69,7 @@ export async function takeIn(ctx: IntakeContext, intake: IntakePayload, log: Log
       await refused(
         verdict.refusal.reason,
         request.cluster,
-        `policy for ${command.name} on ${request.cluster}`,
+        refusalDetail(verdict.refusal, command.name, request.cluster),
       );
       return { answer: requestRefusal(verdict.refusal, verdict.policy, ctx.slash) };
     }
