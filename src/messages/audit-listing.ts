@@ -1,7 +1,9 @@
 import type { AuditRecord } from '../audit/audit-entry.js';
+import { auditText, plainCommand } from '../audit/audit-text.js';
 import { formatDuration } from '../commands/values.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { slackTime } from './approval-time.js';
+import { auditWhat } from './audit-what.js';
 import { context, escapeMrkdwn, fitBlocks, MAX_TEXT, section } from './blocks.js';
 import { notice } from './notice.js';
 
@@ -33,14 +35,12 @@ export interface AuditListingView {
   file?: 'sending';
 }
 
+/** One event: Slack shows the person's name for the mention and the time in the reader's zone. */
 function line(record: AuditRecord): string {
-  const what = [
-    `${EVENT_ICON[record.event]} ${record.event}${record.phase && record.phase !== 'start' ? ` (${escapeMrkdwn(record.phase)})` : ''}`,
-    escapeMrkdwn(record.outcome),
-  ].join(': ');
-  const command = record.command ? ` \`${escapeMrkdwn(record.command)}\`` : '';
+  const what = `${EVENT_ICON[record.event]} ${escapeMrkdwn(auditWhat(record))}`;
+  const command = record.command ? ` \`${escapeMrkdwn(plainCommand(record.command))}\`` : '';
   const request = record.requestId ? ` \`${record.requestId}\`` : '';
-  const detail = record.detail ? ` — ${escapeMrkdwn(record.detail.slice(0, 200))}` : '';
+  const detail = record.detail ? ` — ${escapeMrkdwn(auditText(record.detail))}` : '';
   return `${slackTime(record.at)} <@${record.user}> ${what}${command}${request}${detail}`;
 }
 

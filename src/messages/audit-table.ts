@@ -1,24 +1,24 @@
 import type { AuditRecord } from '../audit/audit-entry.js';
+import { auditText, auditTime, plainCommand } from '../audit/audit-text.js';
+import { auditWhat } from './audit-what.js';
 import { columns } from './blocks.js';
 
-const HEADER = ['TIME (UTC)', 'REQUEST', 'USER', 'CLUSTER', 'EVENT', 'OUTCOME', 'COMMAND', 'DETAIL'];
+const HEADER = ['TIME (UTC)', 'REQUEST', 'USER', 'CLUSTER', 'WHAT', 'COMMAND', 'DETAIL'];
 
-/** `2026-11-25 12:00:03` */
-const timeOf = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-
-const oneLine = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
-
-/** The audit log as a fixed-width table, one entry per line, oldest first: for the CLI and the Slack file. */
+/**
+ * The audit log as a fixed-width plain-text table, one event per line, oldest first: for the CLI and the file
+ * sent in Slack. People by the name stored with the entry (the id when an older entry has none); text written
+ * by older versions is made plain here too.
+ */
 export function auditTable(records: readonly AuditRecord[]): string {
   const rows = records.map((r) => [
-    timeOf(r.at),
+    auditTime(r.at),
     r.requestId ?? '-',
-    r.user,
+    r.userName ?? r.user,
     r.cluster ?? '-',
-    r.phase && r.phase !== 'start' ? `${r.event}(${r.phase})` : r.event,
-    oneLine(r.outcome),
-    oneLine(r.command) || '-',
-    oneLine(r.detail),
+    auditWhat(r),
+    r.command ? plainCommand(r.command) : '-',
+    r.detail ? auditText(r.detail) : '',
   ]);
   return `${columns(HEADER, rows).join('\n')}\n`;
 }

@@ -1,14 +1,19 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
+import { createWebClient } from '../../src/adapters/slack/web-client.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
+import { SlackUserNames } from '../../src/audit/slack-user-names.js';
 import { runAudit } from '../../src/main/audit.js';
 import { producerConnection, type RedisClient } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
+import { type SlackStandIn, startSlackStandIn } from '../../src/sandbox/slack/index.js';
 import { testPrefix, testRedis, testRedisUrl } from '../support/redis.js';
 
 describe('bosun audit on the command line', () => {
   let redis: RedisClient;
+  let standIn: SlackStandIn;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const prefix = testPrefix(import.meta.url);
@@ -19,23 +24,42 @@ describe('bosun audit on the command line', () => {
     const file = join(dir, 'bosun.yaml');
     await writeFile(file, `redis: { prefix: ${prefix} }\n`);
     env = { BOSUN_CONFIG: file, REDIS_URL: testRedisUrl() };
-    const log = new AuditLog(redis, new Keys(prefix).audit(), { maxEntries: 1000 });
-    await log.record({
-      event: 'requested',
-      requestId: 'r-abcdefgh2345',
-      user: 'UALICE',
-      cluster: 'prod',
-      command: 'drain worker-1',
-      outcome: 'awaiting-approval',
+    // The entries are written as the bot writes them, names looked up in Slack then; the CLI has no Slack.
+    standIn = await startSlackStandIn({
+      signingSecret: 'audit-cli',
+      botToken: 'xoxb-audit-cli',
+      delivery: { mode: 'http', url: 'http://127.0.0.1:1/slack/events' },
+      users: [
+        { id: 'UALICE', name: 'alice', realName: 'Alice Operator' },
+        { id: 'UBOB', name: 'bob', realName: 'Bob Operator' },
+        { id: 'UDAVE', name: 'dave', realName: 'Dave Visitor' },
+      ],
     });
+    const keys = new Keys(prefix);
+    const names = new SlackUserNames(
+      () => createWebClient('xoxb-audit-cli', pino({ level: 'silent' }), standIn.apiUrl),
+      redis,
+      keys,
+    );
+    const log = new AuditLog(redis, keys.audit(), { maxEntries: 1000, names });
+    // Slack sends a command's text with &, < and > escaped.
+    const command = 'maintain worker-1 --reason "kernel &amp; firmware &lt;5.15&gt;"';
+    const request = { requestId: 'r-abcdefgh2345', cluster: 'prod', command };
+    await log.record({ ...request, event: 'requested', user: 'UALICE', outcome: 'awaiting-approval' });
+    await log.record({ ...request, event: 'approved', user: 'UBOB', phase: 'start', outcome: 'approved' });
+    // An entry of an older version: a job's thread reply, with its Slack text; no longer listed.
+    await redis.xadd(
+      keys.audit(),
+      '*',
+      ...['event', 'job-step', 'requestId', 'r-abcdefgh2345', 'user', 'UALICE', 'cluster', 'prod'],
+      ...['outcome', 'reply', 'detail', '*Drain finished*: `worker-1` drained by <@UALICE>'],
+    );
     await log.record({
-      event: 'approved',
-      requestId: 'r-abcdefgh2345',
-      user: 'UBOB',
-      cluster: 'prod',
-      command: 'drain worker-1',
-      phase: 'start',
-      outcome: 'approved',
+      ...request,
+      event: 'job-finished',
+      user: 'UALICE',
+      outcome: 'cancelled',
+      detail: 'by <@UBOB> while it ran',
     });
     await log.record({
       event: 'refused',
@@ -44,10 +68,19 @@ describe('bosun audit on the command line', () => {
       cluster: 'staging',
       command: 'nodes',
       outcome: 'not-requester',
+      detail: 'not among those who may ask for nodes on staging',
     });
+    // An older entry, written before names were stored: its id stands in.
+    await redis.xadd(
+      keys.audit(),
+      '*',
+      ...['event', 'refused', 'requestId', 'r-cdefghij4567', 'user', 'UCAROL', 'cluster', 'prod'],
+      ...['command', 'cordon worker-2', 'outcome', 'not-requester'],
+    );
   });
   afterAll(async () => {
     redis.disconnect();
+    await standIn.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -58,24 +91,53 @@ describe('bosun audit on the command line', () => {
     return { code, out, err };
   }
 
-  it('prints a table, oldest first, without needing Slack credentials', async () => {
+  it('prints one line per event, oldest first, with names and plain text, without Slack credentials', async () => {
     const { code, out, err } = await run(['--since', '1h']);
     expect(err).toBe('');
     expect(code).toBe(0);
-    const lines = out.trim().split('\n');
-    expect(lines[0]).toMatch(/^TIME \(UTC\)\s+REQUEST\s+USER/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/).slice(1, 6))).toEqual([
-      ['r-abcdefgh2345', 'UALICE', 'prod', 'requested', 'awaiting-approval'],
-      ['r-abcdefgh2345', 'UBOB', 'prod', 'approved', 'approved'],
-      ['r-bcdefghi3456', 'UDAVE', 'staging', 'refused', 'not-requester'],
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^TIME \(UTC\) +REQUEST +USER +CLUSTER +WHAT +COMMAND +DETAIL$/);
+    const maintain = 'maintain worker-1 --reason "kernel & firmware <5.15>"';
+    expect(lines.slice(1).map((l) => l.split(/\s{3,}/))).toEqual([
+      [expect.any(String), 'r-abcdefgh2345', 'alice', 'prod', 'requested: awaiting-approval', maintain],
+      [expect.any(String), 'r-abcdefgh2345', 'bob', 'prod', 'approved', maintain],
+      [
+        expect.any(String),
+        'r-abcdefgh2345',
+        'alice',
+        'prod',
+        'finished: cancelled',
+        maintain,
+        'by bob while it ran',
+      ],
+      [
+        expect.any(String),
+        'r-bcdefghi3456',
+        'dave',
+        'staging',
+        'refused: not-requester',
+        'nodes',
+        'not among those who may ask for nodes on staging',
+      ],
+      [expect.any(String), 'r-cdefghij4567', 'UCAROL', 'prod', 'refused: not-requester', 'cordon worker-2'],
     ]);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {3}r-/);
+    // Columns line up: every line's request id starts where the header's REQUEST does.
+    const at = lines[0]?.indexOf('REQUEST');
+    for (const line of lines.slice(1)) expect(line.indexOf('r-')).toBe(at);
+    expect(out).not.toMatch(/&amp;|&lt;|&gt;|<@|<!|`|\*/);
   });
 
-  it('prints JSON, filtered by cluster', async () => {
+  it('prints JSON with the ids and the names, filtered by cluster', async () => {
     const { code, out } = await run(['--since', '24h', '--format', 'json', '--cluster', 'prod']);
     expect(code).toBe(0);
-    const records = JSON.parse(out) as Array<{ event: string; user: string; at: number; id: string }>;
-    expect(records.map((r) => `${r.event} ${r.user}`)).toEqual(['requested UALICE', 'approved UBOB']);
+    const records = JSON.parse(out) as Array<{ event: string; user: string; userName?: string; id: string }>;
+    expect(records.map((r) => `${r.event} ${r.user} ${r.userName ?? '-'}`)).toEqual([
+      'requested UALICE alice',
+      'approved UBOB bob',
+      'job-finished UALICE alice',
+      'refused UCAROL -',
+    ]);
     expect(records[0]?.id).toMatch(/^\d+-\d+$/);
   });
 

@@ -13,6 +13,7 @@ import { closedApprovalAnswer, decisionDenial, requestRefusal } from '../../src/
 import { rejectModal } from '../../src/messages/approval-reject-modal.js';
 import { approvalThreadMessage } from '../../src/messages/approval-thread.js';
 import { auditFileComment, auditFileFailed, auditListing } from '../../src/messages/audit-listing.js';
+import { auditTable } from '../../src/messages/audit-table.js';
 import { type CardView, requestCard } from '../../src/messages/request-card.js';
 import { checkChangeWindows } from '../../src/policy/change-window.js';
 import { effectivePolicy } from '../../src/policy/effective-policy.js';
@@ -185,12 +186,50 @@ describe('approval messages', () => {
       outcome: 'awaiting-approval',
       ...extra,
     });
+    // The story as bosun writes it now (names stored, plain details), and two entries of older versions: a
+    // Slack-escaped command and a detail with a mention and a date token, which both listings make plain.
     const story = [
-      entry(0),
-      entry(1, { event: 'approval-requested', phase: 'start', outcome: 'pending' }),
-      entry(2, { event: 'denied', phase: 'start', outcome: 'own-request', detail: 'tried to approve' }),
-      entry(3, { event: 'approved', user: 'UBOB', phase: 'start', outcome: 'approved' }),
-      entry(4, { event: 'job-finished', outcome: 'succeeded', detail: 'worker-1 drained' }),
+      entry(0, {
+        userName: 'alice',
+        detail: 'needs 1 approval from others; expires in 30m',
+      }),
+      entry(2, {
+        event: 'denied',
+        userName: 'alice',
+        phase: 'start',
+        outcome: 'own-request',
+        detail: 'tried to approve',
+      }),
+      entry(3, { event: 'approved', user: 'UBOB', userName: 'bob', phase: 'start', outcome: 'approved' }),
+      entry(4, { event: 'job-started', userName: 'alice', outcome: 'started' }),
+      entry(5, {
+        event: 'job-finished',
+        userName: 'alice',
+        outcome: 'succeeded',
+        detail: 'worker-1 drained; 5 of 5 pods evicted in 42s',
+      }),
+      entry(6, {
+        requestId: 'r-bcdefghi3456',
+        user: 'UDAVE',
+        userName: 'dave',
+        event: 'refused',
+        command: 'nodes',
+        outcome: 'not-requester',
+        detail: 'not among those who may ask for nodes on prod',
+      }),
+      entry(7, {
+        requestId: 'r-cdefghij4567',
+        command: 'maintain worker-2 --reason "kernel &amp; firmware &lt;5.15&gt;"',
+        userName: 'alice',
+      }),
+      entry(8, {
+        requestId: 'r-cdefghij4567',
+        event: 'cancelled',
+        user: 'UBOB',
+        command: 'maintain worker-2 --reason "kernel &amp; firmware &lt;5.15&gt;"',
+        outcome: 'cancelled',
+        detail: 'by <@UBOB> at <!date^1795608000^{time}|12:00> while waiting for *approval*',
+      }),
     ];
     const base = { truncated: false, sinceSeconds: 86400, clusters: ['prod'], slash: '/bosun' };
     expectGolden(import.meta.url, 'audit-listing', auditListing({ ...base, records: story }));
@@ -213,5 +252,13 @@ describe('approval messages', () => {
       comment: auditFileComment('/bosun'),
       failed: auditFileFailed(),
     });
+    // The file sent in a direct message (and `bosun audit`): one line per event, people by name, plain text.
+    const file = auditTable(story);
+    expectGolden(import.meta.url, 'audit-file-content', file.trimEnd().split('\n'));
+    expect(file).not.toMatch(/&amp;|&lt;|&gt;|<@|<!|\*approval\*|`/);
+    expect(file).toContain('2026-11-25 12:00:03Z   r-abcdefgh2345   bob     prod      approved');
+    expect(file).toMatch(
+      /\n2026-11-25 12:00:08Z +r-cdefghij4567 +UBOB +prod +cancelled +maintain worker-2 --reason "kernel & firmware <5\.15>" +by UBOB at 12:00 while waiting for approval\n/,
+    );
   });
 });
