@@ -15,11 +15,16 @@ export function approvalThreadMessage(event: ApprovalEvent, record: ApprovalReco
     case 'requested': {
       const count = record.needed === 1 ? 'One approval' : `${record.needed} approvals`;
       const question = record.phase === 'start' ? '' : `${escapeMrkdwn(record.summary)} `;
-      const fourEyes = record.selfApproval ? '' : ` (<@${record.requester}> asked, so not theirs)`;
+      // Four eyes: the requester is not offered as an approver, and the line says so once.
+      const approvers =
+        record.selfApproval || !record.approvers?.users
+          ? record.approvers
+          : { ...record.approvers, users: record.approvers.users.filter((u) => u !== record.requester) };
+      const fourEyes = record.selfApproval ? '' : ` (not from <@${record.requester}>, who asked)`;
       const window = formatDuration((record.expiresAt - record.createdAt) / 1000);
       return notice(
         'info',
-        `${question}${count} needed from ${describePeople(record.approvers)}${fourEyes}, by ${slackTime(record.expiresAt)} (${window}). Approve or reject on the card above; discuss here.`,
+        `${question}${count} needed from ${describePeople(approvers)}${fourEyes}, by ${slackTime(record.expiresAt)} (${window}). Approve or reject on the card above; discuss here.`,
       );
     }
     case 'counted':
