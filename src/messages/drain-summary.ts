@@ -58,6 +58,10 @@ export function replacementsSection(owners: readonly OwnerReplacements[]): strin
   return `*Where the pods went*\n${lines.join('\n')}`;
 }
 
+/** The card while a finished drain waits for its pods' replacements to be Ready. */
+export const drainReplacementsWaiting = (nodes: string[], waitMs: number): string =>
+  `${nodes.join(', ')} drained; waiting up to ${took(waitMs)} for the replacements to be Ready`;
+
 /** Replacements not Ready yet, for the card's one line. */
 const notReadyCount = (owners: readonly OwnerReplacements[]) =>
   owners.reduce((sum, o) => sum + o.evicted - o.replacements.filter((r) => r.ready).length, 0);

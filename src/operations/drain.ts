@@ -7,7 +7,7 @@ import { drainProgressDetail } from '../messages/drain-progress.js';
 import { drainResumedMessage } from '../messages/drain-resumed.js';
 import { drainRefusedMessage, drainStartedMessage } from '../messages/drain-started.js';
 import { drainStuckMessage } from '../messages/drain-stuck.js';
-import { drainSummary, drainSummaryLine } from '../messages/drain-summary.js';
+import { drainReplacementsWaiting, drainSummary, drainSummaryLine } from '../messages/drain-summary.js';
 import { drainRefusalWords, nodeHeadline } from '../messages/drain-words.js';
 import { notice } from '../messages/notice.js';
 import type { DrainListener } from '../ops/drain/drain-listener.js';
@@ -247,6 +247,13 @@ export const drainOperation = defineOperation<DrainCommand>({
       : await awaitReplacements(ctx.ports.pods, state.nodes, ctx.env.clock, {
           signal: ctx.signal,
           waitMs: finished ? undefined : 0,
+          onWait: (_, waitMs) =>
+            ctx.progress(
+              drainReplacementsWaiting(
+                state.nodes.map((n) => n.node),
+                waitMs,
+              ),
+            ),
         }).catch((error: unknown) => {
           ctx.log.warn(
             { err: error },

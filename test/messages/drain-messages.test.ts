@@ -10,7 +10,11 @@ import { drainProgressDetail } from '../../src/messages/drain-progress.js';
 import { drainResumedMessage } from '../../src/messages/drain-resumed.js';
 import { drainRefusedMessage, drainStartedMessage } from '../../src/messages/drain-started.js';
 import { drainStuckMessage } from '../../src/messages/drain-stuck.js';
-import { drainSummary, drainSummaryLine } from '../../src/messages/drain-summary.js';
+import {
+  drainReplacementsWaiting,
+  drainSummary,
+  drainSummaryLine,
+} from '../../src/messages/drain-summary.js';
 import { drainRefusalWords } from '../../src/messages/drain-words.js';
 import {
   maintainReadyMessage,
@@ -239,6 +243,9 @@ describe('drain messages', () => {
       ],
     );
     expectGolden(import.meta.url, 'drain-summary-replacements', twoNodes.message);
+    expect(drainReplacementsWaiting(['worker-1'], 29_500)).toBe(
+      'worker-1 drained; waiting up to 29.5s for the replacements to be Ready',
+    );
     const both = JSON.stringify(twoNodes.message.blocks);
     expect(both).toContain('0/1 replacements Ready · not Ready: `db-0`: Pending: 0/3 nodes are available');
     expect(both).toContain('NODE');

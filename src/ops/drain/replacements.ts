@@ -114,6 +114,8 @@ export interface ReplacementWait {
   /** How often to look (default 1 s). */
   pollMs?: number;
   signal: AbortSignal;
+  /** Called once, when the first look finds replacements not Ready yet and waiting begins. */
+  onWait?: (owners: OwnerReplacements[], waitMs: number) => Promise<void> | void;
 }
 
 /**
@@ -129,6 +131,7 @@ export async function awaitReplacements(
   if (!nodes.some((n) => n.pods.some(left))) return [];
   const deadline = clock.now() + (options.waitMs ?? 30_000);
   let owners: OwnerReplacements[] | undefined;
+  let waiting = false;
   for (;;) {
     try {
       owners = replacementsOf(nodes, await pods.listPods({}, options.signal));
@@ -138,6 +141,10 @@ export async function awaitReplacements(
       throw error;
     }
     if (allReady(owners) || settled(owners) || clock.now() >= deadline) return owners;
+    if (!waiting) {
+      waiting = true;
+      await options.onWait?.(owners, deadline - clock.now());
+    }
     const pause = Math.min(options.pollMs ?? 1000, deadline - clock.now());
     if (!(await nap(clock, pause, options.signal))) return owners;
   }

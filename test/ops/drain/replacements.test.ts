@@ -1,6 +1,7 @@
 import type { DrainedPod, NodeDrain } from '../../../src/ops/drain/drain-state.js';
-import { allReady, replacementsOf } from '../../../src/ops/drain/replacements.js';
-import type { PodSummary } from '../../../src/ports/pod-inventory.js';
+import { allReady, awaitReplacements, replacementsOf } from '../../../src/ops/drain/replacements.js';
+import type { PodInventory, PodSummary } from '../../../src/ports/pod-inventory.js';
+import { ManualClock } from '../fakes/manual-clock.js';
 
 const T0 = Date.UTC(2026, 11, 7, 9, 0, 0);
 
@@ -109,5 +110,68 @@ describe('replacementsOf', () => {
     const [owner] = replacementsOf([node([gone('web-a'), gone('web-b')])], [live('web-c')]);
     expect(owner?.evicted).toBe(2);
     expect(owner?.replacements.map((r) => r.name)).toEqual(['web-c']);
+  });
+});
+
+describe('awaitReplacements', () => {
+  /** Pods as the cluster lists them, one answer per look; the last answer stays. */
+  const listing = (...answers: PodSummary[][]): PodInventory & { looks: number } => {
+    const inventory = {
+      looks: 0,
+      async listPods() {
+        const answer = answers[Math.min(inventory.looks, answers.length - 1)] ?? [];
+        inventory.looks += 1;
+        return answer;
+      },
+      async daemonSet() {
+        return { exists: true as const };
+      },
+    };
+    return inventory;
+  };
+  const signal = new AbortController().signal;
+
+  it('waits for a replacement still starting, says so once, and answers when it is Ready', async () => {
+    const clock = new ManualClock(T0 + 10_000);
+    const pods = listing(
+      [live('web-c', { ready: false, phase: 'Pending', waiting: 'ContainerCreating' })],
+      [live('web-c', { ready: false, phase: 'Running' })],
+      [live('web-c')],
+    );
+    const waits: number[] = [];
+    const owners = await clock.run(
+      awaitReplacements(pods, [node([gone('web-a')])], clock, {
+        signal,
+        onWait: (_, ms) => void waits.push(ms),
+      }),
+    );
+    expect(owners[0]?.replacements.map((r) => r.ready)).toEqual([true]);
+    expect(waits).toEqual([30_000]);
+    expect(pods.looks).toBe(3);
+  });
+
+  it('does not wait for a replacement the scheduler has no node for, nor past its bound', async () => {
+    const clock = new ManualClock(T0 + 10_000);
+    const unschedulable = listing([
+      live('web-c', {
+        ready: false,
+        phase: 'Pending',
+        nodeName: undefined,
+        unschedulable: '0/3 nodes are available.',
+      }),
+    ]);
+    const first = await clock.run(
+      awaitReplacements(unschedulable, [node([gone('web-a')])], clock, { signal }),
+    );
+    expect(first[0]?.replacements[0]?.why).toBe('Pending: 0/3 nodes are available.');
+    expect(unschedulable.looks).toBe(1);
+
+    const starting = listing([live('web-c', { ready: false, phase: 'Running' })]);
+    const started = clock.now();
+    const bounded = await clock.run(
+      awaitReplacements(starting, [node([gone('web-a')])], clock, { signal, waitMs: 5000 }),
+    );
+    expect(bounded[0]?.replacements[0]?.why).toBe('Running, not Ready yet');
+    expect(clock.now() - started).toBe(5000);
   });
 });
