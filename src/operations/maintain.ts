@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { clusterFlag, rawCommand } from '../commands/grammar.js';
 import { clusterRef, nodeName } from '../commands/values.js';
-import { maintainReadyMessage, maintenanceDoneLine } from '../messages/maintain-ready.js';
+import {
+  MAINTAIN_READY_REPLY,
+  maintainReadyMessage,
+  maintenanceDoneLine,
+} from '../messages/maintain-ready.js';
 import { maintainReportMessage } from '../messages/maintain-report.js';
 import { notice } from '../messages/notice.js';
 import { maintainNode } from '../ops/maintain/maintain-node.js';
@@ -92,6 +96,16 @@ export const maintainOperation = defineOperation<MaintainCommand>({
       await ctx.reply(notice('info', `Resumed by another worker, ${resume.phase.replace('-', ' ')}.`));
 
     const progress = calmProgress(ctx);
+    // The "Maintenance done" button, once posted, goes when the maintenance ends before anyone pressed it.
+    let announced = resume?.announcedAt !== undefined ? resume : undefined;
+    const retireButton = async (state: MaintainState, ended: string) => {
+      if (state.doneBy !== undefined) return;
+      await ctx.editReply(
+        MAINTAIN_READY_REPLY,
+        maintainReadyMessage(ctx.request.id, state, command.reason, ended),
+      );
+    };
+    const CANCELLED = 'the maintenance was cancelled; the node stays cordoned';
     try {
       const report = await maintainNode(
         ctx.ports,
@@ -111,23 +125,42 @@ export const maintainOperation = defineOperation<MaintainCommand>({
           listener: {
             drain: drainListener(ctx, progress, 1),
             readyForMaintenance: async (state) => {
+              announced = state;
               progress.stop();
-              await ctx.reply(maintainReadyMessage(ctx.request.id, state, command.reason));
+              await ctx.reply(
+                maintainReadyMessage(ctx.request.id, state, command.reason),
+                undefined,
+                MAINTAIN_READY_REPLY,
+              );
               await ctx.progress(`${command.node} drained; waiting for maintenance`);
             },
             maintenanceDone: async (state) => {
+              // The button has done its work: it gives way to who pressed it and when.
+              await ctx.editReply(
+                MAINTAIN_READY_REPLY,
+                maintainReadyMessage(ctx.request.id, state, command.reason),
+              );
               await ctx.reply(maintenanceDoneLine(command.node, state.doneBy));
               await ctx.progress(`waiting for ${command.node} to be Ready`);
             },
           },
         },
       );
+      const { state } = report;
+      // Ended before anyone pressed the button (aborted, timed out): the button goes too.
+      if (state.announcedAt !== undefined)
+        await retireButton(
+          state,
+          ctx.signal.aborted ? CANCELLED : (state.stoppedBecause ?? 'the maintenance ended'),
+        );
       await ctx.reply(maintainReportMessage(report, ctx.env.clock.now()));
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const { state } = report;
       return state.phase === 'done'
         ? { summary: `${command.node} maintained and back in service` }
         : { summary: `${command.node}: ${state.stoppedBecause ?? 'stopped'}`, state: 'failed' };
+    } catch (error) {
+      if (ctx.signal.aborted && announced) await retireButton(announced, CANCELLED);
+      throw error;
     } finally {
       progress.stop();
     }

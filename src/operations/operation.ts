@@ -62,7 +62,10 @@ export interface JobContext<C> extends PreviewContext<C> {
   decisions: OperatorDecisions;
   /** Shows progress on the card (state stays "running"). */
   progress(detail: string, extra?: Pick<CardView, 'sections' | 'buttons'>): Promise<void>;
-  reply(message: SlackMessage, attachment?: Attachment): Promise<void>;
+  /** A reply in the thread; `key` names it, so that `editReply` can rewrite it once its button stops applying. */
+  reply(message: SlackMessage, attachment?: Attachment, key?: string): Promise<void>;
+  /** Rewrites the reply named `key` (nothing if there is none): a button that no longer applies gives way to what happened. */
+  editReply(key: string, message: SlackMessage): Promise<void>;
   /**
    * Asks for a further approval at a phase boundary (policy decides who and how many; at least one). Resolves
    * once approved. While people decide the job is delayed, holding no worker slot; the decision starts it again

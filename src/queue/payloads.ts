@@ -57,6 +57,15 @@ export const OutboxPayload = z.discriminatedUnion('kind', [
     seq: z.number().int().positive(),
     message: SlackMessage,
     attachment: z.object({ filename: z.string(), title: z.string(), content: z.string() }).optional(),
+    /** Remember where it lands: it may be rewritten (`reply-edit`). */
+    keep: z.boolean().optional(),
+  }),
+  /** A reply already in the thread, rewritten (a button that no longer applies gives way to what happened). */
+  OutboxBase.extend({
+    kind: z.literal('reply-edit'),
+    requestId: z.string(),
+    seq: z.number().int().positive(),
+    message: SlackMessage,
   }),
   /** Bring the parent message up to the card's latest state (coalesces). */
   OutboxBase.extend({ kind: z.literal('card'), requestId: z.string() }),

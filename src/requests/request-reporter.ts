@@ -56,12 +56,42 @@ export class RequestReporter {
     message: SlackMessage,
     attachment?: Attachment,
     fence?: number,
+    /** A name for the reply, so that `editReply` can rewrite it later (one whose button stops applying). */
+    key?: string,
   ): Promise<void> {
     const seq = await this.requests.nextSeq(request.id, fence);
+    if (key !== undefined) await this.requests.nameReply(request.id, key, seq);
     await this.outbox.enqueue(
-      { v: 1, kind: 'reply', requestId: request.id, channel: request.channel, seq, message, attachment },
+      {
+        v: 1,
+        kind: 'reply',
+        requestId: request.id,
+        channel: request.channel,
+        seq,
+        message,
+        attachment,
+        ...(key === undefined ? {} : { keep: true }),
+      },
       `${request.id}-r${seq}`,
     );
+  }
+
+  /** Rewrites the reply named `key` once it is in the thread; nothing when there is none by that name. */
+  async editReply(
+    request: Pick<RequestMeta, 'id' | 'channel'>,
+    key: string,
+    message: SlackMessage,
+  ): Promise<void> {
+    const seq = await this.requests.replySeq(request.id, key);
+    if (seq === undefined) return;
+    await this.outbox.enqueue({
+      v: 1,
+      kind: 'reply-edit',
+      requestId: request.id,
+      channel: request.channel,
+      seq,
+      message,
+    });
   }
 
   /**

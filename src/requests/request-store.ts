@@ -480,6 +480,25 @@ export class RequestStore {
     await this.redis.eval(UNLOCK, 1, this.keys.cardLock(id), owner);
   }
 
+  /** Names the reply `seq` so that a later step can rewrite it (`replySeq`). */
+  async nameReply(id: string, key: string, seq: number): Promise<void> {
+    await this.redis.hset(this.keys.request(id), `replyKey:${key}`, String(seq));
+  }
+
+  async replySeq(id: string, key: string): Promise<number | undefined> {
+    const seq = await this.redis.hget(this.keys.request(id), `replyKey:${key}`);
+    return seq === null ? undefined : Number(seq);
+  }
+
+  /** Where a named reply landed in Slack, for rewriting it. */
+  async setReplyTs(id: string, seq: number, ts: string): Promise<void> {
+    await this.redis.hset(this.keys.request(id), `replyTs:${seq}`, ts);
+  }
+
+  async replyTs(id: string, seq: number): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.request(id), `replyTs:${seq}`)) ?? undefined;
+  }
+
   async markReplyDone(id: string, seq: number): Promise<void> {
     await this.redis.eval(RAISE, 1, this.keys.request(id), 'threadDone', String(seq));
   }

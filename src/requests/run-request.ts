@@ -372,8 +372,8 @@ async function runHeld(
   const controller = new AbortController();
   if (cancelledBy) controller.abort(new CancelledError(cancelledBy));
   active.add(request.id, controller, operation.resumable);
-  const reply: JobContext<unknown>['reply'] = async (message, attachment) => {
-    await deps.reporter.reply(request, message, attachment, fence);
+  const reply: JobContext<unknown>['reply'] = async (message, attachment, key) => {
+    await deps.reporter.reply(request, message, attachment, fence, key);
   };
   const fail = async (message: string, hint: string | undefined, thread = failedLine(message, hint)) => {
     await end({
@@ -405,6 +405,7 @@ async function runHeld(
             decisions: deps.ports.decisions(request.id),
             progress: async (detail, extra) => await card('running', detail, extra),
             reply,
+            editReply: async (key, message) => await deps.reporter.editReply(request, key, message),
             approval: (ask) =>
               awaitPhaseApproval({ payload, job, token, worker: deps, services, fence }, ask),
             checkpoint: (key) => ({

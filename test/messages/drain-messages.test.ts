@@ -482,7 +482,27 @@ describe('drain messages', () => {
       readyAt: T0 + 42_000 + 17 * 60_000,
       uncordonedAt: T0 + 42_000 + 17 * 60_000,
     };
-    expectGolden(import.meta.url, 'maintain-ready', maintainReadyMessage(REQUEST, maintain, 'kernel update'));
+    expectGolden(
+      import.meta.url,
+      'maintain-ready',
+      maintainReadyMessage(REQUEST, { ...maintain, doneBy: undefined, doneAt: undefined }, 'kernel update'),
+    );
+    // Once pressed, or once the maintenance ended otherwise, the button gives way to what happened.
+    expectGolden(
+      import.meta.url,
+      'maintain-ready-pressed',
+      maintainReadyMessage(REQUEST, maintain, 'kernel update'),
+    );
+    expectGolden(
+      import.meta.url,
+      'maintain-ready-ended',
+      maintainReadyMessage(
+        REQUEST,
+        { ...maintain, doneBy: undefined, doneAt: undefined },
+        'kernel update',
+        'the maintenance was cancelled; the node stays cordoned',
+      ),
+    );
     expectGolden(import.meta.url, 'maintenance-done-line', maintenanceDoneLine('worker-1', 'UALICE'));
     expectGolden(
       import.meta.url,

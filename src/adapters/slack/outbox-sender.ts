@@ -208,10 +208,32 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
             });
             ts = String(result.ts);
           }
+          if (payload.keep && ts) await deps.requests.setReplyTs(payload.requestId, payload.seq, ts);
           await deps.requests.markReplyDone(payload.requestId, payload.seq);
           return { ts };
         } catch (error) {
           throw await onFailure(error, 'post');
+        }
+      }
+      case 'reply-edit': {
+        if (await deps.requests.withdrawn(payload.requestId)) return { withdrawn: true };
+        // The reply goes first; until it is delivered there is nothing to rewrite.
+        if ((await deps.requests.threadDone(payload.requestId)) < payload.seq)
+          throw await awaitTurn(payload.requestId);
+        const ts = await deps.requests.replyTs(payload.requestId, payload.seq);
+        if (!ts) return { unknown: true };
+        const slot = await awaitSlot('update', rates.update);
+        if (slot) throw slot;
+        try {
+          await deps.web.chat.update({
+            channel: payload.channel,
+            ts,
+            ...withinLimits(payload.message),
+            metadata: metadataFor(payload.requestId),
+          });
+          return { ts };
+        } catch (error) {
+          throw await onFailure(error, 'update');
         }
       }
       case 'card': {

@@ -90,6 +90,21 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       await rig.standIn.click({ ts: stuck.ts, actionId: 'drain-skip-pod', user: 'UBOB', channel: 'COPS' });
       await rig.reply(id, /chose Skip this pod/);
       expect(await rig.ended(id)).toMatch(/Done \(worker-1 drained; \d+ of \d+ pods evicted/);
+      // A button of the ended drain: a plain sentence, to the clicker only.
+      await rig.standIn.click({
+        ts: stuck.ts,
+        actionId: 'drain-keep-waiting',
+        user: 'UALICE',
+        channel: 'COPS',
+      });
+      const late = await rig.standIn.waitFor(() => rig.thread(id).find((m) => m.ephemeral), {
+        description: 'the answer to a late click',
+      });
+      expect(late.ephemeral).toEqual({ user: 'UALICE' });
+      expect(late.text).toMatch(
+        new RegExp(`^This drain \\(${id}\\) already finished at .*; nothing was changed\\.$`),
+      );
+      expect(rig.standIn.messages('COPS').filter((m) => m.ephemeral && m.requestId === id)).toEqual([]);
       const summary = await rig.reply(id, /Drain finished/);
       expect(JSON.stringify(summary.blocks)).toMatch(
         /payments\/ledger-[^ ]+\s+ReplicaSet\/ledger-[a-z0-9]+\s+skipped \(by UBOB\)/,
@@ -168,16 +183,16 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       const report = await rig.reply(id, /is back: Ready and uncordoned/);
       expect(rig.thread(id).filter((m) => /says maintenance is done/.test(m.text))).toHaveLength(1);
       expect(rig.thread(id).filter((m) => m.ephemeral)).toEqual([]);
-      // The button again, once the request ended: a plain sentence, to the clicker only.
-      await rig.standIn.click({ ts: ready.ts, actionId: 'maintain-done', user: 'UALICE', channel: 'COPS' });
-      const late = await rig.standIn.waitFor(() => rig.thread(id).find((m) => m.ephemeral), {
-        description: 'the answer to a late click',
-      });
-      expect(late.ephemeral).toEqual({ user: 'UALICE' });
-      expect(late.text).toMatch(
-        new RegExp(`^This maintain \\(${id}\\) already finished at .*; nothing was changed\\.$`),
+      // The button has done its work: it gives way to who pressed it and when.
+      const pressed = await rig.standIn.waitFor(
+        () =>
+          rig
+            .thread(id)
+            .find((m) => m.ts === ready.ts && /pressed \*Maintenance done\*/.test(JSON.stringify(m.blocks))),
+        { description: 'the ready message without its button' },
       );
-      expect(rig.standIn.messages('COPS').filter((m) => m.ephemeral && m.requestId === id)).toEqual([]);
+      expect(JSON.stringify(pressed.blocks)).toContain('<@UALICE> pressed *Maintenance done* <!date^');
+      expect(JSON.stringify(pressed.blocks)).not.toContain('"actions"');
       expect(JSON.stringify(report.blocks)).toMatch(
         /ReplicaSet\/web-[a-z0-9]+ in `shop`: (\d+)\/\1 replacements Ready: worker-/,
       );
@@ -192,7 +207,7 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       });
       try {
         const id = await rig.command('maintain worker-4');
-        await rig.reply(id, /ready for maintenance/);
+        const ready = await rig.reply(id, /ready for maintenance/);
         // Parked: delayed in the queue, not active in a worker.
         const job = await rig.standIn.waitFor(
           async () => ((await (await ops.getJob(id))?.getState()) === 'delayed' ? true : undefined),
@@ -205,6 +220,18 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
         );
         expect(await rig.ended(id)).toMatch(/Cancelled/);
         expect(await rig.unschedulable('worker-4')).toBe(true);
+        // The button that no longer applies gives way to how it ended.
+        const gone = await rig.standIn.waitFor(
+          () =>
+            rig
+              .thread(id)
+              .find((m) => m.ts === ready.ts && /No longer waiting/.test(JSON.stringify(m.blocks))),
+          { description: 'the ready message without its button' },
+        );
+        expect(JSON.stringify(gone.blocks)).toContain(
+          'No longer waiting: the maintenance was cancelled; the node stays cordoned.',
+        );
+        expect(JSON.stringify(gone.blocks)).not.toContain('"actions"');
         // Its node lock went with it: the node can be uncordoned.
         const uncordon = await rig.command('uncordon worker-4');
         expect(await rig.ended(uncordon)).toMatch(/Done \(worker-4 uncordoned\)/);
