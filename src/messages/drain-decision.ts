@@ -32,6 +32,9 @@ function effectWords(effect: DecisionEffect): string {
   }
 }
 
+/** The button's words for a decision ("Skip this pod"). */
+export const decisionWords = (decision: OperatorDecision): string => WORDS[decision.kind];
+
 /** The thread records who chose what, and what bosun did about it. */
 export function drainDecisionMessage(decision: OperatorDecision, effect: DecisionEffect) {
   return notice('info', `<@${decision.by}> chose *${WORDS[decision.kind]}*: bosun ${effectWords(effect)}`);

@@ -55,8 +55,15 @@ function rootCause(stuck: StuckPod): string | undefined {
   return undefined;
 }
 
-/** Why a pod has been waiting, with what to do about it. */
-export function drainStuckMessage(requestId: string, stuck: StuckPod): SlackMessage {
+/** The thread reply explaining a stuck pod, by name: rewritten once its buttons stop applying. */
+export const stuckReplyKey = (pod: { namespace: string; name: string }) =>
+  `stuck:${pod.namespace}/${pod.name}`;
+
+/**
+ * Why a pod has been waiting, with what to do about it. Once someone decided about it, or its drain ended,
+ * `resolved` (mrkdwn) takes the buttons' place.
+ */
+export function drainStuckMessage(requestId: string, stuck: StuckPod, resolved?: string): SlackMessage {
   const pod = `${stuck.pod.namespace}/${stuck.pod.name}`;
   const value = JSON.stringify({
     r: requestId,
@@ -76,33 +83,41 @@ export function drainStuckMessage(requestId: string, stuck: StuckPod): SlackMess
       ),
       ...(cause ? [section(cause)] : []),
       context(`API server: ${escapeMrkdwn(stuck.message)}`),
-      actions(`drain:${requestId}`, [
-        { actionId: DRAIN_ACTIONS.keepWaiting, text: 'Keep waiting', value },
-        { actionId: DRAIN_ACTIONS.skipPod, text: 'Skip this pod', value },
-        {
-          actionId: DRAIN_ACTIONS.deletePod,
-          text: 'Delete it ignoring the PDB',
-          value,
-          style: 'danger',
-          confirm: {
-            title: 'Delete ignoring the budget?',
-            text: `\`${escapeMrkdwn(pod)}\` is deleted now, even though its budget allows no disruption: its service may lose capacity.`,
-            confirm: 'Delete it',
-            deny: 'Cancel',
-          },
-        },
-        {
-          actionId: DRAIN_ACTIONS.abort,
-          text: 'Abort and uncordon',
-          value: JSON.stringify({ r: requestId } satisfies DrainButtonValue),
-          confirm: {
-            title: 'Abort the drain?',
-            text: 'bosun stops evicting and uncordons the nodes it cordoned. Pods already evicted stay where they went.',
-            confirm: 'Abort',
-            deny: 'Keep draining',
-          },
-        },
-      ]),
+      ...(resolved !== undefined ? [context(resolved)] : []),
+      ...buttons(resolved === undefined, requestId, pod, value),
     ],
   };
+}
+
+function buttons(shown: boolean, requestId: string, pod: string, value: string) {
+  if (!shown) return [];
+  return [
+    actions(`drain:${requestId}`, [
+      { actionId: DRAIN_ACTIONS.keepWaiting, text: 'Keep waiting', value },
+      { actionId: DRAIN_ACTIONS.skipPod, text: 'Skip this pod', value },
+      {
+        actionId: DRAIN_ACTIONS.deletePod,
+        text: 'Delete it ignoring the PDB',
+        value,
+        style: 'danger',
+        confirm: {
+          title: 'Delete ignoring the budget?',
+          text: `\`${escapeMrkdwn(pod)}\` is deleted now, even though its budget allows no disruption: its service may lose capacity.`,
+          confirm: 'Delete it',
+          deny: 'Cancel',
+        },
+      },
+      {
+        actionId: DRAIN_ACTIONS.abort,
+        text: 'Abort and uncordon',
+        value: JSON.stringify({ r: requestId } satisfies DrainButtonValue),
+        confirm: {
+          title: 'Abort the drain?',
+          text: 'bosun stops evicting and uncordons the nodes it cordoned. Pods already evicted stay where they went.',
+          confirm: 'Abort',
+          deny: 'Keep draining',
+        },
+      },
+    ]),
+  ];
 }

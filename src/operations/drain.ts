@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { clusterFlag, type FlagSpec, rawCommand } from '../commands/grammar.js';
 import { clusterRef, durationFlag, formatDuration, labelSelector, nodeName } from '../commands/values.js';
-import { drainDecisionMessage } from '../messages/drain-decision.js';
+import { slackTime } from '../messages/approval-time.js';
+import { decisionWords, drainDecisionMessage } from '../messages/drain-decision.js';
 import { drainPreviewMessage, drainPreviewSections, drainPreviewSummary } from '../messages/drain-preview.js';
 import { drainProgressDetail } from '../messages/drain-progress.js';
 import { drainResumedMessage } from '../messages/drain-resumed.js';
 import { drainRefusedMessage, drainStartedMessage } from '../messages/drain-started.js';
-import { drainStuckMessage } from '../messages/drain-stuck.js';
+import { drainStuckMessage, stuckReplyKey } from '../messages/drain-stuck.js';
 import { drainReplacementsWaiting, drainSummary, drainSummaryLine } from '../messages/drain-summary.js';
 import { drainRefusalWords, nodeHeadline } from '../messages/drain-words.js';
 import { notice } from '../messages/notice.js';
@@ -15,6 +16,7 @@ import { drainNodes } from '../ops/drain/drain-nodes.js';
 import type { DrainOptions } from '../ops/drain/drain-ports.js';
 import { DrainState } from '../ops/drain/drain-state.js';
 import { awaitReplacements } from '../ops/drain/replacements.js';
+import type { StuckPod } from '../ops/drain/stuck-pod.js';
 import { BosunError, CancelledError } from '../ops/errors.js';
 import { type DrainPreview, previewDrain } from '../ops/preview/drain-preview.js';
 import { type CalmProgress, calmProgress } from './calm-progress.js';
@@ -144,10 +146,19 @@ async function drainPreviewFor(ctx: PreviewContext<DrainCommand>) {
 
 /** What a drain says in the request's thread and on its card while it runs (also a maintain's drain). */
 export function drainListener(
-  ctx: Pick<JobContext<unknown>, 'reply' | 'request'>,
+  ctx: Pick<JobContext<unknown>, 'reply' | 'editReply' | 'request' | 'env'>,
   progress: CalmProgress,
   nodeCount: number,
 ): DrainListener {
+  // Stuck explanations whose buttons still apply, by reply name: rewritten once decided, or when their node ends.
+  const open = new Map<string, StuckPod>();
+  const resolve = async (key: string, words: string) => {
+    const stuck = open.get(key);
+    if (!stuck) return;
+    open.delete(key);
+    await ctx.editReply(key, drainStuckMessage(ctx.request.id, stuck, words));
+  };
+  const when = () => slackTime(ctx.env.clock.now());
   return {
     resumed: async (state) => {
       await ctx.reply(drainResumedMessage(state));
@@ -157,12 +168,37 @@ export function drainListener(
     },
     progress: (p) => progress.update(drainProgressDetail(p)),
     stuck: async (stuck) => {
-      await ctx.reply(drainStuckMessage(ctx.request.id, stuck));
+      const key = stuckReplyKey(stuck.pod);
+      open.set(key, stuck);
+      await ctx.reply(drainStuckMessage(ctx.request.id, stuck), undefined, key);
     },
     decided: async (decision, effect) => {
       await ctx.reply(drainDecisionMessage(decision, effect));
+      const chose = `<@${decision.by}> chose *${decisionWords(decision)}* ${when()}.`;
+      if (effect.kind === 'aborting') for (const key of [...open.keys()]) await resolve(key, chose);
+      else if (effect.kind === 'skipped' || effect.kind === 'deleted' || effect.kind === 'already-final')
+        await resolve(stuckReplyKey(effect.pod), chose);
     },
     nodeFinished: async (drain) => {
+      for (const [key, stuck] of [...open]) {
+        if (stuck.node !== drain.node) continue;
+        // The decision that ended the wait may be told after the node finished: say it here, in its words.
+        const pod = drain.pods.find((p) => p.namespace === stuck.pod.namespace && p.name === stuck.pod.name);
+        const chosen =
+          pod?.by === undefined
+            ? undefined
+            : pod.state === 'skipped'
+              ? 'Skip this pod'
+              : pod.reason === 'deleted ignoring its disruption budget'
+                ? 'Delete it ignoring the PDB'
+                : undefined;
+        await resolve(
+          key,
+          chosen
+            ? `<@${pod?.by}> chose *${chosen}* ${when()}.`
+            : `The drain of *${drain.node}* ended ${when()} (${drain.outcome ?? 'unfinished'}).`,
+        );
+      }
       if (nodeCount > 1) await ctx.reply(notice('info', nodeHeadline(drain)));
     },
   };

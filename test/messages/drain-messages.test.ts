@@ -25,6 +25,7 @@ import { maintainReportMessage } from '../../src/messages/maintain-report.js';
 import { requestCard } from '../../src/messages/request-card.js';
 import { drainProgress } from '../../src/ops/drain/drain-progress.js';
 import type { DrainedPod, DrainState, NodeDrain } from '../../src/ops/drain/drain-state.js';
+import type { StuckPod } from '../../src/ops/drain/stuck-pod.js';
 import type { DrainPreview } from '../../src/ops/preview/drain-preview.js';
 import { expectGolden } from '../support/golden.js';
 import { expectWithinSlackLimits } from '../support/slack-limits.js';
@@ -126,7 +127,7 @@ describe('drain messages', () => {
   });
 
   it('stuck pod explanation with its four buttons', () => {
-    const message = drainStuckMessage(REQUEST, {
+    const stuckPod: StuckPod = {
       node: 'worker-20',
       pod: { namespace: 'payments', name: 'ledger-7f9-abcde' },
       blockedForMs: 61_000,
@@ -142,9 +143,14 @@ describe('drain messages', () => {
         disruptionsAllowed: 0,
       },
       notReady: [],
-    });
+    };
+    const message = drainStuckMessage(REQUEST, stuckPod);
     expectGolden(import.meta.url, 'drain-stuck', message);
     expectWithinSlackLimits(message);
+    // Once decided, the buttons give way to who chose what.
+    const decided = drainStuckMessage(REQUEST, stuckPod, '<@UBOB> chose *Skip this pod* today.');
+    expectGolden(import.meta.url, 'drain-stuck-resolved', decided);
+    expect(JSON.stringify(decided.blocks)).not.toContain('"actions"');
     expect(JSON.stringify(message.blocks)).toContain('still allows no disruption: waiting will not help');
   });
 

@@ -16,6 +16,11 @@ export interface ClickInput {
   channel?: string;
   /** Overrides a button's value; picks the option of a select or overflow menu. */
   value?: string;
+  /**
+   * The message's blocks as the person's client still shows them: a click on a button the app has since
+   * removed, which Slack delivers from a client that has not caught up.
+   */
+  shownBlocks?: unknown[];
 }
 
 export interface ClickResult {
@@ -35,7 +40,7 @@ export async function deliverClick(deps: InteractionDeps, input: ClickInput): Pr
   if (message.ephemeralTo !== undefined && message.ephemeralTo !== user.id) {
     throw new Error(`message ${input.ts} is ephemeral to ${message.ephemeralTo}; ${user.id} cannot see it`);
   }
-  const elements = interactiveElements(message.blocks);
+  const elements = interactiveElements((input.shownBlocks as BlockObject[] | undefined) ?? message.blocks);
   const target = elements.find((element) => element.actionId === input.actionId);
   if (!target) {
     const names = elements.map((element) => element.actionId).join(', ') || 'none';

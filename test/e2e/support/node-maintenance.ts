@@ -75,6 +75,7 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
     it('explains a pod its budget blocks, refuses a second drain of the node, and skips the pod on request', async () => {
       const id = await rig.command('drain worker-1');
       const stuck = await rig.reply(id, /has waited .* for its disruption budget/);
+      const shownBefore = structuredClone(stuck.blocks);
       expect(JSON.stringify(stuck.blocks)).toContain('payments/ledger-pdb');
       expect(JSON.stringify(stuck.blocks)).toContain('allows *0* disruptions now');
 
@@ -90,12 +91,23 @@ export function nodeMaintenanceSuite(title: string, redis?: () => RedisEndpoint)
       await rig.standIn.click({ ts: stuck.ts, actionId: 'drain-skip-pod', user: 'UBOB', channel: 'COPS' });
       await rig.reply(id, /chose Skip this pod/);
       expect(await rig.ended(id)).toMatch(/Done \(worker-1 drained; \d+ of \d+ pods evicted/);
-      // A button of the ended drain: a plain sentence, to the clicker only.
+      // The explanation's buttons gave way to who chose what, and when.
+      const resolved = await rig.standIn.waitFor(
+        () =>
+          rig
+            .thread(id)
+            .find((m) => m.ts === stuck.ts && /chose \*Skip this pod\*/.test(JSON.stringify(m.blocks))),
+        { description: 'the stuck explanation without its buttons' },
+      );
+      expect(JSON.stringify(resolved.blocks)).toContain('<@UBOB> chose *Skip this pod* <!date^');
+      expect(JSON.stringify(resolved.blocks)).not.toContain('"actions"');
+      // A button of the ended drain, from a client that still shows it: a plain sentence, to the clicker only.
       await rig.standIn.click({
         ts: stuck.ts,
         actionId: 'drain-keep-waiting',
         user: 'UALICE',
         channel: 'COPS',
+        shownBlocks: shownBefore,
       });
       const late = await rig.standIn.waitFor(() => rig.thread(id).find((m) => m.ephemeral), {
         description: 'the answer to a late click',
