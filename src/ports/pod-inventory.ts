@@ -18,6 +18,19 @@ export interface Toleration {
   effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
+/** One requirement of a node selector term: a label (or, in `matchFields`, `metadata.name`) against values. */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+/** A term of the required node affinity: every requirement holds (an empty term selects no node). */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
 export interface PodSummary extends PodRef {
@@ -39,6 +52,13 @@ export interface PodSummary extends PodRef {
   /** Sum of the containers' requests. */
   requests: { cpuMillis: number; memoryBytes: number };
   tolerations: Toleration[];
+  /** `spec.nodeSelector`: labels a node must carry, each with this value. */
+  nodeSelector: Record<string, string>;
+  /**
+   * `spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: a node must
+   * match one of them; undefined when the pod has no required node affinity.
+   */
+  requiredNodeAffinity?: NodeSelectorTerm[];
   createdAt: number;
   /** The scheduler's words while it finds no node for the pod (`PodScheduled=False`, reason Unschedulable). */
   unschedulable?: string;

@@ -4,7 +4,7 @@ import { bytes, cpuMillis, parseQuantity } from '../../shared/quantity.js';
 import { translateClusterError } from './cluster-errors.js';
 import { withTimeout } from './with-timeout.js';
 
-/** What each node offers to new pods: allocatable, taints, cordon and readiness. */
+/** What each node offers to new pods: allocatable, labels, taints, cordon and readiness. */
 export class KubeNodeCapacity implements NodeCapacities {
   constructor(
     private readonly core: CoreV1Api,
@@ -18,6 +18,7 @@ export class KubeNodeCapacity implements NodeCapacities {
         const allocatable = node.status?.allocatable ?? node.status?.capacity ?? {};
         return {
           name: node.metadata?.name ?? '',
+          labels: node.metadata?.labels ?? {},
           unschedulable: node.spec?.unschedulable === true,
           ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
           taints: (node.spec?.taints ?? []) as Taint[],

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { PodPhase, PodSummary, Toleration } from '../../ports/pod-inventory.js';
+import type { NodeSelectorTerm, PodPhase, PodSummary, Toleration } from '../../ports/pod-inventory.js';
 import { bytes, cpuMillis } from '../../shared/quantity.js';
 
 const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
@@ -14,6 +14,8 @@ export function podSummary(pod: V1Pod): PodSummary {
   const phase = pod.status?.phase;
   const controller = metadata.ownerReferences?.find((o) => o.controller === true);
   const requests = { cpuMillis: 0, memoryBytes: 0 };
+  const terms =
+    spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   for (const container of spec?.containers ?? []) {
     requests.cpuMillis += cpuMillis(container.resources?.requests?.cpu);
     requests.memoryBytes += bytes(container.resources?.requests?.memory);
@@ -42,6 +44,8 @@ export function podSummary(pod: V1Pod): PodSummary {
     terminationGracePeriodSeconds: spec?.terminationGracePeriodSeconds ?? 30,
     requests,
     tolerations: (spec?.tolerations ?? []) as Toleration[],
+    nodeSelector: spec?.nodeSelector ?? {},
+    ...(terms ? { requiredNodeAffinity: terms as NodeSelectorTerm[] } : {}),
     createdAt: time(metadata.creationTimestamp) ?? 0,
     ...(unschedulable?.message ? { unschedulable: unschedulable.message } : {}),
     ...(waiting ? { waiting } : {}),

@@ -16,7 +16,8 @@ import { ManualClock } from '../fakes/manual-clock.js';
  * one of them changes behaviour, this fails, so the fake cannot drift from the cluster it stands for.
  *
  * The world: worker-1..3; `web` (one pod per worker, budget maxUnavailable 1), `db` (on worker-1 and
- * worker-2, budget minAvailable 2: blocks), `dup` (one pod under two budgets), DaemonSet `agent`, and a bare
+ * worker-2 by required node affinity, budget minAvailable 2: blocks), `dup` (one pod under two budgets, on
+ * worker-3 by nodeSelector), DaemonSet `agent`, and a bare
  * pod `debug` with an emptyDir volume on worker-1.
  */
 interface World {
@@ -39,8 +40,32 @@ async function fakeWorld(): Promise<World> {
     'worker-2',
     'worker-3',
   ]);
-  cluster.addWorkload({ ...base, name: 'db', replicas: 2, labels: { app: 'db' } }, ['worker-1', 'worker-2']);
-  cluster.addWorkload({ ...base, name: 'dup', replicas: 1, labels: { app: 'dup' } }, ['worker-3']);
+  cluster.addWorkload(
+    {
+      ...base,
+      name: 'db',
+      replicas: 2,
+      labels: { app: 'db' },
+      requiredNodeAffinity: [
+        {
+          matchExpressions: [
+            { key: 'kubernetes.io/hostname', operator: 'In', values: ['worker-1', 'worker-2'] },
+          ],
+        },
+      ],
+    },
+    ['worker-1', 'worker-2'],
+  );
+  cluster.addWorkload(
+    {
+      ...base,
+      name: 'dup',
+      replicas: 1,
+      labels: { app: 'dup' },
+      nodeSelector: { 'kubernetes.io/hostname': 'worker-3' },
+    },
+    ['worker-3'],
+  );
   cluster.addWorkload(
     {
       ...base,
@@ -132,7 +157,7 @@ async function simWorld(): Promise<World> {
           ...deployment,
           name: 'dup',
           replicas: 1,
-          placement: { nodes: ['worker-3'] },
+          nodeSelector: { 'kubernetes.io/hostname': 'worker-3' },
           pdb: { maxUnavailable: 1 },
         },
         { kind: 'DaemonSet', name: 'agent', namespace: 'monitoring', terminationGracePeriodSeconds: 2 },
@@ -232,6 +257,30 @@ describe.each([
       'worker-2',
       'worker-3',
     ]);
+  });
+
+  it("carries each pod's nodeSelector and required node affinity, and each node's labels", async () => {
+    const pods = ours(await world.ports.pods.listPods({}));
+    const shape = (app: string) =>
+      byApp(pods, app).map((p) => ({ nodeSelector: p.nodeSelector, affinity: p.requiredNodeAffinity }));
+    expect(shape('db')).toEqual(
+      Array(2).fill({
+        nodeSelector: {},
+        affinity: [
+          {
+            matchExpressions: [
+              { key: 'kubernetes.io/hostname', operator: 'In', values: ['worker-1', 'worker-2'] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(shape('dup')).toEqual([
+      { nodeSelector: { 'kubernetes.io/hostname': 'worker-3' }, affinity: undefined },
+    ]);
+    expect(shape('web')).toEqual(Array(3).fill({ nodeSelector: {}, affinity: undefined }));
+    const nodes = await world.ports.capacity.listNodeCapacity();
+    expect(nodes.every((n) => n.labels['kubernetes.io/hostname'] === n.name)).toBe(true);
   });
 
   it("reports each node's allocatable, taints and cordon", async () => {

@@ -9,7 +9,13 @@ import type {
 import type { NodeCapacities, NodeCapacity, Taint } from '../../../src/ports/node-capacity.js';
 import type { NodeScheduling } from '../../../src/ports/node-scheduling.js';
 import type { EvictionOutcome, PodEviction } from '../../../src/ports/pod-eviction.js';
-import type { PodInventory, PodQuery, PodRef, PodSummary } from '../../../src/ports/pod-inventory.js';
+import type {
+  NodeSelectorTerm,
+  PodInventory,
+  PodQuery,
+  PodRef,
+  PodSummary,
+} from '../../../src/ports/pod-inventory.js';
 import type { PodChange, PodWatch, Subscription } from '../../../src/ports/pod-watch.js';
 import type { Clock } from '../../../src/shared/clock.js';
 
@@ -26,6 +32,10 @@ export interface FakeWorkload {
   readyAfterMs: number;
   requests?: { cpuMillis: number; memoryBytes: number };
   emptyDir?: boolean;
+  /** The pod template's `spec.nodeSelector`. */
+  nodeSelector?: Record<string, string>;
+  /** The pod template's required node affinity terms. */
+  requiredNodeAffinity?: NodeSelectorTerm[];
 }
 
 interface FakeBudget {
@@ -91,11 +101,12 @@ export class FakeCluster
       taints?: Taint[];
       cpuMillis?: number;
       memoryBytes?: number;
+      labels?: Record<string, string>;
     } = {},
   ): void {
     this.nodes.set(name, {
       name,
-      labels: { 'kubernetes.io/hostname': name },
+      labels: { 'kubernetes.io/hostname': name, ...options.labels },
       createdAt: this.clock.now(),
       unschedulable: options.unschedulable ?? false,
       ready: options.ready === false ? 'False' : 'True',
@@ -134,6 +145,7 @@ export class FakeCluster
       terminationGracePeriodSeconds: 30,
       requests: { cpuMillis: 100, memoryBytes: 2 ** 27 },
       tolerations: [],
+      nodeSelector: {},
       createdAt: this.clock.now(),
       ...pod,
     };
@@ -196,6 +208,7 @@ export class FakeCluster
   async listNodeCapacity(): Promise<NodeCapacity[]> {
     return [...this.nodes.values()].map((n) => ({
       name: n.name,
+      labels: { ...n.labels },
       unschedulable: n.unschedulable,
       ready: n.ready === 'True',
       taints: n.taints,
@@ -321,6 +334,8 @@ export class FakeCluster
       terminationGracePeriodSeconds: workload.graceSeconds,
       requests: workload.requests ?? { cpuMillis: 100, memoryBytes: 2 ** 27 },
       tolerations: [],
+      nodeSelector: { ...workload.nodeSelector },
+      ...(workload.requiredNodeAffinity ? { requiredNodeAffinity: workload.requiredNodeAffinity } : {}),
       createdAt: this.clock.now(),
       workload,
     };
