@@ -349,6 +349,7 @@ describe('drain messages', () => {
         requested: { cpuMillis: 1700, memoryBytes: 3 * 2 ** 30 },
         free: { cpuMillis: 12_000, memoryBytes: 40 * 2 ** 30 },
         unplaced: [],
+        stranded: [],
       },
     };
     expectGolden(import.meta.url, 'drain-preview-sections', drainPreviewSections(preview));
@@ -379,6 +380,7 @@ describe('drain messages', () => {
         requested: { cpuMillis: 0, memoryBytes: 0 },
         free: { cpuMillis: 0, memoryBytes: 0 },
         unplaced: [],
+        stranded: [],
       },
     };
     const message = drainPreviewMessage(preview);
