@@ -1,4 +1,6 @@
 import type { DrainPreview } from '../ops/preview/drain-preview.js';
+import type { Exclusion } from '../ops/preview/node-eligibility.js';
+import type { ExcludedNodes, RoomCheck } from '../ops/preview/room-check.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { clip, context, escapeMrkdwn, section } from './blocks.js';
 import { drainRefusalWords, overrideFlags } from './drain-words.js';
@@ -8,6 +10,57 @@ const cores = (millis: number) =>
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)}Gi`;
 const pods = (names: string[], max = 6) =>
   names.slice(0, max).map(escapeMrkdwn).join(', ') + (names.length > max ? `, +${names.length - max}` : '');
+
+const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+const EXCLUSION_WORDS: Record<Exclusion['reason'], string> = {
+  'being-drained': 'being drained',
+  cordoned: 'cordoned',
+  'not-ready': 'not Ready',
+  tainted: 'tainted',
+  'no-match': 'not matching the node selector/affinity',
+};
+
+/** `2 cordoned, 1 tainted node-role.kubernetes.io/control-plane`: every node counted by why it is left out. */
+function exclusionWords(excluded: readonly ExcludedNodes[]): string {
+  if (excluded.length === 0) return 'the cluster has no nodes';
+  return excluded
+    .map(({ exclusion, nodes }) => {
+      const words = EXCLUSION_WORDS[exclusion.reason];
+      return `${nodes.length} ${exclusion.reason === 'tainted' ? `${words} ${escapeMrkdwn(exclusion.taint)}` : words}`;
+    })
+    .join(', ');
+}
+
+/**
+ * Whether the replacements have somewhere to go. Pods no node may take get the reason, nodes counted by why they
+ * are left out; pods that may go somewhere but find no room get the arithmetic over the nodes they may use.
+ */
+function roomSection(room: RoomCheck): string | undefined {
+  if (room.pods === 0) return undefined;
+  const need = `${cores(room.requested.cpuMillis)} CPU, ${gib(room.requested.memoryBytes)}`;
+  const free = `${cores(room.free.cpuMillis)} CPU, ${gib(room.free.memoryBytes)} free on ${plural(room.nodes.length, 'node')}`;
+  if (room.fits)
+    return `*Room*: :white_check_mark: the ${room.pods} replacement pods (${need} requested) fit: ${free}.`;
+  const problems = room.stranded.map(
+    (group) =>
+      `no schedulable node for ${group.pods.length === room.pods && room.pods > 1 ? `the ${room.pods} replacement pods` : pods(group.pods)}: ${exclusionWords(group.excluded)}`,
+  );
+  if (room.unplaced.length > 0) {
+    problems.push(
+      `not enough room by requests: ${need} requested, ${free} they may use; no place for ${pods(room.unplaced)}`,
+    );
+  }
+  const pending = room.unplaced.length + room.stranded.reduce((sum, g) => sum + g.pods.length, 0);
+  const others = room.pods - pending;
+  const rest = others === 0 ? '' : others === 1 ? ' The other pod fits.' : ` The other ${others} fit.`;
+  const stay = pending === 1 ? 'It would stay Pending.' : 'They would stay Pending.';
+  const [only] = problems;
+  if (problems.length === 1 && only) return clip(`*Room*: :warning: ${only}. ${stay}${rest}`);
+  return clip(
+    `*Room*: :warning: ${pending} of the ${room.pods} replacement pods would stay Pending:\n${problems.map((p) => `• ${p}`).join('\n')}`,
+  );
+}
 
 /**
  * The preview as card sections (for the approval card, src/approvals): what will be evicted grouped by owner,
@@ -52,16 +105,8 @@ export function drainPreviewSections(preview: DrainPreview): string[] {
   } else if (preview.budgets.length > 0) {
     sections.push(`*Disruption budgets*: all ${preview.budgets.length} allow their pods to go now.`);
   }
-  const room = preview.room;
-  if (room.pods > 0) {
-    const need = `${cores(room.requested.cpuMillis)} CPU, ${gib(room.requested.memoryBytes)}`;
-    const free = `${cores(room.free.cpuMillis)} CPU, ${gib(room.free.memoryBytes)} free on ${room.nodes.length} node${room.nodes.length === 1 ? '' : 's'}`;
-    sections.push(
-      room.fits
-        ? `*Room*: :white_check_mark: the ${room.pods} replacement pods (${need} requested) fit: ${free}.`
-        : `*Room*: :warning: not enough room by requests: ${need} requested, ${free}; no place for ${pods(room.unplaced)}. They would stay Pending.`,
-    );
-  }
+  const room = roomSection(preview.room);
+  if (room) sections.push(room);
   return sections;
 }
 

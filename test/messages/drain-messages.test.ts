@@ -358,6 +358,122 @@ describe('drain messages', () => {
     expectWithinSlackLimits(message);
   });
 
+  describe('the room line of a preview whose replacements cannot all be placed', () => {
+    const preview = (room: DrainPreview['room']): DrainPreview => ({
+      evicting: room.pods,
+      nodes: [
+        {
+          node: 'worker-1',
+          alreadyCordoned: false,
+          groups: [
+            {
+              namespace: 'shop',
+              owner: 'ReplicaSet/web-5d9c7b',
+              pods: ['web-5d9c7b-aaaaa', 'web-5d9c7b-bbbbb'],
+            },
+            { namespace: 'data', owner: 'StatefulSet/postgres', pods: ['postgres-1'] },
+          ],
+          warnings: [],
+          errors: [],
+        },
+      ],
+      budgets: [],
+      room,
+    });
+    /** The text of the preview's room section, as Slack shows it. */
+    const roomLine = (message: ReturnType<typeof drainPreviewMessage>) =>
+      (message.blocks ?? [])
+        .map((block) => (block.text as { text?: string } | undefined)?.text)
+        .find((text) => text?.startsWith('*Room*'));
+
+    it('no node may take them: the reason, nodes counted by why, instead of CPU arithmetic', () => {
+      const message = drainPreviewMessage(
+        preview({
+          fits: false,
+          pods: 3,
+          nodes: [],
+          requested: { cpuMillis: 0, memoryBytes: 0 },
+          free: { cpuMillis: 0, memoryBytes: 0 },
+          unplaced: [],
+          stranded: [
+            {
+              pods: ['shop/web-5d9c7b-aaaaa', 'shop/web-5d9c7b-bbbbb', 'data/postgres-1'],
+              excluded: [
+                { exclusion: { reason: 'being-drained' }, nodes: ['worker-1'] },
+                { exclusion: { reason: 'cordoned' }, nodes: ['worker-2', 'worker-3'] },
+                { exclusion: { reason: 'not-ready' }, nodes: ['worker-4'] },
+                {
+                  exclusion: { reason: 'tainted', taint: 'node-role.kubernetes.io/control-plane' },
+                  nodes: ['control-plane-1'],
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      expectGolden(import.meta.url, 'drain-preview-room-nowhere', message);
+      expectWithinSlackLimits(message);
+      expect(roomLine(message)).toBe(
+        '*Room*: :warning: no schedulable node for the 3 replacement pods: 1 being drained, 2 cordoned, 1 not Ready, 1 tainted node-role.kubernetes.io/control-plane. They would stay Pending.',
+      );
+    });
+
+    it('some have nowhere to go, some no room: each named, the arithmetic over the nodes they may use', () => {
+      const message = drainPreviewMessage(
+        preview({
+          fits: false,
+          pods: 3,
+          nodes: ['worker-2', 'worker-3'],
+          requested: { cpuMillis: 1600, memoryBytes: 2 * 2 ** 30 },
+          free: { cpuMillis: 900, memoryBytes: 6 * 2 ** 30 },
+          unplaced: ['shop/web-5d9c7b-bbbbb'],
+          stranded: [
+            {
+              pods: ['data/postgres-1'],
+              excluded: [
+                { exclusion: { reason: 'being-drained' }, nodes: ['worker-1'] },
+                { exclusion: { reason: 'tainted', taint: 'dedicated=gpu' }, nodes: ['gpu-1'] },
+                { exclusion: { reason: 'no-match' }, nodes: ['worker-2', 'worker-3'] },
+              ],
+            },
+          ],
+        }),
+      );
+      expectGolden(import.meta.url, 'drain-preview-room-mixed', message);
+      expectWithinSlackLimits(message);
+      expect(roomLine(message)).toBe(
+        '*Room*: :warning: 2 of the 3 replacement pods would stay Pending:\n' +
+          '• no schedulable node for data/postgres-1: 1 being drained, 1 tainted dedicated=gpu, 2 not matching the node selector/affinity\n' +
+          '• not enough room by requests: 1.6 CPU, 2.0Gi requested, 0.9 CPU, 6.0Gi free on 2 nodes they may use; no place for shop/web-5d9c7b-bbbbb',
+      );
+    });
+
+    it('one pod has nowhere to go and the others fit: that pod named, the others said to fit', () => {
+      const message = drainPreviewMessage(
+        preview({
+          fits: false,
+          pods: 3,
+          nodes: ['worker-2'],
+          requested: { cpuMillis: 1600, memoryBytes: 2 * 2 ** 30 },
+          free: { cpuMillis: 3000, memoryBytes: 6 * 2 ** 30 },
+          unplaced: [],
+          stranded: [
+            {
+              pods: ['data/postgres-1'],
+              excluded: [
+                { exclusion: { reason: 'being-drained' }, nodes: ['worker-1'] },
+                { exclusion: { reason: 'no-match' }, nodes: ['worker-2'] },
+              ],
+            },
+          ],
+        }),
+      );
+      expect(roomLine(message)).toBe(
+        '*Room*: :warning: no schedulable node for data/postgres-1: 1 being drained, 1 not matching the node selector/affinity. It would stay Pending. The other 2 fit.',
+      );
+    });
+  });
+
   it('a refused drain: the dry run says so, and the summary names why instead of "0 of 0 pods evicted"', () => {
     const errors = [
       {
