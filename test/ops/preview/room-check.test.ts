@@ -92,9 +92,11 @@ describe('checkRoom', () => {
     });
   });
 
+  /** a-node and b-node carry an integer label for Gt and Lt; c-node and unlabelled do not. */
+  const GENERATIONS: Record<string, Record<string, string>> = { a: { gen: '4' }, b: { gen: '5' } };
   const zoned = (zone: string, extra: Partial<NodeCapacity> = {}) =>
     node(`${zone}-node`, {
-      labels: { 'kubernetes.io/hostname': `${zone}-node`, zone, ...(zone === 'b' ? { gen: '5' } : {}) },
+      labels: { 'kubernetes.io/hostname': `${zone}-node`, zone, ...GENERATIONS[zone] },
       ...extra,
     });
   const zones = [zoned('a'), zoned('b'), zoned('c'), node('unlabelled')];
@@ -112,8 +114,21 @@ describe('checkRoom', () => {
     ],
     ['Exists', [{ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }], ['a-node', 'b-node', 'c-node']],
     ['DoesNotExist', [{ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }], ['unlabelled']],
-    ['Gt', [{ matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['4'] }] }], ['b-node']],
-    ['Lt (no label, no match)', [{ matchExpressions: [{ key: 'gen', operator: 'Lt', values: ['5'] }] }], []],
+    [
+      'Gt (the bound itself and no label do not match)',
+      [{ matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['4'] }] }],
+      ['b-node'],
+    ],
+    [
+      'Lt (the bound itself and no label do not match)',
+      [{ matchExpressions: [{ key: 'gen', operator: 'Lt', values: ['5'] }] }],
+      ['a-node'],
+    ],
+    [
+      'Gt against a label that is no integer',
+      [{ matchExpressions: [{ key: 'zone', operator: 'Gt', values: ['0'] }] }],
+      [],
+    ],
     [
       'matchFields on metadata.name',
       [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['c-node'] }] }],
