@@ -19,6 +19,7 @@ const live = (name: string, extra: Partial<PodSummary> = {}): PodSummary => ({
   terminationGracePeriodSeconds: 30,
   requests: { cpuMillis: 100, memoryBytes: 0 },
   tolerations: [],
+  nodeSelector: {},
   createdAt: T0 + 5000,
   ...extra,
 });
