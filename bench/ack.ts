@@ -16,7 +16,7 @@ import { type BenchRecord, percentile, record } from './lib/record.js';
 /**
  * `npm run bench -- ack`: 100 signed slash commands a second for 10 s against a real `bosun bot` process,
  * spread over 20 channels, with a real `bosun worker` process behind it. Measures the ack latency Slack would
- * see, then waits until every request has its job and its thread reply (paced at Slack's one message per second
+ * see, then waits until every request has its job and its answer on its card (paced at Slack's one message per second
  * per channel, so delivery takes a while) and counts the ones that did not.
  *
  * The floor, in the same run under the same load: a bare Bolt app (bench/lib/bare-bolt-app.ts: Bolt's HTTP
@@ -217,7 +217,7 @@ export async function run(): Promise<BenchRecord[]> {
     );
     const sendSeconds = (performance.now() - started) / 1000;
     console.log(
-      `sent ${total} commands in ${sendSeconds.toFixed(1)} s; waiting for every job and thread reply…`,
+      `sent ${total} commands in ${sendSeconds.toFixed(1)} s; waiting for every job and its answer on the card…`,
     );
 
     const expected = new Set(requestIds);
@@ -228,7 +228,9 @@ export async function run(): Promise<BenchRecord[]> {
       const answered = new Set<string>();
       for (const channel of CHANNELS) {
         for (const message of standIn.messages(channel)) {
-          if (message.requestId && message.replies.length > 0) answered.add(message.requestId);
+          // `nodes` is answered on its card, one message: the request is done when the card says so.
+          if (message.requestId && !message.ephemeral && /: Done \(/.test(message.text))
+            answered.add(message.requestId);
         }
       }
       missing = [...expected].filter((id) => !answered.has(id));
@@ -239,7 +241,7 @@ export async function run(): Promise<BenchRecord[]> {
     const lost = new Set([...missing, ...failures.map((f) => f.split(':')[0] ?? '')]).size + withoutJob;
     const deliverySeconds = (Date.now() - waitStarted) / 1000;
     console.log(
-      `replies delivered ${deliverySeconds.toFixed(0)} s after the last command (paced at about 1 message/s per channel); missing ${missing.length}, without job ${withoutJob}`,
+      `answers delivered ${deliverySeconds.toFixed(0)} s after the last command (paced at about 1 message/s per channel); missing ${missing.length}, without job ${withoutJob}`,
     );
     if (expected.size !== total) console.log(`warning: ${total - expected.size} duplicate request ids`);
 
