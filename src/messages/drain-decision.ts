@@ -1,5 +1,7 @@
 import type { DecisionEffect } from '../ops/drain/decision-effect.js';
 import type { OperatorDecision } from '../ports/operator-decisions.js';
+import { slackTime } from './approval-time.js';
+import { escapeMrkdwn } from './blocks.js';
 import { notice } from './notice.js';
 
 const WORDS: Record<OperatorDecision['kind'], string> = {
@@ -32,8 +34,13 @@ function effectWords(effect: DecisionEffect): string {
   }
 }
 
-/** The button's words for a decision ("Skip this pod"). */
-export const decisionWords = (decision: OperatorDecision): string => WORDS[decision.kind];
+/** Where a stuck explanation's buttons were: who chose what, and when. */
+export const stuckChoiceLine = (by: string, kind: OperatorDecision['kind'], at: number): string =>
+  `<@${by}> chose *${WORDS[kind]}* ${slackTime(at)}.`;
+
+/** Where a stuck explanation's buttons were, once its node's drain ended without a decision about the pod. */
+export const stuckEndedLine = (node: string, outcome: string, at: number): string =>
+  `The drain of *${escapeMrkdwn(node)}* ended ${slackTime(at)} (${outcome}).`;
 
 /** The thread records who chose what, and what bosun did about it. */
 export function drainDecisionMessage(decision: OperatorDecision, effect: DecisionEffect) {

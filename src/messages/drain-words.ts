@@ -1,5 +1,5 @@
 import { formatDuration } from '../commands/values.js';
-import type { DrainedPod, NodeDrain } from '../ops/drain/drain-state.js';
+import { DELETED_IGNORING_BUDGET, type DrainedPod, type NodeDrain } from '../ops/drain/drain-state.js';
 
 /** A duration for people: `4.2s` under a minute, `12m30s` above. */
 export function took(ms: number): string {
@@ -11,8 +11,7 @@ export function took(ms: number): string {
 export function podOutcome(pod: DrainedPod): string {
   switch (pod.state) {
     case 'gone':
-      if (pod.reason === 'deleted ignoring its disruption budget')
-        return `deleted ignoring its budget (by ${pod.by ?? '?'})`;
+      if (pod.reason === DELETED_IGNORING_BUDGET) return `deleted ignoring its budget (by ${pod.by ?? '?'})`;
       return pod.evictedAt !== undefined ? 'evicted' : 'gone before bosun evicted it';
     case 'evicted':
     case 'deleted':

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { clusterFlag, type FlagSpec, rawCommand } from '../commands/grammar.js';
 import { clusterRef, durationFlag, formatDuration, labelSelector, nodeName } from '../commands/values.js';
-import { slackTime } from '../messages/approval-time.js';
-import { decisionWords, drainDecisionMessage } from '../messages/drain-decision.js';
+import { drainDecisionMessage, stuckChoiceLine, stuckEndedLine } from '../messages/drain-decision.js';
 import { drainPreviewMessage, drainPreviewSections, drainPreviewSummary } from '../messages/drain-preview.js';
 import { drainProgressDetail } from '../messages/drain-progress.js';
 import { drainResumedMessage } from '../messages/drain-resumed.js';
@@ -14,7 +13,7 @@ import { notice } from '../messages/notice.js';
 import type { DrainListener } from '../ops/drain/drain-listener.js';
 import { drainNodes } from '../ops/drain/drain-nodes.js';
 import type { DrainOptions } from '../ops/drain/drain-ports.js';
-import { DrainState } from '../ops/drain/drain-state.js';
+import { DrainState, podDecision } from '../ops/drain/drain-state.js';
 import { awaitReplacements } from '../ops/drain/replacements.js';
 import type { StuckPod } from '../ops/drain/stuck-pod.js';
 import { BosunError, CancelledError } from '../ops/errors.js';
@@ -158,7 +157,6 @@ export function drainListener(
     open.delete(key);
     await ctx.editReply(key, drainStuckMessage(ctx.request.id, stuck, words));
   };
-  const when = () => slackTime(ctx.env.clock.now());
   return {
     resumed: async (state) => {
       await ctx.reply(drainResumedMessage(state));
@@ -174,7 +172,7 @@ export function drainListener(
     },
     decided: async (decision, effect) => {
       await ctx.reply(drainDecisionMessage(decision, effect));
-      const chose = `<@${decision.by}> chose *${decisionWords(decision)}* ${when()}.`;
+      const chose = stuckChoiceLine(decision.by, decision.kind, ctx.env.clock.now());
       if (effect.kind === 'aborting') for (const key of [...open.keys()]) await resolve(key, chose);
       else if (effect.kind === 'skipped' || effect.kind === 'deleted' || effect.kind === 'already-final')
         await resolve(stuckReplyKey(effect.pod), chose);
@@ -184,19 +182,13 @@ export function drainListener(
         if (stuck.node !== drain.node) continue;
         // The decision that ended the wait may be told after the node finished: say it here, in its words.
         const pod = drain.pods.find((p) => p.namespace === stuck.pod.namespace && p.name === stuck.pod.name);
-        const chosen =
-          pod?.by === undefined
-            ? undefined
-            : pod.state === 'skipped'
-              ? 'Skip this pod'
-              : pod.reason === 'deleted ignoring its disruption budget'
-                ? 'Delete it ignoring the PDB'
-                : undefined;
+        const decided = pod && podDecision(pod);
+        const now = ctx.env.clock.now();
         await resolve(
           key,
-          chosen
-            ? `<@${pod?.by}> chose *${chosen}* ${when()}.`
-            : `The drain of *${drain.node}* ended ${when()} (${drain.outcome ?? 'unfinished'}).`,
+          decided
+            ? stuckChoiceLine(decided.by, decided.kind, now)
+            : stuckEndedLine(drain.node, drain.outcome ?? 'unfinished', now),
         );
       }
       if (nodeCount > 1) await ctx.reply(notice('info', nodeHeadline(drain)));

@@ -5,7 +5,7 @@ import { AuditLog } from '../../src/audit/audit-log.js';
 import { producerConnection } from '../../src/queue/connection.js';
 import { Keys } from '../../src/queue/keys.js';
 import { freePort, type RedisProcess, spawnRedisServer } from '../../src/sandbox/redis-server.js';
-import { e2eScenario, type NodeOpsRig, startNodeOpsRig } from './support/node-ops-rig.js';
+import { e2eScenario, type NodeOpsRig, OUTAGE_TIMINGS, startNodeOpsRig } from './support/node-ops-rig.js';
 
 /**
  * Redis is killed (SIGKILL) in the middle of a drain and stays away longer than every lock's TTL, then comes
@@ -57,10 +57,7 @@ describe.each([
       timeScale: 1,
       inProcessWorker: false,
       redis: { url: `redis://127.0.0.1:${port}` },
-      worker: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
-      drain: { lockTtlMs: 3000 },
-      // The reconciler sweeps often, so it meets the request while its job is gone and the run goes on.
-      intake: { reconcileEveryMs: 300, reconcileAfterMs: 500 },
+      ...OUTAGE_TIMINGS,
     });
   }, 60_000);
   afterAll(async () => {

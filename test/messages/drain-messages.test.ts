@@ -1,5 +1,5 @@
 import { cordonAnswer } from '../../src/messages/cordon-result.js';
-import { drainDecisionMessage } from '../../src/messages/drain-decision.js';
+import { drainDecisionMessage, stuckChoiceLine, stuckEndedLine } from '../../src/messages/drain-decision.js';
 import { lockRefusalMessage } from '../../src/messages/drain-lock-refusal.js';
 import {
   drainPreviewMessage,
@@ -148,9 +148,13 @@ describe('drain messages', () => {
     expectGolden(import.meta.url, 'drain-stuck', message);
     expectWithinSlackLimits(message);
     // Once decided, the buttons give way to who chose what.
-    const decided = drainStuckMessage(REQUEST, stuckPod, '<@UBOB> chose *Skip this pod* today.');
+    const decided = drainStuckMessage(REQUEST, stuckPod, stuckChoiceLine('UBOB', 'skip-pod', T0 + 90_000));
     expectGolden(import.meta.url, 'drain-stuck-resolved', decided);
     expect(JSON.stringify(decided.blocks)).not.toContain('"actions"');
+    expect(JSON.stringify(decided.blocks)).toContain('<@UBOB> chose *Skip this pod* <!date^');
+    expect(stuckEndedLine('worker-20', 'drained', T0)).toMatch(
+      /^The drain of \*worker-20\* ended <!date\^\d+.* \(drained\)\.$/,
+    );
     expect(JSON.stringify(message.blocks)).toContain('still allows no disruption: waiting will not help');
   });
 

@@ -1,5 +1,10 @@
 import { Redis } from 'ioredis';
-import { e2eScenario, type NodeOpsRig, startNodeOpsRig } from '../e2e/support/node-ops-rig.js';
+import {
+  e2eScenario,
+  type NodeOpsRig,
+  OUTAGE_TIMINGS,
+  startNodeOpsRig,
+} from '../e2e/support/node-ops-rig.js';
 import { type RedisSentinelRig, startRedisSentinel } from '../support/redis-ha.js';
 
 /**
@@ -22,11 +27,7 @@ describe('a drain through Sentinel rides out the failover of its master', () => 
       timeScale: 1,
       inProcessWorker: false,
       redis: redis.endpoint,
-      // Locks shorter than the failover (down-after, the promotion, the reconnect), as in redis-outage.test.ts.
-      worker: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
-      drain: { lockTtlMs: 3000 },
-      // The reconciler sweeps often, so it meets the request while the failover is under way and just after.
-      intake: { reconcileEveryMs: 300, reconcileAfterMs: 500 },
+      ...OUTAGE_TIMINGS,
     });
   }, 60_000);
   afterAll(async () => {

@@ -58,6 +58,17 @@ export const DrainedPod = z.object({
 });
 export type DrainedPod = z.infer<typeof DrainedPod>;
 
+/** `reason` of a pod a person chose to delete ignoring its budget. */
+export const DELETED_IGNORING_BUDGET = 'deleted ignoring its disruption budget';
+
+/** The person's decision that settled this pod, when one did: skipped, or deleted ignoring its budget. */
+export function podDecision(pod: DrainedPod): { by: string; kind: 'skip-pod' | 'delete-pod' } | undefined {
+  if (pod.by === undefined) return undefined;
+  if (pod.state === 'skipped') return { by: pod.by, kind: 'skip-pod' };
+  if (pod.reason === DELETED_IGNORING_BUDGET) return { by: pod.by, kind: 'delete-pod' };
+  return undefined;
+}
+
 const Grouped = z.object({ message: z.string(), pods: z.array(z.string()) });
 
 export const NodeOutcome = z.enum(['drained', 'refused', 'failed', 'cancelled', 'aborted']);

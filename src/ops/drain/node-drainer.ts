@@ -6,7 +6,13 @@ import { CancelledError } from '../errors.js';
 import { budgetsOf, selectorMatches } from './budget-selects.js';
 import type { DecisionEffect } from './decision-effect.js';
 import type { DrainOptions, DrainPorts } from './drain-ports.js';
-import { type DrainedPod, FINAL_POD_STATES, type NodeDrain, reconcileRecord } from './drain-state.js';
+import {
+  DELETED_IGNORING_BUDGET,
+  type DrainedPod,
+  FINAL_POD_STATES,
+  type NodeDrain,
+  reconcileRecord,
+} from './drain-state.js';
 import { DrainAborted, DrainDeadline } from './drain-stop.js';
 import { type Replacement, replacementOf } from './replacements.js';
 import type { StuckPod } from './stuck-pod.js';
@@ -141,7 +147,7 @@ export class NodeDrainer {
           pod.evictedAt = now;
         }
         pod.by = by;
-        pod.reason = 'deleted ignoring its disruption budget';
+        pod.reason = DELETED_IGNORING_BUDGET;
         this.unblock(pod, 'decision');
         this.hooks.changed();
         return { kind: 'deleted', pod: ref };

@@ -42,6 +42,17 @@ export interface NodeOpsRigOptions {
   inProcessWorker?: boolean;
 }
 
+/**
+ * Locks shorter than a Redis outage or failover (down-after, promotion, reconnect), and a reconciler that sweeps
+ * often, so it meets the request while Redis is away and just after: the settings of the tests that take Redis
+ * away under a running drain.
+ */
+export const OUTAGE_TIMINGS = {
+  worker: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
+  drain: { lockTtlMs: 3000 },
+  intake: { reconcileEveryMs: 300, reconcileAfterMs: 500 },
+} satisfies Pick<NodeOpsRigOptions, 'worker' | 'drain' | 'intake'>;
+
 export interface BosunChild {
   pid: number;
   process: ResultPromise;
