@@ -21,7 +21,7 @@ const USER_ID = /^[UW][A-Z0-9]+$/;
  */
 export class SlackUserNames implements UserNames {
   private api: UsersApi | undefined;
-  private readonly seen = new Map<string, Promise<string | undefined>>();
+  private readonly inFlight = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly client: () => UsersApi,
@@ -32,10 +32,12 @@ export class SlackUserNames implements UserNames {
 
   nameOf(userId: string): Promise<string | undefined> {
     if (!USER_ID.test(userId)) return Promise.resolve(undefined);
-    let pending = this.seen.get(userId);
+    // Concurrent entries about one person share one lookup; once it settles, Redis holds the answer (and its
+    // expiry), and a lookup that found nothing is tried again by the next entry.
+    let pending = this.inFlight.get(userId);
     if (!pending) {
-      pending = this.lookUp(userId);
-      this.seen.set(userId, pending);
+      pending = this.lookUp(userId).finally(() => this.inFlight.delete(userId));
+      this.inFlight.set(userId, pending);
     }
     return pending;
   }

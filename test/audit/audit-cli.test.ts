@@ -141,6 +141,18 @@ describe('bosun audit on the command line', () => {
     expect(records[0]?.id).toMatch(/^\d+-\d+$/);
   });
 
+  it('asks Slack again for a name it could not give the last time', async () => {
+    // A fresh prefix: nothing cached in Redis for this lookup.
+    const names = new SlackUserNames(
+      () => createWebClient('xoxb-audit-cli', pino({ level: 'silent' }), standIn.apiUrl),
+      redis,
+      new Keys(`${prefix}-again`),
+    );
+    standIn.faults.inject({ method: 'users.info', kind: 'refused', times: 1 });
+    expect(await names.nameOf('UBOB')).toBeUndefined();
+    expect(await names.nameOf('UBOB')).toMatch(/bob/i);
+  });
+
   it('says what is wrong with its arguments and exits 2', async () => {
     const { code, err } = await run(['--since', 'yesterday', '--format', 'xml']);
     expect(code).toBe(2);
