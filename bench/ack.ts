@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,13 +10,13 @@ import YAML from 'yaml';
 import { Keys } from '../src/queue/keys.js';
 import { OPS_QUEUE } from '../src/queue/names.js';
 import { freePort, startLocalRedis } from '../src/sandbox/redis-server.js';
-import { startSlackStandIn } from '../src/sandbox/slack/index.js';
+import { type SlackStandIn, startSlackStandIn } from '../src/sandbox/slack/index.js';
 import { type BenchRecord, percentile, record } from './lib/record.js';
 
 /**
  * `npm run bench -- ack`: 100 signed slash commands a second for 10 s against a real `bosun bot` process,
  * spread over 20 channels, with a real `bosun worker` process behind it. Measures the ack latency Slack would
- * see, then waits until every request has its job and its answer on its card (paced at Slack's one message per second
+ * see (from a load process of its own, bench/lib/ack-load.ts, as Slack sends from its own machines), then waits until every request has its job and its answer on its card (paced at Slack's one message per second
  * per channel, so delivery takes a while) and counts the ones that did not.
  *
  * The floor, in the same run under the same load: a bare Bolt app (bench/lib/bare-bolt-app.ts: Bolt's HTTP
@@ -38,29 +38,39 @@ interface Load {
   failures: string[];
 }
 
-/** `RATE_PER_S` commands a second for `DURATION_S` seconds, round-robin over the channels, awaited. */
-async function sendLoad(
-  send: (channel: string, user: string) => Promise<{ ackMs: number; requestId: string; status: number }>,
-): Promise<Load> {
-  const load: Load = { acks: [], requestIds: [], failures: [] };
+/**
+ * `RATE_PER_S` commands a second for `DURATION_S` seconds, round-robin over the channels, signed here and sent by
+ * bench/lib/ack-load.ts in a process of its own, so the ack times do not wait for this process's Web API work.
+ */
+async function sendLoad(standIn: SlackStandIn, dir: string): Promise<Load> {
   const total = RATE_PER_S * DURATION_S;
-  const started = performance.now();
-  const inFlight: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / RATE_PER_S;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const channel = CHANNELS[i % CHANNELS.length] ?? 'COPS';
-    const user = i % 2 === 0 ? 'UALICE' : 'UBOB';
-    inFlight.push(
-      send(channel, user).then((result) => {
-        load.acks.push(result.ackMs);
-        load.requestIds.push(result.requestId);
-        if (result.status !== 200) load.failures.push(`${result.requestId}: HTTP ${result.status}`);
-      }),
-    );
+  const commands = Array.from({ length: total }, (_, i) =>
+    standIn.signedSlashCommand({
+      text: 'nodes',
+      channel: CHANNELS[i % CHANNELS.length] ?? 'COPS',
+      user: i % 2 === 0 ? 'UALICE' : 'UBOB',
+    }),
+  );
+  const input = join(dir, 'load-in.json');
+  const output = join(dir, 'load-out.json');
+  await writeFile(input, JSON.stringify({ ratePerS: RATE_PER_S, commands }));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench/lib/ack-load.ts'), input, output],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
+  const results = JSON.parse(await readFile(output, 'utf8')) as Array<{ ackMs: number; status: number }>;
+  const load: Load = { acks: [], requestIds: [], failures: [] };
+  for (const [i, result] of results.entries()) {
+    const requestId = commands[i]?.requestId ?? '';
+    load.acks.push(result.ackMs);
+    load.requestIds.push(requestId);
+    if (result.status !== 200) load.failures.push(`${requestId}: HTTP ${result.status}`);
   }
-  await Promise.all(inFlight);
   return load;
 }
 
@@ -199,7 +209,7 @@ export async function run(): Promise<BenchRecord[]> {
       try {
         standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${floorPort}/slack/events` });
         await warmUp();
-        return await sendLoad((channel, user) => standIn.slashCommand({ text: 'nodes', channel, user }));
+        return await sendLoad(standIn, dir);
       } finally {
         await stopChild(floorApp);
       }
@@ -212,9 +222,7 @@ export async function run(): Promise<BenchRecord[]> {
 
     const total = RATE_PER_S * DURATION_S;
     const started = performance.now();
-    const { acks, failures, requestIds } = await sendLoad((channel, user) =>
-      standIn.slashCommand({ text: 'nodes', channel, user }),
-    );
+    const { acks, failures, requestIds } = await sendLoad(standIn, dir);
     const sendSeconds = (performance.now() - started) / 1000;
     console.log(
       `sent ${total} commands in ${sendSeconds.toFixed(1)} s; waiting for every job and its answer on the card…`,

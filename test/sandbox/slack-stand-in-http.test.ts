@@ -179,6 +179,30 @@ describe('Slack stand-in with a Bolt app over HTTP', () => {
     expect(ack).toMatchObject({ text: 'pong', user: 'UBOSUN', ephemeral: { user: 'UBOB' }, replies: [] });
   });
 
+  it('signs a slash command for a load generator to send itself, and the bot takes and answers it', async () => {
+    const signed = standIn.signedSlashCommand({ text: 'drain node-9', user: 'UBOB' });
+    // Sent as another process would: plain fetch, the stand-in not involved.
+    const response = await fetch(signed.url, {
+      method: 'POST',
+      headers: { ...signed.headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: signed.body,
+    });
+    expect(response.status).toBe(200);
+    const card = await standIn.waitFor(() =>
+      standIn
+        .messages('COPS')
+        .find((message) => message.requestId === signed.requestId && message.replies.length === 2),
+    );
+    expect(card.text).toBe('Drain node-9?');
+
+    const tampered = await fetch(signed.url, {
+      method: 'POST',
+      headers: { ...signed.headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: signed.body.replace('node-9', 'node-1'),
+    });
+    expect(tampered.status).toBe(401);
+  });
+
   it('shows an in_channel ack to everyone', async () => {
     const result = await standIn.slashCommand({ text: 'announce' });
 

@@ -42,6 +42,28 @@ export class BotDelivery {
     this.target = target;
   }
 
+  /** The HTTP request Slack would send to the Request URL: its form body and signature headers. */
+  signHttp(
+    body: DeliveryBody,
+    signing: DeliverySigning,
+  ): { url: string; body: string; headers: Record<string, string> } {
+    if (this.target.mode !== 'http') throw new Error('the bot is reached over a socket, not by HTTP');
+    const form =
+      body.kind === 'slash_commands'
+        ? new URLSearchParams(body.fields).toString()
+        : new URLSearchParams({ payload: JSON.stringify(body.payload) }).toString();
+    const timestamp = signing.timestampSeconds ?? Math.floor(this.clock.now() / 1000);
+    const secret = signing.signature === 'forged' ? `${this.signingSecret}-forged` : this.signingSecret;
+    return {
+      url: this.target.url,
+      body: form,
+      headers: {
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackRequestSignature(secret, timestamp, form),
+      },
+    };
+  }
+
   async deliver(body: DeliveryBody, signing: DeliverySigning): Promise<DeliveryOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
@@ -68,21 +90,8 @@ export class BotDelivery {
       };
     }
 
-    const form =
-      body.kind === 'slash_commands'
-        ? new URLSearchParams(body.fields).toString()
-        : new URLSearchParams({ payload: JSON.stringify(body.payload) }).toString();
-    const timestamp = signing.timestampSeconds ?? Math.floor(this.clock.now() / 1000);
-    const secret = signing.signature === 'forged' ? `${this.signingSecret}-forged` : this.signingSecret;
-    const result = await postForm(
-      this.target.url,
-      form,
-      {
-        'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': slackRequestSignature(secret, timestamp, form),
-      },
-      this.ackTimeoutMs,
-    );
+    const signed = this.signHttp(body, signing);
+    const result = await postForm(signed.url, signed.body, signed.headers, this.ackTimeoutMs);
     if (result.outcome === 'timeout') {
       return { status: 504, body: '', response: undefined, ackMs: elapsed(), failure: 'timeout' };
     }

@@ -11,6 +11,6 @@ export type {
   UserPost,
   WaitForOptions,
 } from './slack-stand-in.js';
-export type { SlashCommandInput, SlashCommandResult } from './slash-commands.js';
+export type { SignedSlashCommand, SlashCommandInput, SlashCommandResult } from './slash-commands.js';
 export { startSlackStandIn } from './start-slack-stand-in.js';
 export type { SubmitInput, SubmitResult } from './view-submissions.js';

@@ -3,7 +3,7 @@ import type { FaultInjector } from './fault-injector.js';
 import type { RecordedMessage } from './message-store.js';
 import type { OpenView } from './modal-store.js';
 import type { SlackDelivery } from './options.js';
-import type { SlashCommandInput, SlashCommandResult } from './slash-commands.js';
+import type { SignedSlashCommand, SlashCommandInput, SlashCommandResult } from './slash-commands.js';
 import type { SubmitInput, SubmitResult } from './view-submissions.js';
 
 export interface StandInChannel {
@@ -50,6 +50,11 @@ export interface SlackStandIn {
   deliverTo(delivery: SlackDelivery): void;
 
   slashCommand(input: SlashCommandInput): Promise<SlashCommandResult>;
+  /**
+   * A slash command signed for the bot's Request URL (HTTP delivery only) but not sent: a load generator sends it
+   * from a process of its own, so its timing does not share an event loop with this stand-in's Web API.
+   */
+  signedSlashCommand(input: SlashCommandInput): SignedSlashCommand;
   /** A person writes in a channel or thread (recorded only: no Events API delivery to the bot). */
   postAsUser(post: UserPost): { ts: string };
   click(input: ClickInput): Promise<ClickResult>;

@@ -25,12 +25,23 @@ export interface SlashCommandResult {
   redelivery: boolean;
 }
 
-/** The user types `/bosun …`: Slack signs and delivers the command, then shows the ack body to the user. */
-export async function deliverSlashCommand(
+/** A slash command as Slack builds it before delivery: its trigger and response_url are registered already. */
+interface PreparedCommand {
+  triggerId: string;
+  requestId: string;
+  redelivery: boolean;
+  responseToken: string;
+  user: string;
+  channel: string;
+  command: string;
+  fields: Record<string, string>;
+}
+
+function prepareSlashCommand(
   deps: InteractionDeps,
   input: SlashCommandInput,
   defaults: { user: string; channel: string; command: string },
-): Promise<SlashCommandResult> {
+): PreparedCommand {
   const { directory, ids, triggers, responses } = deps;
   const user = directory.requireUser(input.user ?? defaults.user);
   const channel = directory.ensureChannel(input.channel ?? defaults.channel);
@@ -61,16 +72,34 @@ export async function deliverSlashCommand(
     response_url: responses.urlOf(responseToken),
     trigger_id: triggerId,
   };
+  return {
+    triggerId,
+    requestId,
+    redelivery,
+    responseToken,
+    user: user.id,
+    channel: channel.id,
+    command,
+    fields,
+  };
+}
+
+/** The user types `/bosun …`: Slack signs and delivers the command, then shows the ack body to the user. */
+export async function deliverSlashCommand(
+  deps: InteractionDeps,
+  input: SlashCommandInput,
+  defaults: { user: string; channel: string; command: string },
+): Promise<SlashCommandResult> {
+  const prepared = prepareSlashCommand(deps, input, defaults);
+  const { triggerId, requestId, redelivery, responseToken, channel, user, command } = prepared;
   const outcome = await deps.delivery.deliver(
-    { kind: 'slash_commands', fields },
+    { kind: 'slash_commands', fields: prepared.fields },
     { signature: input.signature ?? 'valid', timestampSeconds: input.timestamp },
   );
   if (outcome.status === 200) {
-    if (outcome.response) responses.recordAck(responseToken, outcome.response);
+    if (outcome.response) deps.responses.recordAck(responseToken, outcome.response);
   } else {
-    deps.store.add(
-      slackbotError(deps, channel.id, user.id, requestId, command, outcome.failure === 'timeout'),
-    );
+    deps.store.add(slackbotError(deps, channel, user, requestId, command, outcome.failure === 'timeout'));
   }
   return {
     triggerId,
@@ -80,6 +109,35 @@ export async function deliverSlashCommand(
     ackMs: outcome.ackMs,
     redelivery,
   };
+}
+
+/**
+ * A slash command signed for the bot's Request URL but not sent, for a load generator that sends it from a
+ * process of its own (bench/ack.ts): the ack time it measures is then not delayed by this process serving the Web
+ * API. Its ack body is not recorded; its trigger and response_url are, so the bot can answer it as usual.
+ */
+export function signedSlashCommand(
+  deps: InteractionDeps,
+  input: SlashCommandInput,
+  defaults: { user: string; channel: string; command: string },
+): SignedSlashCommand {
+  const prepared = prepareSlashCommand(deps, input, defaults);
+  const signed = deps.delivery.signHttp(
+    { kind: 'slash_commands', fields: prepared.fields },
+    { signature: input.signature ?? 'valid', timestampSeconds: input.timestamp },
+  );
+  return { requestId: prepared.requestId, triggerId: prepared.triggerId, ...signed };
+}
+
+export interface SignedSlashCommand {
+  requestId: string;
+  triggerId: string;
+  /** The bot's Request URL. */
+  url: string;
+  /** The form body, exactly as signed. */
+  body: string;
+  /** `x-slack-request-timestamp` and `x-slack-signature`. */
+  headers: Record<string, string>;
 }
 
 /** What Slack shows the user when the app did not take the command. */

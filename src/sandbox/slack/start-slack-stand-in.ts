@@ -19,7 +19,7 @@ import { ResponseUrls } from './response-urls.js';
 import { SlackIds } from './slack-ids.js';
 import { slackMessageJson } from './slack-message-json.js';
 import type { SlackStandIn } from './slack-stand-in.js';
-import { deliverSlashCommand } from './slash-commands.js';
+import { deliverSlashCommand, signedSlashCommand } from './slash-commands.js';
 import { SocketModeHub } from './socket-mode-hub.js';
 import { TriggerRegistry } from './trigger-registry.js';
 import { deliverViewSubmission } from './view-submissions.js';
@@ -27,6 +27,8 @@ import { SlackWebApi } from './web-api.js';
 import type { WebApiParams } from './web-api-params.js';
 import { WorkspaceDirectory } from './workspace-directory.js';
 
+/** Who types a slash command, where, unless the test says. */
+const COMMAND_DEFAULTS = { user: 'UALICE', channel: 'COPS', command: '/bosun' };
 const BODY_LIMIT_BYTES = 50 * 1024 * 1024;
 
 /** Starts the local Slack on loopback. See SlackStandIn for what it offers. */
@@ -189,8 +191,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     faults,
     callCount: (method) => webApi.callCount(method),
     deliverTo: (target) => delivery.retarget(target),
-    slashCommand: (input) =>
-      deliverSlashCommand(interactions, input, { user: 'UALICE', channel: 'COPS', command: '/bosun' }),
+    slashCommand: (input) => deliverSlashCommand(interactions, input, COMMAND_DEFAULTS),
+    signedSlashCommand: (input) => signedSlashCommand(interactions, input, COMMAND_DEFAULTS),
     postAsUser: (post) => {
       const user = directory.requireUser(post.user);
       const channel = directory.ensureChannel(post.channel);
