@@ -1,12 +1,44 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { execa, type Result } from 'execa';
 
 export interface KubectlResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+}
+
+/**
+ * The kubectl minors the machines carry side by side (`kubectl.1.27` … `kubectl.1.33` beside `kubectl`, which picks
+ * one by the server's version): conformance tests run at least the oldest and the newest.
+ */
+export const OLDEST_KUBECTL = '1.27';
+export const NEWEST_KUBECTL = '1.33';
+export const KUBECTL_EDGES = [OLDEST_KUBECTL, NEWEST_KUBECTL] as const;
+
+/**
+ * Where `kubectl.<minor>` is: on PATH, or beside the binary the `kubectl` on PATH resolves to (the dispatcher's own
+ * directory, which the machines do not put on PATH).
+ */
+async function sideBySide(minor: string): Promise<string> {
+  const name = `kubectl.${minor}`;
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  const executable = async (path: string) =>
+    access(path, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+  for (const dir of dirs) if (await executable(join(dir, name))) return join(dir, name);
+  for (const dir of dirs) {
+    const dispatcher = join(dir, 'kubectl');
+    if (!(await executable(dispatcher))) continue;
+    const beside = join(dirname(await realpath(dispatcher)), name);
+    if (await executable(beside)) return beside;
+  }
+  throw new Error(
+    `${name} is not on PATH nor beside kubectl; the machines carry kubectl 1.27 to 1.33 side by side`,
+  );
 }
 
 /**
@@ -17,13 +49,16 @@ export class Kubectl {
   private constructor(
     private readonly dir: string,
     readonly kubeconfigPath: string,
+    /** The binary: `kubectl` (the dispatcher) or `kubectl.<minor>`. */
+    readonly binary: string,
   ) {}
 
-  static async forKubeconfig(kubeconfig: string): Promise<Kubectl> {
+  /** `minor` picks `kubectl.<minor>` (e.g. OLDEST_KUBECTL); without it, `kubectl` picks by the server's version. */
+  static async forKubeconfig(kubeconfig: string, minor?: string): Promise<Kubectl> {
     const dir = await mkdtemp(join(tmpdir(), 'bosun-kubectl-'));
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
-    return new Kubectl(dir, kubeconfigPath);
+    return new Kubectl(dir, kubeconfigPath, minor ? await sideBySide(minor) : 'kubectl');
   }
 
   get env(): Record<string, string> {
@@ -38,7 +73,7 @@ export class Kubectl {
 
   /** Runs `kubectl <args>`; never throws on a non-zero exit (tests assert on exitCode). */
   async run(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
-    const result: Result = await execa('kubectl', ['--cache-dir', join(this.dir, 'cache'), ...args], {
+    const result: Result = await execa(this.binary, ['--cache-dir', join(this.dir, 'cache'), ...args], {
       env: this.env,
       reject: false,
       input: options.input,
@@ -53,7 +88,7 @@ export class Kubectl {
 
   /** Starts a long-running kubectl (e.g. `get -w`); the caller kills it. */
   spawn(args: string[]) {
-    return execa('kubectl', ['--cache-dir', join(this.dir, 'cache'), ...args], {
+    return execa(this.binary, ['--cache-dir', join(this.dir, 'cache'), ...args], {
       env: this.env,
       reject: false,
       buffer: false,

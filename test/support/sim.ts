@@ -13,8 +13,11 @@ export interface SimRig {
   core: CoreV1Api;
   apps: AppsV1Api;
   policy: PolicyV1Api;
-  /** The real kubectl against this simulator, with a private cache dir (created on first use). */
-  kubectl(): Promise<Kubectl>;
+  /**
+   * The real kubectl against this simulator, with a private cache dir (created on first use); `minor` picks a
+   * side-by-side binary (OLDEST_KUBECTL, NEWEST_KUBECTL in ./kubectl.ts), else the dispatcher picks by version.
+   */
+  kubectl(minor?: string): Promise<Kubectl>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ export async function startSimRig(
 ): Promise<SimRig> {
   const sim = await startSimulator({ timeScale: 0.01, ...options });
   const dir = await mkdtemp(join(tmpdir(), 'bosun-sim-'));
-  let kubectl: Kubectl | undefined;
+  const kubectls = new Map<string, Kubectl>();
   try {
     await sim.settled({ timeoutMs: 20_000 });
     const kubeconfigPath = join(dir, 'kubeconfig');
@@ -41,12 +44,17 @@ export async function startSimRig(
       core: kubeConfig.makeApiClient(CoreV1Api),
       apps: kubeConfig.makeApiClient(AppsV1Api),
       policy: kubeConfig.makeApiClient(PolicyV1Api),
-      async kubectl() {
-        kubectl ??= await Kubectl.forKubeconfig(sim.kubeconfig());
+      async kubectl(minor?: string) {
+        const key = minor ?? '';
+        let kubectl = kubectls.get(key);
+        if (!kubectl) {
+          kubectl = await Kubectl.forKubeconfig(sim.kubeconfig(), minor);
+          kubectls.set(key, kubectl);
+        }
         return kubectl;
       },
       async stop() {
-        await kubectl?.dispose();
+        for (const kubectl of kubectls.values()) await kubectl.dispose();
         await sim.stop();
         await rm(dir, { recursive: true, force: true });
       },
