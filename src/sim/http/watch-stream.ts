@@ -2,6 +2,7 @@ import { expired } from '../registry/status-errors.js';
 import type { KubeObject, ResourceInfo, StatusError, WatchEvent } from '../types.js';
 import { toStatus } from './http-response.js';
 import type { ResponseShape } from './media-type.js';
+import { queryBool } from './query-params.js';
 import type { ResourceRequest } from './resource-request.js';
 import { tableVersion, withVersion } from './response-shape.js';
 import { type IncludeObject, toTable } from './table/table-convertor.js';
@@ -115,7 +116,7 @@ export async function streamWatch(
     () => undefined,
   );
 
-  if (query.get('allowWatchBookmarks') === 'true' && shape.shape !== 'table') {
+  if (queryBool(query, 'allowWatchBookmarks') && shape.shape !== 'table') {
     const bookmarks = async () => {
       while (!ended) {
         await clock.sleep(request.bookmarkIntervalMs, abort.signal);
