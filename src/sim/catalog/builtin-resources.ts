@@ -5,6 +5,8 @@ const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch
 interface Entry {
   group: string;
   version: string;
+  /** Further versions serving the same objects (after the preferred one). */
+  otherVersions?: string[];
   resource: string;
   singular: string;
   kind: string;
@@ -36,7 +38,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     kind: 'Namespace',
     namespaced: false,
     shortNames: ['ns'],
-    subresources: ['status', 'finalize'],
+    subresources: ['finalize', 'status'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   }),
   resource({
@@ -47,7 +49,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     kind: 'Node',
     namespaced: false,
     shortNames: ['no'],
-    subresources: ['status'],
+    subresources: ['proxy', 'status'],
     keepsStatusOnCreate: true,
   }),
   resource({
@@ -59,7 +61,17 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     namespaced: true,
     shortNames: ['po'],
     categories: ['all'],
-    subresources: ['status', 'eviction', 'binding'],
+    subresources: [
+      'attach',
+      'binding',
+      'ephemeralcontainers',
+      'eviction',
+      'exec',
+      'log',
+      'portforward',
+      'proxy',
+      'status',
+    ],
     returnsDeletedObject: true,
     gracefulDelete: true,
   }),
@@ -72,7 +84,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     namespaced: true,
     shortNames: ['svc'],
     categories: ['all'],
-    subresources: ['status'],
+    subresources: ['proxy', 'status'],
     returnsDeletedObject: true,
   }),
   resource({
@@ -152,7 +164,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     namespaced: true,
     shortNames: ['rc'],
     categories: ['all'],
-    subresources: ['status', 'scale'],
+    subresources: ['scale', 'status'],
     tracksGeneration: true,
   }),
   resource({
@@ -183,7 +195,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     namespaced: true,
     shortNames: ['deploy'],
     categories: ['all'],
-    subresources: ['status', 'scale'],
+    subresources: ['scale', 'status'],
     tracksGeneration: true,
   }),
   resource({
@@ -195,7 +207,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     namespaced: true,
     shortNames: ['rs'],
     categories: ['all'],
-    subresources: ['status', 'scale'],
+    subresources: ['scale', 'status'],
     tracksGeneration: true,
   }),
   resource({
@@ -207,7 +219,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     namespaced: true,
     shortNames: ['sts'],
     categories: ['all'],
-    subresources: ['status', 'scale'],
+    subresources: ['scale', 'status'],
     tracksGeneration: true,
   }),
   resource({
@@ -354,6 +366,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
   resource({
     group: 'autoscaling',
     version: 'v2',
+    otherVersions: ['v1'],
     resource: 'horizontalpodautoscalers',
     singular: 'horizontalpodautoscaler',
     kind: 'HorizontalPodAutoscaler',
@@ -374,11 +387,168 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     subresources: ['status'],
     tracksGeneration: true,
   }),
+  // Served by every v1.31 kube-apiserver too (test/sim/api/fixtures/discovery-v1.31.json); stored generically.
+  resource({
+    group: '',
+    version: 'v1',
+    resource: 'bindings',
+    singular: 'binding',
+    kind: 'Binding',
+    namespaced: true,
+    verbs: ['create'],
+  }),
+  resource({
+    group: '',
+    version: 'v1',
+    resource: 'componentstatuses',
+    singular: 'componentstatus',
+    kind: 'ComponentStatus',
+    namespaced: false,
+    shortNames: ['cs'],
+    verbs: ['get', 'list'],
+  }),
+  resource({
+    group: '',
+    version: 'v1',
+    resource: 'podtemplates',
+    singular: 'podtemplate',
+    kind: 'PodTemplate',
+    namespaced: true,
+  }),
+  resource({
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    resource: 'apiservices',
+    singular: 'apiservice',
+    kind: 'APIService',
+    namespaced: false,
+    categories: ['api-extensions'],
+    subresources: ['status'],
+  }),
+  resource({
+    group: 'certificates.k8s.io',
+    version: 'v1',
+    resource: 'certificatesigningrequests',
+    singular: 'certificatesigningrequest',
+    kind: 'CertificateSigningRequest',
+    namespaced: false,
+    shortNames: ['csr'],
+    subresources: ['approval', 'status'],
+  }),
+  resource({
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'ingressclasses',
+    singular: 'ingressclass',
+    kind: 'IngressClass',
+    namespaced: false,
+  }),
+  ...['csidrivers:CSIDriver', 'csinodes:CSINode'].map((entry) => {
+    const [plural = '', kind = ''] = entry.split(':');
+    return resource({
+      group: 'storage.k8s.io',
+      version: 'v1',
+      resource: plural,
+      singular: kind.toLowerCase(),
+      kind,
+      namespaced: false,
+    });
+  }),
+  resource({
+    group: 'storage.k8s.io',
+    version: 'v1',
+    resource: 'csistoragecapacities',
+    singular: 'csistoragecapacity',
+    kind: 'CSIStorageCapacity',
+    namespaced: true,
+  }),
+  resource({
+    group: 'storage.k8s.io',
+    version: 'v1',
+    resource: 'volumeattachments',
+    singular: 'volumeattachment',
+    kind: 'VolumeAttachment',
+    namespaced: false,
+    subresources: ['status'],
+  }),
+  resource({
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'mutatingwebhookconfigurations',
+    singular: 'mutatingwebhookconfiguration',
+    kind: 'MutatingWebhookConfiguration',
+    namespaced: false,
+    categories: ['api-extensions'],
+    tracksGeneration: true,
+  }),
+  resource({
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingadmissionpolicies',
+    singular: 'validatingadmissionpolicy',
+    kind: 'ValidatingAdmissionPolicy',
+    namespaced: false,
+    categories: ['api-extensions'],
+    subresources: ['status'],
+    tracksGeneration: true,
+  }),
+  resource({
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingadmissionpolicybindings',
+    singular: 'validatingadmissionpolicybinding',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    namespaced: false,
+    categories: ['api-extensions'],
+    tracksGeneration: true,
+  }),
+  resource({
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingwebhookconfigurations',
+    singular: 'validatingwebhookconfiguration',
+    kind: 'ValidatingWebhookConfiguration',
+    namespaced: false,
+    categories: ['api-extensions'],
+    tracksGeneration: true,
+  }),
+  resource({
+    group: 'node.k8s.io',
+    version: 'v1',
+    resource: 'runtimeclasses',
+    singular: 'runtimeclass',
+    kind: 'RuntimeClass',
+    namespaced: false,
+  }),
+  // v1beta3 is still served by default in 1.31 (legacyBetaEnabledByDefaultResources; removed in 1.32).
+  resource({
+    group: 'flowcontrol.apiserver.k8s.io',
+    version: 'v1',
+    otherVersions: ['v1beta3'],
+    resource: 'flowschemas',
+    singular: 'flowschema',
+    kind: 'FlowSchema',
+    namespaced: false,
+    subresources: ['status'],
+    tracksGeneration: true,
+  }),
+  resource({
+    group: 'flowcontrol.apiserver.k8s.io',
+    version: 'v1',
+    otherVersions: ['v1beta3'],
+    resource: 'prioritylevelconfigurations',
+    singular: 'prioritylevelconfiguration',
+    kind: 'PriorityLevelConfiguration',
+    namespaced: false,
+    subresources: ['status'],
+    tracksGeneration: true,
+  }),
 ];
 
 /**
- * Kinds of subresources that answer with another group's kind (discovery lists them so): eviction is
- * policy/v1 Eviction, scale is autoscaling/v1 Scale, binding is v1 Binding.
+ * What discovery lists for each subresource: its kind where it is not the parent's, and group/version only where
+ * they are another group's (eviction is policy/v1 Eviction, scale is autoscaling/v1 Scale; binding is the core
+ * group's own Binding, so the real /api/v1 gives it no group or version).
  */
 export const SUBRESOURCE_KINDS: Readonly<
   Record<string, { group: string; version: string; kind?: string; verbs: string[] }>
@@ -386,6 +556,31 @@ export const SUBRESOURCE_KINDS: Readonly<
   status: { group: '', version: '', verbs: ['get', 'patch', 'update'] },
   scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
   eviction: { group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
-  binding: { group: '', version: 'v1', kind: 'Binding', verbs: ['create'] },
+  binding: { group: '', version: '', kind: 'Binding', verbs: ['create'] },
   finalize: { group: '', version: '', verbs: ['update'] },
+  approval: { group: '', version: '', verbs: ['get', 'patch', 'update'] },
+  attach: { group: '', version: '', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+  ephemeralcontainers: { group: '', version: '', verbs: ['get', 'patch', 'update'] },
+  exec: { group: '', version: '', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  log: { group: '', version: '', verbs: ['get'] },
+  portforward: { group: '', version: '', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+  proxy: { group: '', version: '', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
 };
+
+/** Proxy subresources answer with an options kind of their parent's own: PodProxyOptions, NodeProxyOptions, … */
+const PROXY_KINDS: Readonly<Record<string, string>> = {
+  pods: 'PodProxyOptions',
+  nodes: 'NodeProxyOptions',
+  services: 'ServiceProxyOptions',
+};
+
+/** What discovery lists for `info`'s subresource `name` (its kind, group/version when foreign, and verbs). */
+export function subresourceMeta(
+  info: { resource: string },
+  name: string,
+): { group: string; version: string; kind?: string; verbs: string[] } | undefined {
+  const meta = SUBRESOURCE_KINDS[name];
+  if (!meta) return undefined;
+  if (name === 'proxy') return { ...meta, kind: PROXY_KINDS[info.resource] };
+  return meta;
+}

@@ -1,4 +1,4 @@
-import { SUBRESOURCE_KINDS } from '../catalog/builtin-resources.js';
+import { subresourceMeta } from '../catalog/builtin-resources.js';
 import type { ResourceInfo } from '../types.js';
 import { parseMediaRanges } from './media-type.js';
 
@@ -27,7 +27,7 @@ interface GroupVersion {
 
 function discoveryResource(info: ResourceInfo, version: string): unknown {
   const subresources = (info.subresources ?? []).flatMap((subresource) => {
-    const meta = SUBRESOURCE_KINDS[subresource];
+    const meta = subresourceMeta(info, subresource);
     if (!meta) return [];
     return [
       {

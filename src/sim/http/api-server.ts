@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ZodError, z } from 'zod';
 import { type Clock, systemClock } from '../../shared/clock.js';
+import { compareGroupVersions } from '../catalog/api-priorities.js';
 import { resourceNotServed } from '../registry/status-errors.js';
 import { type Registry, type Status, StatusError } from '../types.js';
 import {
@@ -283,7 +284,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         map.set(key, entry);
       }
     }
-    return [...map.values()];
+    return [...map.values()].sort(compareGroupVersions);
   };
   const registryResources = (group: string, version: string) =>
     registry.catalog.filter(

@@ -1,4 +1,4 @@
-import { SUBRESOURCE_KINDS } from '../catalog/builtin-resources.js';
+import { subresourceMeta } from '../catalog/builtin-resources.js';
 import type { ResourceInfo } from '../types.js';
 
 interface ApiResource {
@@ -71,7 +71,7 @@ export function resourceList(group: string, version: string, resources: Resource
     if (info.categories?.length) main.categories = info.categories;
     entries.push(main);
     for (const subresource of info.subresources ?? []) {
-      const meta = SUBRESOURCE_KINDS[subresource];
+      const meta = subresourceMeta(info, subresource);
       if (!meta) continue;
       const entry: ApiResource = {
         name: `${info.resource}/${subresource}`,

@@ -11,13 +11,16 @@ import {
   unsupportedMediaType,
 } from '../registry/status-errors.js';
 import type { DeleteOptions, KubeObject, PatchType, Registry, ResourceInfo } from '../types.js';
+import { COMPONENT_STATUS_WARNING, getComponentStatus, listComponentStatuses } from './component-statuses.js';
 import { decodeProtobufDeleteOptions, deleteOptionsFromJson } from './delete-options.js';
 import type { FaultInjector } from './fault-injector.js';
 import { writeJson } from './http-response.js';
 import { baseContentType, negotiateShape, type ResponseShape } from './media-type.js';
+import { queryBool, queryOptionalBool } from './query-params.js';
 import type { ApiPath } from './request-path.js';
 import { includeObjectOf, tableVersion, withVersion } from './response-shape.js';
 import { partialObjectMetadata, toTable } from './table/table-convertor.js';
+import { checkVerb } from './verbs.js';
 import { streamWatch } from './watch-stream.js';
 
 export interface ResourceRequest {
@@ -64,10 +67,18 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
   const sub = path.subresource;
   const subresourceKnown = sub === undefined || (info.subresources ?? []).includes(sub);
   if (!subresourceKnown) throw resourceNotServed();
+  if (sub === undefined) {
+    const watch = method === 'GET' && queryBool(query, 'watch');
+    const route = checkVerb(info, method, { name, namespace: path.namespace }, watch);
+    if (!route.ok) throw route.error === 'not-found' ? resourceNotServed() : route.error;
+    if (!info.group && info.resource === 'componentstatuses')
+      return serveComponentStatuses(request, info, shape, name);
+    if (!info.group && info.resource === 'bindings') return bindPod(request, namespace, dryRun);
+  }
 
   if (method === 'GET') {
     if (name === undefined) {
-      if (query.get('watch') === 'true' || query.get('watch') === '1') {
+      if (queryBool(query, 'watch')) {
         await streamWatch(request, info, namespace, apiVersion, shape, includeObjectOf(query));
         return;
       }
@@ -106,7 +117,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
         items: info.custom ? items : items.map(stripTypeMeta),
       });
     }
-    if (sub !== undefined && sub !== 'status') {
+    if (sub !== undefined && !statusLike(sub)) {
       const answer = await registry.invokeSubresource({
         verb: 'get',
         ref: info,
@@ -131,7 +142,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       });
       return writeObject(request, info, withVersion(created, info, apiVersion), shape, 201);
     }
-    if (sub === undefined || sub === 'status')
+    if (sub === undefined || statusLike(sub))
       throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     const answer = await registry.invokeSubresource({
       verb: 'create',
@@ -149,7 +160,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
     throw methodNotAllowed('the server does not allow this method on the requested resource');
 
   if (method === 'PUT' && name !== undefined) {
-    if (sub !== undefined && sub !== 'status') {
+    if (sub !== undefined && !statusLike(sub)) {
       const answer = await registry.invokeSubresource({
         verb: 'update',
         ref: info,
@@ -170,7 +181,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       info,
       namespace,
       { ...body, metadata: { ...(body.metadata ?? {}), name } },
-      { dryRun, subresource: sub === 'status' ? 'status' : undefined },
+      { dryRun, subresource: statusLike(sub) ? 'status' : undefined },
     );
     return writeObject(request, info, withVersion(updated, info, apiVersion), shape, 200);
   }
@@ -189,7 +200,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       ]);
     }
     const patch = type === 'apply' ? parseYamlBody(request) : parseJsonBody(request);
-    if (sub !== undefined && sub !== 'status') {
+    if (sub !== undefined && !statusLike(sub)) {
       const answer = await registry.invokeSubresource({
         verb: 'patch',
         ref: info,
@@ -212,7 +223,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       ));
     const patched = await registry.patch(info, namespace, name, type, patch, {
       dryRun,
-      subresource: sub === 'status' ? 'status' : undefined,
+      subresource: statusLike(sub) ? 'status' : undefined,
       fieldManager: query.get('fieldManager') ?? undefined,
     });
     return writeObject(request, info, withVersion(patched, info, apiVersion), shape, creates ? 201 : 200);
@@ -258,6 +269,56 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
   }
 
   throw methodNotAllowed('the server does not allow this method on the requested resource');
+}
+
+/** `componentstatuses`: computed on every read, never stored (get and list only; checkVerb refused the rest). */
+function serveComponentStatuses(
+  request: ResourceRequest,
+  info: ResourceInfo,
+  shape: ResponseShape,
+  name: string | undefined,
+): void {
+  request.res.setHeader('Warning', COMPONENT_STATUS_WARNING);
+  if (name !== undefined) {
+    writeObject(request, info, getComponentStatus(name), shape, 200);
+    return;
+  }
+  const items = listComponentStatuses();
+  if (shape.shape === 'table') {
+    const table = toTable(info, items, request.clock.now(), {
+      includeObject: includeObjectOf(request.url.searchParams),
+      listMetadata: {},
+    });
+    writeJson(request.res, 200, tableVersion(table, shape));
+    return;
+  }
+  writeJson(request.res, 200, { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items });
+}
+
+/** `POST …/namespaces/<ns>/bindings`: the older form of `pods/<name>/binding`; the Binding names the pod. */
+async function bindPod(
+  request: ResourceRequest,
+  namespace: string | undefined,
+  dryRun: boolean,
+): Promise<void> {
+  const body = parseObjectBody(request);
+  const pod = body.metadata?.name;
+  if (!pod) throw badRequest('name is required for a Binding');
+  const answer = await request.registry.invokeSubresource({
+    verb: 'create',
+    ref: { group: '', resource: 'pods' },
+    namespace,
+    name: pod,
+    subresource: 'binding',
+    body,
+    dryRun,
+  });
+  writeJson(request.res, answer.code, answer.body);
+}
+
+/** `certificatesigningrequests/approval` writes only status conditions, as `status` writes status. */
+function statusLike(subresource: string | undefined): boolean {
+  return subresource === 'status' || subresource === 'approval';
 }
 
 function writeObject(
@@ -358,6 +419,7 @@ function deleteOptionsOf(request: ResourceRequest, queryDryRun: boolean): Delete
   const policy = query.get('propagationPolicy');
   if (policy === 'Orphan' || policy === 'Background' || policy === 'Foreground')
     options.propagationPolicy = policy;
+  else if (queryOptionalBool(query, 'orphanDependents') === true) options.propagationPolicy = 'Orphan';
   if (options.dryRunValues) {
     parseDryRun(options.dryRunValues, 'DELETE');
     options.dryRun = options.dryRunValues.length > 0;

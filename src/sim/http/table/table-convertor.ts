@@ -19,6 +19,7 @@ import {
   serviceAccountPrinter,
   servicePrinter,
 } from './core-printers.js';
+import { apiServicePrinter, componentStatusPrinter } from './discovery-printers.js';
 import { ageOf } from './human-duration.js';
 import {
   cronJobPrinter,
@@ -47,6 +48,8 @@ const PRINTERS: Readonly<Record<string, KindPrinter>> = {
   'batch/cronjobs': cronJobPrinter,
   'policy/poddisruptionbudgets': podDisruptionBudgetPrinter,
   'coordination.k8s.io/leases': leasePrinter,
+  '/componentstatuses': componentStatusPrinter,
+  'apiregistration.k8s.io/apiservices': apiServicePrinter,
 };
 
 /** `includeObject` of the Table request: what each row's `object` carries. */
