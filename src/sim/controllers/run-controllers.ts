@@ -1,5 +1,6 @@
 import type { ScaledClock } from '../clock/scaled-clock.js';
 import type { Registry } from '../types.js';
+import { startApiServiceRegistration } from './apiservice-registration.js';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { startDaemonSetController } from './daemon-set.js';
 import { startDeploymentController } from './deployment.js';
@@ -51,6 +52,7 @@ export async function startControllers(options: {
     startPdbStatusController(context),
     startNamespaceController(context),
     startGarbageCollector(context),
+    startApiServiceRegistration(context),
   ];
   await context.informers.start();
   for (const controller of controllers) controller.start();

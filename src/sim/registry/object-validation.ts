@@ -10,6 +10,9 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Kinds whose names must be DNS-1123 labels rather than subdomains. */
 const LABEL_NAMED = new Set(['namespaces', 'services']);
 
+/** Kinds whose names need only be a valid path segment (an APIService is `v1.` for the core group). */
+const PATH_SEGMENT_NAMED = new Set(['apiregistration.k8s.io/apiservices']);
+
 function required(field: string): Cause {
   return { reason: 'FieldValueRequired', message: 'Required value', field };
 }
@@ -27,7 +30,11 @@ export function validateObject(info: ResourceInfo, object: KubeObject): void {
       message: 'Required value: name or generateName is required',
       field: 'metadata.name',
     });
-  } else if (!info.custom && !(info.group === '' && info.resource === 'events')) {
+  } else if (
+    !info.custom &&
+    !(info.group === '' && info.resource === 'events') &&
+    !PATH_SEGMENT_NAMED.has(`${info.group}/${info.resource}`)
+  ) {
     const label = LABEL_NAMED.has(info.resource) && info.group === '';
     const pattern = label ? DNS_LABEL : DNS_SUBDOMAIN;
     const limit = label ? 63 : 253;
