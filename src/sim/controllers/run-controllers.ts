@@ -1,6 +1,7 @@
 import type { ScaledClock } from '../clock/scaled-clock.js';
 import type { Registry } from '../types.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { startCrdFinalizer } from './crd-finalizer.js';
 import { startDaemonSetController } from './daemon-set.js';
 import { startDeploymentController } from './deployment.js';
 import { startGarbageCollector } from './garbage-collector.js';
@@ -50,6 +51,7 @@ export async function startControllers(options: {
     startJobController(context),
     startPdbStatusController(context),
     startNamespaceController(context),
+    startCrdFinalizer(context),
     startGarbageCollector(context),
   ];
   await context.informers.start();
