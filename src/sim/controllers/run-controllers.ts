@@ -11,6 +11,7 @@ import { startNamespaceController } from './namespace.js';
 import { NodeAgents } from './node-agents.js';
 import { startNodeLifecycle } from './node-lifecycle.js';
 import { startPdbStatusController } from './pdb-status.js';
+import { startPersistentVolumeController } from './persistent-volumes.js';
 import { startReplicaSetController } from './replica-set.js';
 import { startScheduler } from './scheduler.js';
 import { SharedInformers } from './shared-informers.js';
@@ -48,6 +49,7 @@ export async function startControllers(options: {
     startDeploymentController(context),
     startDaemonSetController(context),
     startStatefulSetController(context),
+    startPersistentVolumeController(context),
     startJobController(context),
     startPdbStatusController(context),
     startNamespaceController(context),

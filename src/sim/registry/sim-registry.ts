@@ -60,6 +60,7 @@ export interface RegistryOptions {
 
 const NAMESPACES: ResourceRef = { group: '', resource: 'namespaces' };
 const CRDS: ResourceRef = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
+const STORAGE_CLASSES: ResourceRef = { group: 'storage.k8s.io', resource: 'storageclasses' };
 /** Held by a deleted CustomResourceDefinition until its custom objects are gone. */
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -172,6 +173,7 @@ export class SimRegistry implements Registry {
     }
     if (info.namespaced) await this.admitCreate(info, object.metadata.namespace, object.metadata.name ?? '');
     if (info.custom) await this.admitCustomCreate(info);
+    await this.admitStorage(info, object);
     const now = this.clock.now();
     const metadata = object.metadata;
     metadata.uid = randomUUID();
@@ -454,6 +456,46 @@ export class SimRegistry implements Registry {
       delete object.metadata.namespace;
     }
     return object;
+  }
+
+  /**
+   * The storage admission plugins: DefaultStorageClass gives a claim that names no class the default one
+   * (the newest class annotated `storageclass.kubernetes.io/is-default-class: "true"`), and
+   * StorageObjectInUseProtection adds the protection finalizers to claims and volumes.
+   */
+  private async admitStorage(info: ResourceInfo, object: KubeObject): Promise<void> {
+    if (info.group !== '') return;
+    if (info.resource !== 'persistentvolumeclaims' && info.resource !== 'persistentvolumes') return;
+    const finalizer =
+      info.resource === 'persistentvolumes' ? 'kubernetes.io/pv-protection' : 'kubernetes.io/pvc-protection';
+    const finalizers = object.metadata.finalizers ?? [];
+    if (!finalizers.includes(finalizer)) object.metadata.finalizers = [...finalizers, finalizer];
+    if (info.resource !== 'persistentvolumeclaims') return;
+    const spec = isJsonObject(object.spec) ? object.spec : {};
+    object.spec = spec;
+    const annotations = object.metadata.annotations ?? {};
+    if (
+      (spec.storageClassName !== undefined && spec.storageClassName !== null) ||
+      'volume.beta.kubernetes.io/storage-class' in annotations
+    )
+      return;
+    const classes = await this.store.range(this.prefix(this.resolve(STORAGE_CLASSES), undefined));
+    const defaults = classes.entries
+      .map(decode)
+      .filter((c) => {
+        const marks = c.metadata.annotations ?? {};
+        return (
+          marks['storageclass.kubernetes.io/is-default-class'] === 'true' ||
+          marks['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
+        );
+      })
+      .sort(
+        (a, b) =>
+          (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+          (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+      );
+    const [chosen] = defaults;
+    if (chosen) spec.storageClassName = chosen.metadata.name;
   }
 
   /** The custom resource handler refuses new objects of a CustomResourceDefinition being deleted. */
