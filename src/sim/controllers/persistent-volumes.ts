@@ -154,32 +154,37 @@ export function startPersistentVolumeController(context: ControllerContext): Con
   };
 
   const reconcileVolume = async (name: string) => {
-    const volume = volumes.get(undefined, name);
+    let volume = volumes.get(undefined, name);
     if (!volume) return;
-    if (volume.metadata.deletionTimestamp) {
-      if ((volume.metadata.finalizers ?? []).includes(PV_PROTECTION) && volume.status?.phase !== 'Bound')
-        await dropFinalizer(resources.persistentVolumes, volume, PV_PROTECTION);
-      return;
-    }
     const ref = volume.spec?.claimRef;
+    const claim = ref ? claims.get(ref.namespace, ref.name) : undefined;
+    const claimed = claim !== undefined && (!ref?.uid || claim.metadata.uid === ref.uid);
     if (!ref) {
-      await writeStatus(registry, resources.persistentVolumes, volumes, volume, { phase: 'Available' });
-      return;
-    }
-    const claim = claims.get(ref.namespace, ref.name);
-    if (claim && (!ref.uid || claim.metadata.uid === ref.uid)) return;
-    if (!claim && volume.status?.phase !== 'Bound' && volume.status?.phase !== 'Released') return;
-    // The claim is gone: the volume is released and, with reclaim policy Delete, deleted.
-    const released = await writeStatus(registry, resources.persistentVolumes, volumes, volume, {
-      phase: 'Released',
-    });
-    if (released.spec?.persistentVolumeReclaimPolicy === 'Delete') {
-      try {
-        volumes.observeDeletion(await registry.delete(resources.persistentVolumes, undefined, name));
-      } catch (error) {
-        if (!(error instanceof StatusError && error.code === 404)) throw error;
+      volume = await writeStatus(registry, resources.persistentVolumes, volumes, volume, {
+        phase: 'Available',
+      });
+    } else if (!claimed && (volume.status?.phase === 'Bound' || volume.status?.phase === 'Released')) {
+      // The claim is gone: the volume is released and, with reclaim policy Delete, deleted.
+      volume = await writeStatus(registry, resources.persistentVolumes, volumes, volume, {
+        phase: 'Released',
+      });
+      if (volume.spec?.persistentVolumeReclaimPolicy === 'Delete' && !volume.metadata.deletionTimestamp) {
+        try {
+          volume = await registry.delete(resources.persistentVolumes, undefined, name);
+          volumes.observeDeletion(volume);
+        } catch (error) {
+          if (!(error instanceof StatusError && error.code === 404)) throw error;
+          return;
+        }
       }
     }
+    // pv-protection: a deleted volume goes once nothing is bound to it.
+    if (
+      volume.metadata.deletionTimestamp &&
+      (volume.metadata.finalizers ?? []).includes(PV_PROTECTION) &&
+      volume.status?.phase !== 'Bound'
+    )
+      await dropFinalizer(resources.persistentVolumes, volume, PV_PROTECTION);
   };
 
   const reconcile = async (key: string) => {
