@@ -61,3 +61,10 @@ export function podMatchesNode(pod: KubeObject, node: KubeObject): boolean {
   if (terms === undefined) return true;
   return terms.some((term) => termMatches(term, node));
 }
+
+/** Whether a PersistentVolume's `spec.nodeAffinity.required` lets `node` use it (no affinity: any node). */
+export function volumeMatchesNode(volume: KubeObject, node: KubeObject): boolean {
+  const terms: NodeSelectorTerm[] | undefined = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms;
+  if (terms === undefined) return true;
+  return terms.some((term) => termMatches(term, node));
+}

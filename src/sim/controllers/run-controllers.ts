@@ -2,6 +2,7 @@ import type { ScaledClock } from '../clock/scaled-clock.js';
 import type { Registry } from '../types.js';
 import { startApiServiceRegistration } from './apiservice-registration.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { startCrdFinalizer } from './crd-finalizer.js';
 import { startDaemonSetController } from './daemon-set.js';
 import { startDeploymentController } from './deployment.js';
 import { startGarbageCollector } from './garbage-collector.js';
@@ -11,6 +12,7 @@ import { startNamespaceController } from './namespace.js';
 import { NodeAgents } from './node-agents.js';
 import { startNodeLifecycle } from './node-lifecycle.js';
 import { startPdbStatusController } from './pdb-status.js';
+import { startPersistentVolumeController } from './persistent-volumes.js';
 import { startReplicaSetController } from './replica-set.js';
 import { startScheduler } from './scheduler.js';
 import { SharedInformers } from './shared-informers.js';
@@ -48,9 +50,11 @@ export async function startControllers(options: {
     startDeploymentController(context),
     startDaemonSetController(context),
     startStatefulSetController(context),
+    startPersistentVolumeController(context),
     startJobController(context),
     startPdbStatusController(context),
     startNamespaceController(context),
+    startCrdFinalizer(context),
     startGarbageCollector(context),
     startApiServiceRegistration(context),
   ];

@@ -12,6 +12,9 @@ export interface NodeUsage {
   siblings: number;
 }
 
+/** The VolumeBinding filter for one node: undefined when the pod's volumes can be used there, else the reason. */
+export type VolumeFilter = (node: KubeObject) => string | undefined;
+
 export type FitResult = { fits: true; node: string } | { fits: false; message: string };
 
 /** Why one node was rejected, and whether evicting lower-priority pods could ever change that. */
@@ -32,7 +35,12 @@ function allocatable(node: KubeObject): ResourceAmounts {
 }
 
 /** The default profile's filters in their order; a node fails at the first one, resources may list several. */
-function filterNode(pod: KubeObject, request: ResourceAmounts, usage: NodeUsage): Rejection | undefined {
+function filterNode(
+  pod: KubeObject,
+  request: ResourceAmounts,
+  usage: NodeUsage,
+  volumes: VolumeFilter | undefined,
+): Rejection | undefined {
   const { node } = usage;
   const tolerations: Toleration[] = pod.spec?.tolerations ?? [];
   if (node.spec?.unschedulable === true && !tolerated(tolerations, unschedulableTaint)) {
@@ -65,7 +73,22 @@ function filterNode(pod: KubeObject, request: ResourceAmounts, usage: NodeUsage)
   check('pods', 'Too many pods');
   check('cpu', 'Insufficient cpu');
   check('memory', 'Insufficient memory');
-  return reasons.length > 0 ? { reasons, resolvableByPreemption: resolvable } : undefined;
+  if (reasons.length > 0) return { reasons, resolvableByPreemption: resolvable };
+  // VolumeBinding: UnschedulableAndUnresolvable, so preemption cannot help.
+  const volumeReason = volumes?.(node);
+  return volumeReason ? { reasons: [volumeReason], resolvableByPreemption: false } : undefined;
+}
+
+/**
+ * The FitError text when a PreFilter plugin (VolumeBinding: a missing or deleted claim, unbound immediate
+ * claims) rejected the pod before any node was looked at: its message instead of the per-node histogram.
+ */
+export function preFilterFailureMessage(nodeCount: number, message: string): string {
+  if (nodeCount === 0) return 'no nodes available to schedule pods';
+  return (
+    `0/${nodeCount} nodes are available: ${message}. ` +
+    `preemption: 0/${nodeCount} nodes are available: ${nodeCount} Preemption is not helpful for scheduling.`
+  );
 }
 
 function histogram(counts: Map<string, number>): string {
@@ -109,11 +132,16 @@ function load(usage: NodeUsage): number {
  * fit, replicas of the same owner are spread first, then the least loaded node wins, then the name, so the
  * same cluster always schedules the same way.
  */
-export function fitPod(pod: KubeObject, request: ResourceAmounts, nodes: readonly NodeUsage[]): FitResult {
+export function fitPod(
+  pod: KubeObject,
+  request: ResourceAmounts,
+  nodes: readonly NodeUsage[],
+  volumes?: VolumeFilter,
+): FitResult {
   const feasible: NodeUsage[] = [];
   const rejections: Rejection[] = [];
   for (const usage of nodes) {
-    const rejection = filterNode(pod, request, usage);
+    const rejection = filterNode(pod, request, usage, volumes);
     if (rejection) rejections.push(rejection);
     else feasible.push(usage);
   }

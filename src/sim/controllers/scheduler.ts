@@ -6,7 +6,9 @@ import { objectKey } from './informer.js';
 import { controllerRefOf } from './owner-references.js';
 import { isFinished, isTerminating, podRequests, type ResourceAmounts } from './pods.js';
 import { resources } from './resources.js';
-import { fitPod, type NodeUsage } from './scheduler-fit.js';
+import { type FitResult, fitPod, type NodeUsage, preFilterFailureMessage } from './scheduler-fit.js';
+import { planVolumes } from './scheduler-volumes.js';
+import { volumeAnnotations } from './volumes.js';
 import { WorkQueue } from './work-queue.js';
 
 /** How long an unschedulable pod waits before the scheduler tries it again without any cluster event. */
@@ -30,6 +32,9 @@ export function startScheduler(context: ControllerContext): Controller {
   const { registry, clock, informers } = context;
   const pods = informers.for(resources.pods);
   const nodes = informers.for(resources.nodes);
+  const claims = informers.for(resources.persistentVolumeClaims);
+  const persistentVolumes = informers.for(resources.persistentVolumes);
+  const classes = informers.for(resources.storageClasses);
   /** Bindings made but not yet seen in the cache, so two quick decisions do not overfill a node. */
   const assumed = new Map<string, { node: string; request: ResourceAmounts; owner: string | undefined }>();
 
@@ -62,9 +67,29 @@ export function startScheduler(context: ControllerContext): Controller {
     if (!pod || !needsScheduling(pod) || assumed.has(key)) return;
     const owner = controllerRefOf(pod)?.uid;
     const request = podRequests(pod);
-    const result = fitPod(pod, request, usageByNode(owner));
     const namespace = pod.metadata.namespace;
     const name = pod.metadata.name ?? '';
+    const volumes = planVolumes(pod, { claims, volumes: persistentVolumes, classes });
+    // Provisioning for the chosen node: the claims' binding brings the pod back.
+    if (volumes.kind === 'waiting') return;
+    const result: FitResult =
+      volumes.kind === 'rejected'
+        ? { fits: false, message: preFilterFailureMessage([...nodes.list()].length, volumes.message) }
+        : fitPod(pod, request, usageByNode(owner), volumes.filter);
+    if (result.fits && volumes.kind === 'ok' && volumes.toProvision.length > 0) {
+      // PreBind: the volumes of WaitForFirstConsumer claims are provisioned for this node first.
+      for (const claim of volumes.toProvision) {
+        const updated = await registry.update(resources.persistentVolumeClaims, namespace, {
+          ...claim,
+          metadata: {
+            ...claim.metadata,
+            annotations: { ...claim.metadata.annotations, [volumeAnnotations.selectedNode]: result.node },
+          },
+        });
+        claims.observe(updated);
+      }
+      return;
+    }
     if (result.fits) {
       assumed.set(key, { node: result.node, request, owner });
       try {
@@ -131,6 +156,8 @@ export function startScheduler(context: ControllerContext): Controller {
       if ((type === 'DELETED' || isTerminating(pod)) && pod.spec?.nodeName) retryPending();
     }),
     nodes.on(() => retryPending()),
+    // A claim created, bound or provisioned may let a pending pod through.
+    claims.on(() => retryPending()),
   ];
 
   return {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../types.js';
+import { type KubeObject, StatusError } from '../types.js';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { objectKey } from './informer.js';
 import { controllerRefOf, isControlledBy } from './owner-references.js';
@@ -31,10 +31,62 @@ export function startStatefulSetController(context: ControllerContext): Controll
   const { registry, clock, informers } = context;
   const statefulSets = informers.for(resources.statefulSets);
   const pods = informers.for(resources.pods);
+  const claims = informers.for(resources.persistentVolumeClaims);
 
   const deletePod = async (pod: KubeObject) => {
     const deleted = await registry.delete(resources.pods, pod.metadata.namespace, pod.metadata.name ?? '');
     pods.observeDeletion(deleted);
+  };
+
+  /**
+   * Creates the claims `<template>-<set>-<ordinal>` of the set's volumeClaimTemplates that do not exist yet
+   * (labels: the template's plus the set's selector; an owner reference to the set only when
+   * `persistentVolumeClaimRetentionPolicy.whenDeleted` is Delete) and returns the pod volumes naming them.
+   */
+  const ensureClaims = async (set: KubeObject, ordinal: number) => {
+    const templates: KubeObject[] = Array.isArray(set.spec?.volumeClaimTemplates)
+      ? set.spec.volumeClaimTemplates
+      : [];
+    const namespace = set.metadata.namespace;
+    const volumes: Array<{ name: string; persistentVolumeClaim: { claimName: string } }> = [];
+    for (const claimTemplate of templates) {
+      const templateName = claimTemplate.metadata?.name ?? '';
+      const claimName = `${templateName}-${set.metadata.name ?? ''}-${ordinal}`;
+      volumes.push({ name: templateName, persistentVolumeClaim: { claimName } });
+      if (claims.get(namespace, claimName)) continue;
+      const deleteWithSet = set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+      const claim: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: {
+          name: claimName,
+          namespace,
+          labels: { ...claimTemplate.metadata?.labels, ...set.spec?.selector?.matchLabels },
+          ...(claimTemplate.metadata?.annotations ? { annotations: claimTemplate.metadata.annotations } : {}),
+          ...(deleteWithSet
+            ? {
+                ownerReferences: [
+                  {
+                    apiVersion: 'apps/v1',
+                    kind: 'StatefulSet',
+                    name: set.metadata.name ?? '',
+                    uid: set.metadata.uid ?? '',
+                    controller: true,
+                    blockOwnerDeletion: true,
+                  },
+                ],
+              }
+            : {}),
+        },
+        spec: { volumeMode: 'Filesystem', ...claimTemplate.spec },
+      };
+      try {
+        claims.observe(await registry.create(resources.persistentVolumeClaims, namespace, claim));
+      } catch (error) {
+        if (!(error instanceof StatusError && error.code === 409)) throw error;
+      }
+    }
+    return volumes;
   };
 
   const reconcile = async (key: string) => {
@@ -59,6 +111,14 @@ export function startStatefulSetController(context: ControllerContext): Controll
       const pod = byOrdinal.get(ordinal);
       if (!pod) {
         const podName = `${name}-${ordinal}`;
+        const claimVolumes = await ensureClaims(set, ordinal);
+        const templateVolumes: Array<{ name?: string }> = Array.isArray(template.spec?.volumes)
+          ? (template.spec.volumes as Array<{ name?: string }>)
+          : [];
+        const volumes = [
+          ...templateVolumes.filter((v) => !claimVolumes.some((c) => c.name === v.name)),
+          ...claimVolumes,
+        ];
         const created = podFromTemplate(template, set, {
           name: podName,
           labels: {
@@ -66,7 +126,11 @@ export function startStatefulSetController(context: ControllerContext): Controll
             'controller-revision-hash': revision,
             'statefulset.kubernetes.io/pod-name': podName,
           },
-          spec: { hostname: podName, subdomain: set.spec?.serviceName ?? name },
+          spec: {
+            hostname: podName,
+            subdomain: set.spec?.serviceName ?? name,
+            ...(volumes.length > 0 ? { volumes } : {}),
+          },
         });
         pods.observe(await registry.create(resources.pods, namespace, created));
         if (ordered) blocked = true;

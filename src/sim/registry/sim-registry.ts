@@ -60,6 +60,9 @@ export interface RegistryOptions {
 
 const NAMESPACES: ResourceRef = { group: '', resource: 'namespaces' };
 const CRDS: ResourceRef = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
+const STORAGE_CLASSES: ResourceRef = { group: 'storage.k8s.io', resource: 'storageclasses' };
+/** Held by a deleted CustomResourceDefinition until its custom objects are gone. */
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 /** How often a write retries a compare-and-swap that lost to a concurrent writer before answering 409. */
 const CAS_ATTEMPTS = 8;
@@ -169,6 +172,8 @@ export class SimRegistry implements Registry {
       object.metadata.name = object.metadata.generateName + this.randomSuffix();
     }
     if (info.namespaced) await this.admitCreate(info, object.metadata.namespace, object.metadata.name ?? '');
+    if (info.custom) await this.admitCustomCreate(info);
+    await this.admitStorage(info, object);
     const now = this.clock.now();
     const metadata = object.metadata;
     metadata.uid = randomUUID();
@@ -453,6 +458,56 @@ export class SimRegistry implements Registry {
     return object;
   }
 
+  /**
+   * The storage admission plugins: DefaultStorageClass gives a claim that names no class the default one
+   * (the newest class annotated `storageclass.kubernetes.io/is-default-class: "true"`), and
+   * StorageObjectInUseProtection adds the protection finalizers to claims and volumes.
+   */
+  private async admitStorage(info: ResourceInfo, object: KubeObject): Promise<void> {
+    if (info.group !== '') return;
+    if (info.resource !== 'persistentvolumeclaims' && info.resource !== 'persistentvolumes') return;
+    const finalizer =
+      info.resource === 'persistentvolumes' ? 'kubernetes.io/pv-protection' : 'kubernetes.io/pvc-protection';
+    const finalizers = object.metadata.finalizers ?? [];
+    if (!finalizers.includes(finalizer)) object.metadata.finalizers = [...finalizers, finalizer];
+    if (info.resource !== 'persistentvolumeclaims') return;
+    const spec = isJsonObject(object.spec) ? object.spec : {};
+    object.spec = spec;
+    const annotations = object.metadata.annotations ?? {};
+    if (
+      (spec.storageClassName !== undefined && spec.storageClassName !== null) ||
+      'volume.beta.kubernetes.io/storage-class' in annotations
+    )
+      return;
+    const classes = await this.store.range(this.prefix(this.resolve(STORAGE_CLASSES), undefined));
+    const defaults = classes.entries
+      .map(decode)
+      .filter((c) => {
+        const marks = c.metadata.annotations ?? {};
+        return (
+          marks['storageclass.kubernetes.io/is-default-class'] === 'true' ||
+          marks['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
+        );
+      })
+      .sort(
+        (a, b) =>
+          (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+          (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+      );
+    const [chosen] = defaults;
+    if (chosen) spec.storageClassName = chosen.metadata.name;
+  }
+
+  /** The custom resource handler refuses new objects of a CustomResourceDefinition being deleted. */
+  private async admitCustomCreate(info: ResourceInfo): Promise<void> {
+    const entry = await this.store.get(
+      this.key(this.resolve(CRDS), undefined, `${info.resource}.${info.group}`),
+    );
+    if (entry && decode(entry).metadata.deletionTimestamp) {
+      throw methodNotAllowed('create not allowed while custom resource definition is terminating');
+    }
+  }
+
   /** NamespaceLifecycle admission: the namespace must exist and must not be terminating. */
   private async admitCreate(info: ResourceInfo, namespace: string | undefined, name: string): Promise<void> {
     if (!namespace) return;
@@ -708,6 +763,27 @@ export class SimRegistry implements Registry {
       metadata.deletionGracePeriodSeconds = 0;
       next.status = { ...(isJsonObject(next.status) ? next.status : {}), phase: 'Terminating' };
       return { kind: this.shouldRemoveAfterUpdate(info, next) ? 'remove' : 'update', object: next };
+    }
+    if (info.group === CRDS.group && info.resource === CRDS.resource && !metadata.deletionTimestamp) {
+      // The CRD's REST storage marks it and adds its cleanup finalizer; the finalizer controller then
+      // deletes every custom object and only then lets it go.
+      if (!finalizers.includes(CRD_CLEANUP_FINALIZER)) finalizers.push(CRD_CLEANUP_FINALIZER);
+      metadata.finalizers = finalizers;
+      metadata.deletionTimestamp = rfc3339(now);
+      metadata.deletionGracePeriodSeconds = 0;
+      const status = isJsonObject(next.status) ? next.status : {};
+      const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter(
+        (c) => !(isJsonObject(c) && c.type === 'Terminating'),
+      );
+      conditions.push({
+        type: 'Terminating',
+        status: 'True',
+        lastTransitionTime: rfc3339(now),
+        reason: 'InstanceDeletionPending',
+        message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+      });
+      next.status = { ...status, conditions };
+      return { kind: 'update', object: next };
     }
     if (info.gracefulDelete) {
       let grace = options.gracePeriodSeconds;

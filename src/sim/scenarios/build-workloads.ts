@@ -29,6 +29,9 @@ function timingAnnotations(workload: ScenarioWorkload): Record<string, string> {
 /** A pod spec with the API server's defaults filled in, so what kubectl shows looks like a real cluster's. */
 function podSpec(workload: ScenarioWorkload): Record<string, unknown> {
   const volumes = emptyDirNames(workload);
+  // The StatefulSet controller adds the claims' volumes to each pod; the container mounts them.
+  const claimNames = workload.kind === 'StatefulSet' ? (workload.volumeClaims ?? []).map((c) => c.name) : [];
+  const mounts = [...volumes, ...claimNames];
   const requests = resourceMap(workload.requests);
   const limits = resourceMap(workload.limits);
   const restartPolicy = workload.kind === 'Job' ? 'Never' : 'Always';
@@ -41,8 +44,8 @@ function podSpec(workload: ScenarioWorkload): Record<string, unknown> {
         resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) },
         terminationMessagePath: '/dev/termination-log',
         terminationMessagePolicy: 'File',
-        ...(volumes.length > 0
-          ? { volumeMounts: volumes.map((name) => ({ name, mountPath: `/${name}` })) }
+        ...(mounts.length > 0
+          ? { volumeMounts: mounts.map((name) => ({ name, mountPath: `/${name}` })) }
           : {}),
       },
     ],
@@ -94,6 +97,24 @@ function meta(workload: ScenarioWorkload, extraAnnotations: Record<string, strin
     labels: podLabels(workload),
     ...(Object.keys(extraAnnotations).length > 0 ? { annotations: extraAnnotations } : {}),
   };
+}
+
+type ClaimTemplates = NonNullable<Extract<ScenarioWorkload, { kind: 'StatefulSet' }>['volumeClaims']>;
+
+/** volumeClaimTemplates as the API server stores them (apiVersion, kind and volumeMode defaulted). */
+function claimTemplates(claims: ClaimTemplates): KubeObject[] {
+  return claims.map((claim) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: claim.name },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: claim.storage } },
+      ...(claim.storageClassName !== undefined ? { storageClassName: claim.storageClassName } : {}),
+      volumeMode: 'Filesystem',
+    },
+    status: { phase: 'Pending' },
+  }));
 }
 
 /** The objects one scenario workload becomes: the workload itself, and a headless Service for a StatefulSet. */
@@ -149,6 +170,7 @@ export function buildWorkload(workload: ScenarioWorkload): KubeObject[] {
             updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
             revisionHistoryLimit: 10,
             persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+            ...(workload.volumeClaims ? { volumeClaimTemplates: claimTemplates(workload.volumeClaims) } : {}),
           },
         },
       ];

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../types.js';
 import { buildCoreDns, buildKubeProxy, buildMirrorPods } from './build-kube-system.js';
 import { buildNodes } from './build-nodes.js';
+import { buildStorageClasses } from './build-storage.js';
 import { buildBudget, buildWorkload, inlineBudget } from './build-workloads.js';
 import type { Scenario } from './scenario-schema.js';
 
@@ -72,6 +73,7 @@ export function scenarioObjects(scenario: Scenario, now: Date): ScenarioObjects 
     ),
     buildKubeProxy(scenario.kubernetesVersion),
     buildCoreDns(),
+    ...buildStorageClasses(),
   ];
   for (const workload of scenario.workloads) {
     const budget = inlineBudget(workload);

@@ -121,6 +121,20 @@ const statefulSet = z.strictObject({
   ...podShape,
   replicas: z.number().int().nonnegative().default(1),
   podManagementPolicy: z.enum(['OrderedReady', 'Parallel']).default('OrderedReady'),
+  /**
+   * volumeClaimTemplates: each pod gets a claim `<name>-<set>-<ordinal>` mounted at `/<name>`. Class
+   * `standard` (the default) is network storage any node can mount; `local` pins the volume to the node its
+   * first pod ran on.
+   */
+  volumeClaims: z
+    .array(
+      z.strictObject({
+        name: dnsLabel,
+        storageClassName: z.string().optional(),
+        storage: quantity.default('1Gi'),
+      }),
+    )
+    .optional(),
 });
 
 const daemonSet = z.strictObject({

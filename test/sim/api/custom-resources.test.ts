@@ -122,6 +122,14 @@ describe('custom resources', () => {
       { method: 'DELETE' },
     );
     expect(deleted.status).toBe(200);
+    // Terminating until the cleanup finalizer goes; no controllers run here, so the test removes it.
+    const terminating = (await deleted.json()) as KubeObject;
+    expect(terminating.metadata.finalizers).toEqual(['customresourcecleanup.apiextensions.k8s.io']);
+    const released = await t.request(
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/backups.bosun.dev',
+      { method: 'PATCH', ...json({ metadata: { finalizers: null } }, 'application/merge-patch+json') },
+    );
+    expect(released.status).toBe(200);
     expect((await t.request('/apis/bosun.dev/v1/namespaces/default/backups')).status).toBe(404);
     expect((await t.request('/apis/bosun.dev/v1')).status).toBe(404);
     const groups = (await (await t.request('/apis')).json()) as { groups: Array<{ name: string }> };
