@@ -66,6 +66,16 @@ export async function startSimRig(
   }
 }
 
+/** For `eventually`: true once `read` is answered 404 (the object is gone), undefined while it still reads. */
+export async function gone(read: () => Promise<unknown>): Promise<true | undefined> {
+  try {
+    await read();
+    return undefined;
+  } catch (error) {
+    return (error as { code?: number }).code === 404 ? true : undefined;
+  }
+}
+
 /** Polls `check` every 20 ms until it returns a value other than undefined, for at most `timeoutMs`. */
 export async function eventually<T>(
   what: string,

@@ -1,6 +1,6 @@
 import { ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { KUBECTL_EDGES } from '../../support/kubectl.js';
-import { eventually, type SimRig, startSimRig } from '../../support/sim.js';
+import { eventually, gone, type SimRig, startSimRig } from '../../support/sim.js';
 
 let rig: SimRig;
 let extensions: ApiextensionsV1Api;
@@ -33,15 +33,6 @@ function crd(plural: string) {
       ],
     },
   };
-}
-
-async function gone(read: () => Promise<unknown>): Promise<true | undefined> {
-  try {
-    await read();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: number }).code === 404 ? true : undefined;
-  }
 }
 
 describe('CRD deletion', () => {

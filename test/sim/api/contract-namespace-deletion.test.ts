@@ -1,5 +1,5 @@
 import { KUBECTL_EDGES } from '../../support/kubectl.js';
-import { eventually, type SimRig, startSimRig } from '../../support/sim.js';
+import { eventually, gone, type SimRig, startSimRig } from '../../support/sim.js';
 
 // A 5 s content-deletion delay plays as 500 ms here: the file's objects are still there when kubectl
 // deletes them one after the other, as on a real cluster.
@@ -21,15 +21,6 @@ function manifest(namespace: string): string {
     `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: ${namespace}\nspec:\n  ports:\n  - port: 80`,
     `apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  namespace: ${namespace}\nstringData:\n  t: x`,
   ].join('\n---\n');
-}
-
-async function gone(read: () => Promise<unknown>): Promise<true | undefined> {
-  try {
-    await read();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: number }).code === 404 ? true : undefined;
-  }
 }
 
 describe('namespace deletion at a real pace', () => {

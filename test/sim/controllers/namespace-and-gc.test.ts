@@ -1,5 +1,5 @@
 import type { ScenarioInput } from '../../../src/sim/index.js';
-import { eventually, type SimRig, startSimRig } from '../../support/sim.js';
+import { eventually, gone, type SimRig, startSimRig } from '../../support/sim.js';
 
 const scenario: ScenarioInput = {
   name: 'cleanup',
@@ -21,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.stop();
 });
-
-async function gone(read: () => Promise<unknown>): Promise<true | undefined> {
-  try {
-    await read();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: number }).code === 404 ? true : undefined;
-  }
-}
 
 describe('namespace controller', () => {
   it('empties a Terminating namespace, then removes its finalizer and the namespace', async () => {

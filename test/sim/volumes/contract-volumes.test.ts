@@ -1,7 +1,7 @@
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type { ScenarioInput } from '../../../src/sim/index.js';
 import { KUBECTL_EDGES } from '../../support/kubectl.js';
-import { eventually, type SimRig, startSimRig } from '../../support/sim.js';
+import { eventually, gone, type SimRig, startSimRig } from '../../support/sim.js';
 
 const scenario: ScenarioInput = {
   name: 'volumes',
@@ -24,15 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.stop();
 });
-
-async function gone(read: () => Promise<unknown>): Promise<true | undefined> {
-  try {
-    await read();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: number }).code === 404 ? true : undefined;
-  }
-}
 
 const bound = (namespace: string, name: string) =>
   eventually(`claim ${namespace}/${name} to be Bound`, async () => {
