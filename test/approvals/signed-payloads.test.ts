@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { APPROVE_ACTION } from '../../src/messages/approval-card.js';
 import { slackRequestSignature } from '../../src/sandbox/slack/index.js';
 import type { Clock } from '../../src/shared/clock.js';
+import { eventually } from '../support/sim.js';
 import { type ApprovalRig, buttonsOf, probeOperation, startApprovalRig } from './support/approval-rig.js';
 
 /** Real time, or real time minus an offset: a Slack whose deliveries carry an old timestamp. */
@@ -108,7 +109,11 @@ describe('interactivity payloads that Slack did not send', () => {
     await rig.card(requestId, (c) => JSON.stringify(c.blocks).includes('(1 of 2)'));
     const genuine = recorder.seen.at(-1);
     if (!genuine) throw new Error('the click was not recorded');
-    const before = await state(requestId);
+    // The card shows the vote before the audit line for it is written: wait for both lines (asked, counted).
+    const before = await eventually("the audit line for Bob's vote", async () => {
+      const now = await state(requestId);
+      return now.audit >= 2 ? now : undefined;
+    });
     expect(before.state).toBe('pending');
     expect(before.job).toBeUndefined();
 
