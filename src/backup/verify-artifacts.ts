@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Artifact } from './manifest.js';
+
+/** The SHA-256 and size of what a stream holds; a missing file answers undefined. */
+export async function digestOf(stream: Readable): Promise<{ sha256: string; bytes: number } | undefined> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as { name?: string }).name === 'NoSuchKey'
+    )
+      return undefined;
+    throw error;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** SHA256SUMS as `sha256sum` writes it: `<hash>  <path>` per line. */
+export function parseChecksums(text: string): Map<string, string> | string {
+  const sums = new Map<string, string>();
+  const lines = text.split('\n').filter((l) => l !== '');
+  for (const [index, line] of lines.entries()) {
+    const match = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
+    if (!match?.[1] || !match[2]) return `line ${index + 1} is not "<sha256>  <path>"`;
+    sums.set(match[2], match[1]);
+  }
+  return sums;
+}
+
+/**
+ * Reads every artifact back from where it was stored and matches it against its checksum: the three files the
+ * manifest lists, then every object file SHA256SUMS lists. Answers what is wrong, one line per file.
+ */
+export async function checkArtifacts(
+  source: { read(path: string): Readable },
+  artifacts: readonly Artifact[],
+  objectSums: ReadonlyMap<string, string>,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const artifact of artifacts) {
+    const digest = await digestOf(source.read(artifact.path));
+    if (!digest) problems.push(`${artifact.path} is missing`);
+    else if (digest.sha256 !== artifact.sha256) problems.push(`${artifact.path} does not match its checksum`);
+  }
+  for (const [path, sha] of objectSums) {
+    signal?.throwIfAborted();
+    const digest = await digestOf(source.read(path));
+    if (!digest) problems.push(`${path} is missing`);
+    else if (digest.sha256 !== sha) problems.push(`${path} does not match its checksum in SHA256SUMS`);
+  }
+  return problems;
+}
