@@ -31,6 +31,7 @@ import { applyJsonPatch } from './json-patch.js';
 import { deepClone, deepEqual, isJsonObject } from './json-value.js';
 import { LabelSelector } from './label-selector.js';
 import { checkDataLimits } from './limits.js';
+import { type ManagedWrite, nextManagedFields } from './managed-fields.js';
 import { applyMergePatch } from './merge-patch.js';
 import { decodeMicroTimes } from './micro-time.js';
 import { applyDefaults, generateJobSelector, podQosClass } from './object-defaults.js';
@@ -172,6 +173,17 @@ export class SimRegistry implements Registry {
     input: KubeObject,
     options: WriteOptions = {},
   ): Promise<KubeObject> {
+    return await this.createObject(ref, namespace, input, options, undefined);
+  }
+
+  /** `applied` is the configuration of a server-side apply that creates (its manager's entry is an Apply). */
+  private async createObject(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    input: KubeObject,
+    options: WriteOptions,
+    applied: unknown,
+  ): Promise<KubeObject> {
     const info = this.resolve(ref);
     const object = this.normalizeBody(info, namespace, input);
     if (object.metadata.resourceVersion)
@@ -197,6 +209,15 @@ export class SimRegistry implements Registry {
     applyDefaults(info, object);
     validateObject(info, object);
     checkDataLimits(info, object);
+    if (options.fieldManager) {
+      const managedFields = nextManagedFields(info, undefined, object, {
+        manager: options.fieldManager,
+        operation: applied === undefined ? 'Update' : 'Apply',
+        time: rfc3339(now),
+        applied,
+      });
+      if (managedFields) metadata.managedFields = managedFields;
+    }
     const service = isService(info);
     if (service) {
       await this.services.ready();
@@ -236,7 +257,15 @@ export class SimRegistry implements Registry {
       name,
       wantedVersion,
       options,
-      (current) => this.prepareUpdate(info, current, incoming, kind, options.dryRun === true),
+      (current) =>
+        this.prepareUpdate(
+          info,
+          current,
+          incoming,
+          kind,
+          options.dryRun === true,
+          this.writer(options, kind),
+        ),
     );
   }
 
@@ -266,7 +295,7 @@ export class SimRegistry implements Registry {
       // Server-side apply of something new creates it (kubectl apply --server-side).
       const object = deepClone(body) as KubeObject;
       object.metadata = { ...(isJsonObject(object.metadata) ? object.metadata : {}), name };
-      return await this.create(info, namespace, object, options);
+      return await this.createObject(info, namespace, object, options, body);
     }
     return await this.writeWithRetry(info, namespace, name, bodyVersion, options, (current) => {
       const original = deepClone(current);
@@ -283,7 +312,14 @@ export class SimRegistry implements Registry {
       next.metadata.resourceVersion = undefined;
       next.metadata.name = name;
       if (info.namespaced) next.metadata.namespace = namespace;
-      return this.prepareUpdate(info, current, next, kind, options.dryRun === true);
+      return this.prepareUpdate(
+        info,
+        current,
+        next,
+        kind,
+        options.dryRun === true,
+        this.writer(options, kind, type === 'apply' ? body : undefined),
+      );
     });
   }
 
@@ -612,15 +648,33 @@ export class SimRegistry implements Registry {
     incoming: KubeObject,
     kind: UpdateKind,
     dryRun: boolean,
+    write: ManagedWrite | undefined,
   ): KubeObject {
     const service = kind === 'main' && isService(info);
     try {
       const next = this.prepareUpdateOf(info, current, incoming, kind, service, dryRun);
+      const managedFields = write
+        ? nextManagedFields(info, current, next, write)
+        : current.metadata.managedFields;
+      if (managedFields) next.metadata.managedFields = managedFields;
+      else delete next.metadata.managedFields;
       return next;
     } catch (error) {
       if (service && !dryRun) this.services.restore(current);
       throw error;
     }
+  }
+
+  /** Who this write records in managedFields (nothing for in-process writes that name no manager). */
+  private writer(options: WriteOptions, kind: UpdateKind, applied?: unknown): ManagedWrite | undefined {
+    if (!options.fieldManager || kind === 'finalize') return undefined;
+    return {
+      manager: options.fieldManager,
+      operation: applied === undefined ? 'Update' : 'Apply',
+      subresource: kind === 'status' ? 'status' : undefined,
+      time: rfc3339(this.clock.now()),
+      applied,
+    };
   }
 
   private prepareUpdateOf(
