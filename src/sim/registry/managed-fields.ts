@@ -125,6 +125,7 @@ function viewOf(info: ResourceInfo, object: KubeObject, subresource: string | un
 
 /** Paths whose object is there even in the type's zero value (non-pointer structs), so creating them adds no `.`. */
 const ALWAYS_PRESENT = new Set([
+  '',
   '.metadata',
   '.spec',
   '.status',
@@ -206,7 +207,8 @@ function addedSet(value: unknown, path: string): FieldNode {
   if (isJsonObject(value) && !ATOMIC.has(path)) {
     const out = node(!ALWAYS_PRESENT.has(path));
     for (const [key, child] of Object.entries(value)) {
-      if (child !== undefined) out.children.set(`f:${key}`, addedSet(child, `${path}.${key}`));
+      // A null is what the zero value has too (`creationTimestamp: null`): nothing was set.
+      if (child !== undefined && child !== null) out.children.set(`f:${key}`, addedSet(child, `${path}.${key}`));
     }
     if (out.children.size === 0) out.self = true;
     return out;
@@ -214,7 +216,7 @@ function addedSet(value: unknown, path: string): FieldNode {
   if (Array.isArray(value)) {
     const kind = listKind(path, value);
     if (kind.kind === 'atomic' || value.length === 0) return node(true);
-    const out = node(true);
+    const out = node();
     for (const item of value) {
       if (kind.kind === 'set') out.children.set(`v:${JSON.stringify(item)}`, node(true));
       else out.children.set(itemKey(item as JsonObject, kind.keys), addedSet(item, `${path}[]`));

@@ -420,3 +420,120 @@ describe('limits contract', () => {
     });
   });
 });
+
+describe('managedFields contract', () => {
+  const CONFIGMAPS = { group: '', resource: 'configmaps' };
+  const at = () => new Date(t.clock.now()).toISOString().replace('.000Z', 'Z');
+
+  it('118: each write records its manager (fieldManager or the User-Agent) with FieldsV1; a later writer takes over what it changed', async () => {
+    const creator = kubectls[OLDEST_KUBECTL] as Kubectl;
+    const kubectl = kubectls[NEWEST_KUBECTL] as Kubectl;
+    expect(
+      (await creator.run(['create', 'configmap', 'owned', '--from-literal=a=1', '--from-literal=b=2']))
+        .exitCode,
+    ).toBe(0);
+    const created = at();
+    t.clock.advance(5000);
+    expect((await kubectl.run(['label', 'configmap', 'owned', 'team=blue'])).exitCode).toBe(0);
+    const labelled = at();
+    const edited = await t.request('/api/v1/namespaces/default/configmaps/owned', {
+      ...json('PATCH', { data: { b: '3' } }, 'application/merge-patch+json'),
+      headers: { 'Content-Type': 'application/merge-patch+json', 'User-Agent': 'ops-bot/2.1 (linux)' },
+    });
+    expect(edited.status).toBe(200);
+    const object = await t.registry.get(CONFIGMAPS, 'default', 'owned');
+    expect(object.metadata.managedFields).toEqual([
+      {
+        manager: 'kubectl-create',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: created,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } },
+      },
+      {
+        manager: 'kubectl-label',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: labelled,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:team': {} } } },
+      },
+      {
+        manager: 'ops-bot',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: labelled,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:b': {} } },
+      },
+    ]);
+    // kubectl hides them unless asked.
+    const plain = await kubectl.run(['get', 'configmap', 'owned', '-o', 'yaml']);
+    expect(plain.stdout).not.toContain('managedFields');
+    const shown = await kubectl.run(['get', 'configmap', 'owned', '-o', 'yaml', '--show-managed-fields']);
+    expect(shown.stdout).toContain('manager: kubectl-create');
+    expect(shown.stdout).toContain('manager: ops-bot');
+    // A write that changes nothing records nothing and is no new revision.
+    const again = await kubectl.run(['label', 'configmap', 'owned', 'team=blue', '--overwrite']);
+    expect(again.exitCode).toBe(0);
+    expect((await t.registry.get(CONFIGMAPS, 'default', 'owned')).metadata.resourceVersion).toBe(
+      object.metadata.resourceVersion,
+    );
+    // Typed workloads: list items by their merge key, `.` for fields the write added.
+    expect((await creator.run(['create', 'deployment', 'fields', '--image=nginx'])).exitCode).toBe(0);
+    const deployment = await t.registry.get({ group: 'apps', resource: 'deployments' }, 'default', 'fields');
+    type Fields = { [key: string]: Fields };
+    const [entry] = (deployment.metadata.managedFields ?? []) as Array<{ fieldsV1: Fields }>;
+    const fieldsV1 = entry?.fieldsV1 ?? {};
+    const spec = fieldsV1['f:spec'] ?? {};
+    const containers = spec['f:template']?.['f:spec']?.['f:containers'] ?? {};
+    expect(fieldsV1['f:metadata']).toEqual({ 'f:labels': { '.': {}, 'f:app': {} } });
+    expect(spec['f:selector']).toEqual({});
+    expect(Object.keys(containers)).toEqual(['k:{"name":"nginx"}']);
+    expect(containers['k:{"name":"nginx"}']).toMatchObject({ '.': {}, 'f:image': {}, 'f:name': {} });
+  });
+
+  it('119: server-side apply records an Apply entry (create and update, force accepted); status writes record their subresource', async () => {
+    const kubectl = kubectls[NEWEST_KUBECTL] as Kubectl;
+    const manifest = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  labels:\n    owner: ssa\ndata:\n  mode: ${value}\n`;
+    const file = await kubectl.writeFile('applied.yaml', manifest('one'));
+    const first = await kubectl.run(['apply', '--server-side', '-f', file]);
+    expect(first.stdout.trim()).toBe('configmap/applied serverside-applied');
+    await kubectl.writeFile('applied.yaml', manifest('two'));
+    const forced = await kubectl.run(['apply', '--server-side', '--force-conflicts', '-f', file]);
+    expect(forced.exitCode).toBe(0);
+    const object = await t.registry.get(CONFIGMAPS, 'default', 'applied');
+    expect(object.data).toEqual({ mode: 'two' });
+    expect(object.metadata.managedFields).toEqual([
+      {
+        manager: 'kubectl',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        time: at(),
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:mode': {} }, 'f:metadata': { 'f:labels': { 'f:owner': {} } } },
+      },
+    ]);
+    const status = await t.request('/api/v1/nodes/worker-2/status?fieldManager=node-agent', {
+      ...json(
+        'PATCH',
+        { status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Probe' }] } },
+        'application/merge-patch+json',
+      ),
+    });
+    expect(status.status).toBe(200);
+    const node = (await status.json()) as KubeObject;
+    expect(node.metadata.managedFields).toContainEqual(
+      expect.objectContaining({
+        manager: 'node-agent',
+        operation: 'Update',
+        subresource: 'status',
+        fieldsV1: {
+          'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { 'f:reason': {}, 'f:status': {} } } },
+        },
+      }),
+    );
+  });
+});
