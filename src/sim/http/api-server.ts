@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { ZodError, z } from 'zod';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import { compareGroupVersions } from '../catalog/api-priorities.js';
+import { readLimitedBody } from '../registry/limits.js';
 import { resourceNotServed } from '../registry/status-errors.js';
 import { type Registry, type Status, StatusError } from '../types.js';
 import {
@@ -156,7 +157,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
     try {
-      const body = await readBody(req);
+      const body = url.pathname.startsWith('/_sim/') ? await readBody(req) : await readLimitedBody(req);
       options.onRequest?.({
         method,
         url: req.url ?? '/',

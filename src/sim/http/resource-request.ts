@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import type { Clock } from '../../shared/clock.js';
+import { managerOf } from '../registry/managed-fields.js';
 import {
   badRequest,
   invalid,
@@ -138,7 +139,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       const body = parseObjectBody(request);
       const created = await registry.create(info, namespace, body, {
         dryRun,
-        fieldManager: query.get('fieldManager') ?? undefined,
+        fieldManager: managerOfRequest(request),
       });
       return writeObject(request, info, withVersion(created, info, apiVersion), shape, 201);
     }
@@ -181,7 +182,11 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       info,
       namespace,
       { ...body, metadata: { ...(body.metadata ?? {}), name } },
-      { dryRun, subresource: statusLike(sub) ? 'status' : undefined },
+      {
+        dryRun,
+        subresource: statusLike(sub) ? 'status' : undefined,
+        fieldManager: managerOfRequest(request),
+      },
     );
     return writeObject(request, info, withVersion(updated, info, apiVersion), shape, 200);
   }
@@ -224,7 +229,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
     const patched = await registry.patch(info, namespace, name, type, patch, {
       dryRun,
       subresource: statusLike(sub) ? 'status' : undefined,
-      fieldManager: query.get('fieldManager') ?? undefined,
+      fieldManager: managerOfRequest(request),
     });
     return writeObject(request, info, withVersion(patched, info, apiVersion), shape, creates ? 201 : 200);
   }
@@ -339,6 +344,11 @@ function writeObject(
   } else {
     writeJson(request.res, code, object);
   }
+}
+
+/** `?fieldManager=`, else the User-Agent's product (handlers/create.go managerOrUserAgent). */
+function managerOfRequest(request: ResourceRequest): string {
+  return managerOf(request.url.searchParams.get('fieldManager'), request.req.headers['user-agent']);
 }
 
 function stripTypeMeta(object: KubeObject): KubeObject {

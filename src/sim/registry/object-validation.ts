@@ -107,21 +107,6 @@ function validateLabels(labels: Record<string, string> | undefined, causes: Caus
   }
 }
 
-/** apps/v1 workloads may not change their selector after create (`field is immutable`). */
-export function validateImmutableSelector(info: ResourceInfo, before: KubeObject, after: KubeObject): void {
-  if (info.group !== 'apps' || info.resource === 'controllerrevisions') return;
-  const was = isJsonObject(before.spec) ? before.spec.selector : undefined;
-  const now = isJsonObject(after.spec) ? after.spec.selector : undefined;
-  if (JSON.stringify(was) === JSON.stringify(now)) return;
-  throw invalid(info.kind, info.group, after.metadata.name ?? '', [
-    {
-      reason: 'FieldValueInvalid',
-      message: `Invalid value: ${JSON.stringify(now ?? null)}: field is immutable`,
-      field: 'spec.selector',
-    },
-  ]);
-}
-
 function validatePodSpec(spec: unknown, path: string, causes: Cause[]): void {
   if (!isJsonObject(spec)) {
     causes.push(required(`${path}.containers`));

@@ -26,14 +26,18 @@ import {
 import { builtinSubresourceHandlers } from './builtin-subresources.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { FieldSelector } from './field-selector.js';
+import { validateImmutableFields } from './immutable-fields.js';
 import { applyJsonPatch } from './json-patch.js';
 import { deepClone, deepEqual, isJsonObject } from './json-value.js';
 import { LabelSelector } from './label-selector.js';
+import { checkDataLimits } from './limits.js';
+import { type ManagedWrite, nextManagedFields } from './managed-fields.js';
 import { applyMergePatch } from './merge-patch.js';
 import { decodeMicroTimes } from './micro-time.js';
 import { applyDefaults, generateJobSelector, podQosClass } from './object-defaults.js';
-import { validateImmutableSelector, validateObject } from './object-validation.js';
+import { validateObject } from './object-validation.js';
 import { rfc3339 } from './rfc3339.js';
+import { ServiceAllocator } from './service-allocator.js';
 import {
   alreadyExists,
   badRequest,
@@ -60,6 +64,7 @@ export interface RegistryOptions {
 
 const NAMESPACES: ResourceRef = { group: '', resource: 'namespaces' };
 const CRDS: ResourceRef = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
+const SERVICES: ResourceRef = { group: '', resource: 'services' };
 const STORAGE_CLASSES: ResourceRef = { group: 'storage.k8s.io', resource: 'storageclasses' };
 /** Held by a deleted CustomResourceDefinition until its custom objects are gone. */
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -85,13 +90,17 @@ export class SimRegistry implements Registry {
   private readonly random: () => number;
   private readonly subresourceHandlers = new Map<string, SubresourceHandler>();
   private readonly catalogListeners = new Set<() => void>();
-  private serviceIpCounter = 1;
+  private readonly services: ServiceAllocator;
 
   constructor(options: RegistryOptions = {}) {
     this.store = options.store ?? createMemoryStore();
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     for (const [key, handler] of builtinSubresourceHandlers()) this.subresourceHandlers.set(key, handler);
+    this.services = new ServiceAllocator(async () => {
+      const range = await this.store.range(this.prefix(this.resolve(SERVICES), undefined));
+      return range.entries.map(decode);
+    }, this.random);
   }
 
   get catalog(): ReadonlyArray<ResourceInfo> {
@@ -164,6 +173,17 @@ export class SimRegistry implements Registry {
     input: KubeObject,
     options: WriteOptions = {},
   ): Promise<KubeObject> {
+    return await this.createObject(ref, namespace, input, options, undefined);
+  }
+
+  /** `applied` is the configuration of a server-side apply that creates (its manager's entry is an Apply). */
+  private async createObject(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    input: KubeObject,
+    options: WriteOptions,
+    applied: unknown,
+  ): Promise<KubeObject> {
     const info = this.resolve(ref);
     const object = this.normalizeBody(info, namespace, input);
     if (object.metadata.resourceVersion)
@@ -188,10 +208,31 @@ export class SimRegistry implements Registry {
     decodeMicroTimes(info, object);
     applyDefaults(info, object);
     validateObject(info, object);
+    checkDataLimits(info, object);
+    if (options.fieldManager) {
+      const managedFields = nextManagedFields(info, undefined, object, {
+        manager: options.fieldManager,
+        operation: applied === undefined ? 'Update' : 'Apply',
+        time: rfc3339(now),
+        applied,
+      });
+      if (managedFields) metadata.managedFields = managedFields;
+    }
+    const service = isService(info);
+    if (service) {
+      await this.services.ready();
+      this.services.allocate(object, options.dryRun === true);
+    }
     if (options.dryRun) return object;
     const key = this.key(info, metadata.namespace, metadata.name ?? '');
-    const result = await this.store.put(key, encode(object), 0);
-    if (!result.ok) throw alreadyExists(info, metadata.name ?? '');
+    const result = await this.store.put(key, encode(object), 0).catch((error: unknown) => {
+      if (service) this.services.release(metadata.uid);
+      throw error;
+    });
+    if (!result.ok) {
+      if (service) this.services.release(metadata.uid);
+      throw alreadyExists(info, metadata.name ?? '');
+    }
     const created = decode(result.entry);
     if (info.group === CRDS.group && info.resource === CRDS.resource) this.defineCustomResource(created);
     return created;
@@ -209,13 +250,22 @@ export class SimRegistry implements Registry {
     if (!name) throw badRequest('name is required');
     const wantedVersion = incoming.metadata.resourceVersion;
     const kind: UpdateKind = options.subresource ?? 'main';
+    if (isService(info)) await this.services.ready();
     return await this.writeWithRetry(
       info,
       incoming.metadata.namespace,
       name,
       wantedVersion,
       options,
-      (current) => this.prepareUpdate(info, current, incoming, kind),
+      (current) =>
+        this.prepareUpdate(
+          info,
+          current,
+          incoming,
+          kind,
+          options.dryRun === true,
+          this.writer(options, kind),
+        ),
     );
   }
 
@@ -240,11 +290,12 @@ export class SimRegistry implements Registry {
         : undefined;
     const kind: UpdateKind = options.subresource ?? 'main';
     const key = this.key(info, namespace, name);
+    if (isService(info)) await this.services.ready();
     if (type === 'apply' && !(await this.store.get(key))) {
       // Server-side apply of something new creates it (kubectl apply --server-side).
       const object = deepClone(body) as KubeObject;
       object.metadata = { ...(isJsonObject(object.metadata) ? object.metadata : {}), name };
-      return await this.create(info, namespace, object, options);
+      return await this.createObject(info, namespace, object, options, body);
     }
     return await this.writeWithRetry(info, namespace, name, bodyVersion, options, (current) => {
       const original = deepClone(current);
@@ -261,7 +312,14 @@ export class SimRegistry implements Registry {
       next.metadata.resourceVersion = undefined;
       next.metadata.name = name;
       if (info.namespaced) next.metadata.namespace = namespace;
-      return this.prepareUpdate(info, current, next, kind);
+      return this.prepareUpdate(
+        info,
+        current,
+        next,
+        kind,
+        options.dryRun === true,
+        this.writer(options, kind, type === 'apply' ? body : undefined),
+      );
     });
   }
 
@@ -552,16 +610,6 @@ export class SimRegistry implements Registry {
       object.spec = { ...(isJsonObject(object.spec) ? object.spec : {}), finalizers: ['kubernetes'] };
     }
     if (info.group === 'batch' && info.resource === 'jobs') generateJobSelector(object);
-    if (info.group === '' && info.resource === 'services' && isJsonObject(object.spec)) {
-      const spec = object.spec;
-      if (spec.type !== 'ExternalName' && spec.clusterIP === undefined) {
-        const n = this.serviceIpCounter++;
-        spec.clusterIP = `10.96.${Math.floor(n / 250)}.${(n % 250) + 1}`;
-        spec.clusterIPs = [spec.clusterIP];
-        spec.ipFamilies = ['IPv4'];
-        spec.ipFamilyPolicy = 'SingleStack';
-      }
-    }
     if (info.group === CRDS.group && info.resource === CRDS.resource) {
       const names = isJsonObject(object.spec) && isJsonObject(object.spec.names) ? object.spec.names : {};
       const versions =
@@ -599,6 +647,43 @@ export class SimRegistry implements Registry {
     current: KubeObject,
     incoming: KubeObject,
     kind: UpdateKind,
+    dryRun: boolean,
+    write: ManagedWrite | undefined,
+  ): KubeObject {
+    const service = kind === 'main' && isService(info);
+    try {
+      const next = this.prepareUpdateOf(info, current, incoming, kind, service, dryRun);
+      const managedFields = write
+        ? nextManagedFields(info, current, next, write)
+        : current.metadata.managedFields;
+      if (managedFields) next.metadata.managedFields = managedFields;
+      else delete next.metadata.managedFields;
+      return next;
+    } catch (error) {
+      if (service && !dryRun) this.services.restore(current);
+      throw error;
+    }
+  }
+
+  /** Who this write records in managedFields (nothing for in-process writes that name no manager). */
+  private writer(options: WriteOptions, kind: UpdateKind, applied?: unknown): ManagedWrite | undefined {
+    if (!options.fieldManager || kind === 'finalize') return undefined;
+    return {
+      manager: options.fieldManager,
+      operation: applied === undefined ? 'Update' : 'Apply',
+      subresource: kind === 'status' ? 'status' : undefined,
+      time: rfc3339(this.clock.now()),
+      applied,
+    };
+  }
+
+  private prepareUpdateOf(
+    info: ResourceInfo,
+    current: KubeObject,
+    incoming: KubeObject,
+    kind: UpdateKind,
+    service: boolean,
+    dryRun: boolean,
   ): KubeObject {
     let next: KubeObject;
     if (kind === 'status') {
@@ -643,9 +728,11 @@ export class SimRegistry implements Registry {
     }
     decodeMicroTimes(info, next);
     applyDefaults(info, next);
+    if (service) this.services.reallocate(current, next, dryRun);
     if (kind === 'main') {
       validateObject(info, next);
-      validateImmutableSelector(info, current, next);
+      checkDataLimits(info, next);
+      validateImmutableFields(info, current, next);
       if (current.metadata.deletionTimestamp) {
         const added = (next.metadata.finalizers ?? []).filter(
           (f) => !(current.metadata.finalizers ?? []).includes(f),
@@ -821,6 +908,7 @@ export class SimRegistry implements Registry {
   }
 
   private async afterRemoval(info: ResourceInfo, object: KubeObject): Promise<void> {
+    if (isService(info)) this.services.release(object.metadata.uid);
     if (info.group === CRDS.group && info.resource === CRDS.resource) {
       const defined = this.resources.all.find(
         (r) =>
@@ -855,6 +943,10 @@ export class SimRegistry implements Registry {
     }
     return suffix;
   }
+}
+
+function isService(ref: ResourceRef): boolean {
+  return ref.group === '' && ref.resource === 'services';
 }
 
 function subresourceKey(ref: ResourceRef, subresource: string): string {

@@ -102,7 +102,9 @@ describe('real kubectl against the simulator', () => {
 
     const listed = await t.kubectl.run(['get', 'deploy,svc,cm', '-n', 'default']);
     expect(listed.stdout).toMatch(/deployment\.apps\/web\s+0\/3\s+0\s+0\s+0s/);
-    expect(listed.stdout).toMatch(/service\/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP\s+0s/);
+    expect(listed.stdout).toMatch(
+      /service\/web\s+ClusterIP\s+10\.(9[6-9]|10\d|11[01])\.\d+\.\d+\s+<none>\s+80\/TCP\s+0s/,
+    );
     expect(listed.stdout).toMatch(/configmap\/app-config\s+1\s+0s/);
 
     const serverSide = await t.kubectl.run(['apply', '--server-side', '-f', file]);

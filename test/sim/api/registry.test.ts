@@ -341,7 +341,7 @@ describe('registry validation', () => {
       code: 422,
       reason: 'Invalid',
       message:
-        'Deployment.apps "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"other"}}: field is immutable',
+        'Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
       details: { name: 'web', group: 'apps', kind: 'Deployment' },
     });
   });
