@@ -60,9 +60,9 @@ export type BotCommandName = BotCommand['name'];
 export const BOT_COMMANDS = {
   help: {
     summary: 'show the commands, or one command in detail',
-    args: { name: 'command', min: 0, max: 1 },
+    args: { name: 'command', min: 0, max: 3 },
     flags: [],
-    examples: ['help', 'help drain'],
+    examples: ['help', 'help drain', 'help backup'],
     schema: rawCommand({}).transform((r) => ({ name: 'help' as const, topic: r.args[0] })),
   },
   clusters: {

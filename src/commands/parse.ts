@@ -30,10 +30,26 @@ export function parseCommand<C>(text: string, grammar: Grammar<C>): ParseResult<
     if (error instanceof TokenizeError) return fail(error.message);
     throw error;
   }
-  const [first, ...rest] = words;
-  const name = (first ?? 'help').toLowerCase();
+  // A command is one word or several (`backup schedule set`): the longest name the words start with.
+  const size =
+    [3, 2, 1].find((n) => words.length >= n && grammar[words.slice(0, n).join(' ').toLowerCase()]) ?? 1;
+  const first = words[0];
+  const rest = words.slice(size);
+  const name = (words.length > 0 ? words.slice(0, size).join(' ') : 'help').toLowerCase();
   const spec = grammar[name];
   if (!spec) {
+    const group = groupMembers(grammar, name);
+    if (group.length > 0) {
+      const next = words[1];
+      return fail(
+        next === undefined
+          ? `\`${name}\` needs one of ${group.map((g) => `\`${g}\``).join(', ')}.`
+          : `\`${name} ${quote(next)}\` is not a bosun command.`,
+        {
+          hint: `${next !== undefined && didYouMean(`${name} ${next.toLowerCase()}`, names) ? `Did you mean \`${didYouMean(`${name} ${next.toLowerCase()}`, names)}\`? ` : ''}\`help ${name}\` explains them.`,
+        },
+      );
+    }
     const suggestion = didYouMean(name, names);
     return fail(`\`${quote(first ?? name)}\` is not a bosun command.`, {
       hint: suggestion ? `Did you mean \`${suggestion}\`?` : 'Try `help` for the list of commands.',
@@ -122,14 +138,14 @@ export function parseCommand<C>(text: string, grammar: Grammar<C>): ParseResult<
   }
 
   if (commandName === 'help' && args[0] !== undefined) {
-    const topic = args[0].toLowerCase();
-    if (!grammar[topic]) {
+    const topic = args.join(' ').toLowerCase();
+    if (!grammar[topic] && groupMembers(grammar, topic).length === 0) {
       const suggestion = didYouMean(topic, names);
       return fail(`There is no command \`${quote(topic)}\` to explain.`, {
         hint: suggestion ? `Did you mean \`help ${suggestion}\`?` : 'Try `help` for the list of commands.',
       });
     }
-    args[0] = topic;
+    args.splice(0, args.length, topic);
   }
   const parsed = spec.schema.safeParse({ args, flags });
   if (!parsed.success) {
@@ -144,6 +160,18 @@ export function parseCommand<C>(text: string, grammar: Grammar<C>): ParseResult<
     return fail(`${where}${issue?.message ?? 'invalid command'}`, { command: commandName });
   }
   return { ok: true, command: parsed.data };
+}
+
+/** The commands of a group (`backup` → `backup now`, `backup list`, …), as the words after the group's name. */
+export function groupMembers(grammar: Grammar<unknown>, group: string): string[] {
+  return Object.keys(grammar)
+    .filter((n) => n.startsWith(`${group} `))
+    .map((n) => n.slice(group.length + 1));
+}
+
+/** The names help lists: each single command, and each group once (`backup`). */
+export function topLevelNames(grammar: Grammar<unknown>): string[] {
+  return [...new Set(Object.keys(grammar).map((n) => n.split(' ')[0] ?? n))];
 }
 
 export { quote };

@@ -350,6 +350,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
   problems.push(...kubeconfigProblems(merged, baseDir));
   if (result.success) {
     for (const cluster of result.data.clusters) cluster.kubeconfig = resolveFrom(baseDir, cluster.kubeconfig);
+    if (result.data.backups.store.type === 'local') {
+      result.data.backups.store.path = resolveFrom(baseDir, result.data.backups.store.path);
+    }
   }
   if (result.success && result.data.audit.file && !isAbsolute(result.data.audit.file)) {
     result.data.audit.file = resolve(baseDir, result.data.audit.file);

@@ -123,6 +123,19 @@ export const RedisSchema = z
       : redis,
   );
 
+export const BackupsSchema = z.strictObject({
+  store: z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('local'),
+        /** A folder; relative paths are taken from the config file's folder. One subfolder per cluster. */
+        path: z.string().min(1).default('backups'),
+      }),
+    ])
+    .prefault({ type: 'local' }),
+});
+export type BackupsConfig = z.infer<typeof BackupsSchema>;
+
 export const ConfigSchema = z
   .strictObject({
     slack: SlackSchema.prefault({}),
@@ -188,6 +201,8 @@ export const ConfigSchema = z
           .optional(),
       })
       .prefault({}),
+    /** Where backups are kept (src/backup). */
+    backups: BackupsSchema.prefault({}),
     /** Who may request and approve what, per cluster and command (src/config/policy-schema.ts). */
     policy: PolicySchema.prefault({}),
     audit: AuditSchema.prefault({}),

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
+import { BOSUN_VERSION } from '../shared/bosun-version.js';
 import { installCrashHandlers } from './crash-handlers.js';
 import { createLogger } from './logger.js';
 import { runUntilSignal } from './run-until-signal.js';
@@ -25,22 +25,6 @@ Options:
 Configuration: BOSUN_CONFIG names the YAML file (default ./bosun.yaml); SLACK_BOT_TOKEN,
 SLACK_SIGNING_SECRET, SLACK_APP_TOKEN and REDIS_URL override it. See bosun.example.yaml.
 `;
-
-/** bosun's version, from the package.json above this file (sources run from src/, the image from dist/src/). */
-function version(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'bosun' && pkg.version) return pkg.version;
-    } catch {
-      // not there: look one level up
-    }
-  }
-  return 'unknown';
-}
 
 /** Loads the config of a bot or worker, or prints every problem and returns undefined (the caller exits 2). */
 export function configOrReport(): Config | undefined {
@@ -101,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     case '-v':
     case '--version':
-      console.log(version());
+      console.log(BOSUN_VERSION);
       return 0;
     case 'bot':
     case 'worker':

@@ -1,11 +1,12 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ClusterConnections } from '../adapters/k8s/cluster-connections.js';
-import { kubeDrainPorts } from '../adapters/k8s/drain-adapters.js';
+import { kubeClusterPorts } from '../adapters/k8s/drain-adapters.js';
 import { KubeLeaseLocks } from '../adapters/k8s/kube-lease-locks.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { messagePermalink } from '../adapters/slack/message-permalink.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
+import { backupStore } from '../backup/backup-stores.js';
 import type { Config } from '../config/schema.js';
 import type { RedisClient } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
@@ -23,8 +24,9 @@ export function workerPorts(config: Config, redis: RedisClient, clock: Clock, lo
   const decisions = new RequestDecisions(redis, keys);
   const token = config.slack.botToken;
   const web = token ? createWebClient(token, logger, config.slack.apiUrl) : undefined;
+  const backups = backupStore(config.backups);
   return {
-    cluster: (name) => kubeDrainPorts(clusters.kubeConfig(name), name, clock),
+    cluster: (name) => kubeClusterPorts(clusters.kubeConfig(name), name, clock, backups),
     locks: config.leases.enabled
       ? new KubeLeaseLocks(new RedisLocks(redis, keys), {
           api: (cluster) => clusters.kubeConfig(cluster).makeApiClient(CoordinationV1Api),

@@ -1,5 +1,5 @@
 import { type Grammar, usageLine } from '../commands/grammar.js';
-import type { UsageError } from '../commands/parse.js';
+import { groupMembers, topLevelNames, type UsageError } from '../commands/parse.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { context, escapeMrkdwn, section } from './blocks.js';
 
@@ -9,7 +9,7 @@ export function usageMessage(error: UsageError, grammar: Grammar<unknown>, slash
   const usage =
     error.command && spec
       ? `Usage: \`${usageLine(error.command, spec, slash)}\``
-      : `Commands: ${Object.keys(grammar)
+      : `Commands: ${topLevelNames(grammar)
           .map((n) => `\`${n}\``)
           .join(', ')}. \`${slash} help\` explains them.`;
   const lines = [`:warning: ${error.message}`, ...(error.hint ? [error.hint] : [])];
@@ -37,10 +37,33 @@ export function helpMessage(grammar: Grammar<unknown>, slash: string, topic?: st
       ],
     };
   }
-  const names = Object.keys(grammar);
-  const lines = Object.entries(grammar).map(
-    ([name, command]) => `• \`${name}\` ${escapeMrkdwn(command.summary)}`,
-  );
+  const members = topic ? groupMembers(grammar, topic) : [];
+  if (topic && members.length > 0) {
+    const lines = members.map((m) => {
+      const name = `${topic} ${m}`;
+      return `• \`${usageLine(name, grammar[name] as (typeof grammar)[string], slash)}\`\n   ${escapeMrkdwn(grammar[name]?.summary ?? '')}`;
+    });
+    return {
+      text: `${slash} ${topic}: ${members.join(', ')}`,
+      blocks: [
+        section(`*\`${slash} ${topic}\`*\n${lines.join('\n')}`),
+        context(`\`${slash} help ${topic} <command>\` for its options.`),
+      ],
+    };
+  }
+  // A group of commands (`backup now`, `backup list`, …) is one line, its members named.
+  const names: string[] = [];
+  const lines: string[] = [];
+  for (const [name, command] of Object.entries(grammar)) {
+    const group = name.includes(' ') ? name.slice(0, name.indexOf(' ')) : undefined;
+    if (!group) {
+      names.push(name);
+      lines.push(`• \`${name}\` ${escapeMrkdwn(command.summary)}`);
+    } else if (!names.includes(group)) {
+      names.push(group);
+      lines.push(`• \`${group}\` ${groupMembers(grammar, group).join(', ')}: \`${slash} help ${group}\``);
+    }
+  }
   return {
     text: `bosun commands: ${names.join(', ')}`,
     blocks: [

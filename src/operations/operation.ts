@@ -101,8 +101,13 @@ export interface Operation<C extends OperationCommand = OperationCommand> {
   grammar: CommandSpec<C>;
   /** Decodes the command from a job payload (written by the handler from the grammar's output). */
   command: z.ZodType<C>;
-  /** Changes the cluster. Read-only operations never wait for approval and take no locks. */
+  /** Changes something: a policy may make it wait for approval. Read-only operations never wait and take no locks. */
   mutates: boolean;
+  /**
+   * What a change writes: the cluster (the default; it locks what it touches), or only bosun's backup store
+   * (`backup now` reads the cluster and changes nothing in it, so it takes no cluster lock).
+   */
+  writes?: 'cluster' | 'backup-store';
   /** This command only reports what it would do: it waits for no approval (policy still says who may ask). */
   dryRun?(command: C): boolean;
   lock: LockSpec<C>;

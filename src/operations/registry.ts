@@ -1,4 +1,5 @@
 import { BOT_COMMANDS, type BotCommand, type CommandSpec } from '../commands/grammar.js';
+import { backupListOperation, backupNowOperation, backupShowOperation } from './backup.js';
 import { cordon, uncordon } from './cordon.js';
 import { drainOperation } from './drain.js';
 import { maintainOperation } from './maintain.js';
@@ -18,6 +19,9 @@ export const OPERATIONS = {
   uncordon,
   drain: drainOperation,
   maintain: maintainOperation,
+  'backup now': backupNowOperation,
+  'backup list': backupListOperation,
+  'backup show': backupShowOperation,
 } satisfies { [N in OperationName]: Operation<OperationCommand & { name: N }> };
 
 type CommandOf<O> = O extends Operation<infer C> ? C : never;
@@ -46,6 +50,9 @@ export const COMMANDS = {
   uncordon: OPERATIONS.uncordon.grammar,
   drain: OPERATIONS.drain.grammar,
   maintain: OPERATIONS.maintain.grammar,
+  'backup now': OPERATIONS['backup now'].grammar,
+  'backup list': OPERATIONS['backup list'].grammar,
+  'backup show': OPERATIONS['backup show'].grammar,
   audit: BOT_COMMANDS.audit,
 } satisfies { readonly [N in CommandName]: Spec<N> };
 

@@ -126,6 +126,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         worker: { concurrency: 8, ...options.worker },
         log: { level: logger.level },
         clusters: [{ name: 'sandbox', kubeconfig: kubeconfigPath, channels, defaultIn: channels }],
+        backups: { store: { type: 'local', path: join(dir, 'backups') } },
         policy: options.policy ?? SANDBOX_POLICY,
       },
     });

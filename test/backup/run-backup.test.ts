@@ -48,7 +48,10 @@ describe('a backup of every resource, to a local folder', () => {
     });
     await rig.core.createNamespacedSecret({
       namespace: 'shop',
-      body: { metadata: { name: 'db-password' }, data: { password: Buffer.from('s3cret').toString('base64') } },
+      body: {
+        metadata: { name: 'db-password' },
+        data: { password: Buffer.from('s3cret').toString('base64') },
+      },
     });
     await rig.core.createNamespacedService({
       namespace: 'shop',

@@ -157,3 +157,53 @@ describe('command grammar', () => {
     }
   });
 });
+
+describe('commands of more than one word', () => {
+  const parseBackup = (text: string) => parse<Command>(text, COMMANDS);
+
+  it('parses backup now with its options', () => {
+    expect(
+      parseBackup('backup now --namespace shop,payments --no-secrets --exclude-kinds Pod,events'),
+    ).toEqual({
+      ok: true,
+      command: {
+        name: 'backup now',
+        cluster: undefined,
+        namespaces: ['shop', 'payments'],
+        selector: undefined,
+        excludeKinds: ['Pod', 'events'],
+        secrets: false,
+      },
+    });
+    expect(parseBackup('BACKUP Show 20261207-153045-k3qf --cluster prod')).toEqual({
+      ok: true,
+      command: { name: 'backup show', cluster: 'prod', id: '20261207-153045-k3qf' },
+    });
+  });
+
+  it('says what is wrong with a bad backup command', () => {
+    const messageOf = (text: string) => {
+      const parsed = parseBackup(text);
+      if (parsed.ok) throw new Error(`accepted ${text}`);
+      return `${parsed.error.message} ${parsed.error.hint ?? ''}`.trim();
+    };
+    expect(messageOf('backup')).toBe(
+      '`backup` needs one of `now`, `list`, `show`. `help backup` explains them.',
+    );
+    expect(messageOf('backup lsit')).toBe(
+      '`backup lsit` is not a bosun command. Did you mean `backup list`? `help backup` explains them.',
+    );
+    expect(messageOf('backup show latest-one')).toBe(
+      '`latest-one` is not a backup id; backup ids look like 20261207-153045-k3qf (see `/bosun backup list`)',
+    );
+    expect(messageOf('backup now --namespace Shop')).toBe(
+      '`--namespace`: `Shop` is not a namespace; list them with commas, such as `--namespace shop,payments`',
+    );
+    expect(messageOf('backup now --what etcd')).toBe(
+      '`--what`: bosun does not take etcd snapshots yet; `--what resources` (the default) backs up every resource',
+    );
+    expect(messageOf('help backup nothing')).toBe(
+      'There is no command `backup nothing` to explain. Try `help` for the list of commands.',
+    );
+  });
+});

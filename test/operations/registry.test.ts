@@ -44,7 +44,7 @@ describe('the operation registry', () => {
     for (const name of OPERATION_NAMES) expect(grammarNames).toContain(name);
   });
 
-  it('read-only operations take no lock and never wait for approval; changes lock what they touch', () => {
+  it('read-only operations take no lock and never wait for approval; changes to the cluster lock what they touch', () => {
     for (const operation of Object.values(OPERATIONS)) {
       if (!operation.mutates) {
         expect({ name: operation.name, lock: operation.lock.scope }).toEqual({
@@ -52,6 +52,12 @@ describe('the operation registry', () => {
           lock: 'none',
         });
         expect(operation.dryRun).toBeUndefined();
+      } else if (operation.writes === 'backup-store') {
+        // Writes only to bosun's store; the cluster is only read.
+        expect({ name: operation.name, lock: operation.lock.scope }).toEqual({
+          name: 'backup now',
+          lock: 'none',
+        });
       } else {
         expect({ name: operation.name, lock: operation.lock.scope }).not.toEqual({
           name: operation.name,

@@ -1,6 +1,8 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, PolicyV1Api, VersionApi } from '@kubernetes/client-node';
+import type { BackupStore } from '../../backup/backup-store.js';
 import type { ClusterPorts } from '../../ops/cluster-ports.js';
 import type { Clock } from '../../shared/clock.js';
+import { KubeClusterResources } from './kube-cluster-resources.js';
 import { KubeDisruptionBudgets } from './kube-disruption-budgets.js';
 import { KubeNodeCapacity } from './kube-node-capacity.js';
 import { KubeNodeScheduling } from './kube-node-scheduling.js';
@@ -10,8 +12,12 @@ import { KubePodWatch } from './kube-pod-watch.js';
 import { KubeServerVersion } from './kube-server-version.js';
 import { KubeNodeReader } from './node-reader.js';
 
-/** Every port operations use, for one cluster's KubeConfig. */
-export function kubeDrainPorts(kubeConfig: KubeConfig, cluster: string, clock: Clock): ClusterPorts {
+/** The node and pod ports (drains, cordons, previews), for one cluster's KubeConfig. */
+export function kubeDrainPorts(
+  kubeConfig: KubeConfig,
+  cluster: string,
+  clock: Clock,
+): Omit<ClusterPorts, 'resources' | 'backups'> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const policy = kubeConfig.makeApiClient(PolicyV1Api);
@@ -25,5 +31,19 @@ export function kubeDrainPorts(kubeConfig: KubeConfig, cluster: string, clock: C
     capacity: new KubeNodeCapacity(core, cluster),
     version: new KubeServerVersion(kubeConfig.makeApiClient(VersionApi), cluster),
     clock,
+  };
+}
+
+/** Every port operations use, for one cluster's KubeConfig, with the installation's backup store. */
+export function kubeClusterPorts(
+  kubeConfig: KubeConfig,
+  cluster: string,
+  clock: Clock,
+  backups: BackupStore,
+): ClusterPorts {
+  return {
+    ...kubeDrainPorts(kubeConfig, cluster, clock),
+    resources: new KubeClusterResources(kubeConfig, cluster),
+    backups,
   };
 }

@@ -208,7 +208,8 @@ function addedSet(value: unknown, path: string): FieldNode {
     const out = node(!ALWAYS_PRESENT.has(path));
     for (const [key, child] of Object.entries(value)) {
       // A null is what the zero value has too (`creationTimestamp: null`): nothing was set.
-      if (child !== undefined && child !== null) out.children.set(`f:${key}`, addedSet(child, `${path}.${key}`));
+      if (child !== undefined && child !== null)
+        out.children.set(`f:${key}`, addedSet(child, `${path}.${key}`));
     }
     if (out.children.size === 0) out.self = true;
     return out;
