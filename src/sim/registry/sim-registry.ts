@@ -25,6 +25,7 @@ import {
 } from '../types.js';
 import { builtinSubresourceHandlers } from './builtin-subresources.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { storageViewOf } from './event-conversion.js';
 import { FieldSelector } from './field-selector.js';
 import { applyJsonPatch } from './json-patch.js';
 import { deepClone, deepEqual, isJsonObject } from './json-value.js';
@@ -117,7 +118,7 @@ export class SimRegistry implements Registry {
     const info = this.resolve(ref);
     const entry = await this.store.get(this.key(info, namespace, name));
     if (!entry) throw notFound(info, name);
-    return decode(entry);
+    return this.decodeFor(info, entry);
   }
 
   async list(ref: ResourceRef, options: ListOptions = {}): Promise<ListResult> {
@@ -147,7 +148,8 @@ export class SimRegistry implements Registry {
       examined++;
       lastKey = entry.key;
       const object = decode(entry);
-      if (labels.matches(object.metadata.labels) && fields.matches(object)) items.push(object);
+      if (labels.matches(object.metadata.labels) && fields.matches(object))
+        items.push(this.fromStored(info, object));
     }
     const remaining = range.entries.length - examined;
     const result: ListResult = { items, resourceVersion: String(revision) };
@@ -190,9 +192,9 @@ export class SimRegistry implements Registry {
     validateObject(info, object);
     if (options.dryRun) return object;
     const key = this.key(info, metadata.namespace, metadata.name ?? '');
-    const result = await this.store.put(key, encode(object), 0);
+    const result = await this.store.put(key, this.encodeFor(info, object), 0);
     if (!result.ok) throw alreadyExists(info, metadata.name ?? '');
-    const created = decode(result.entry);
+    const created = this.decodeFor(info, result.entry);
     if (info.group === CRDS.group && info.resource === CRDS.resource) this.defineCustomResource(created);
     return created;
   }
@@ -285,7 +287,7 @@ export class SimRegistry implements Registry {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const entry = await this.store.get(key);
       if (!entry) throw notFound(info, name);
-      const current = decode(entry);
+      const current = this.decodeFor(info, entry);
       this.checkPreconditions(info, current, options);
       const plan = this.planDeletion(info, current, options);
       if (plan.kind === 'unchanged') return { object: current, removed: false };
@@ -302,9 +304,9 @@ export class SimRegistry implements Registry {
           removed: true,
         };
       }
-      const result = await this.store.put(key, encode(plan.object), entry.modRevision);
+      const result = await this.store.put(key, this.encodeFor(info, plan.object), entry.modRevision);
       if (!result.ok) continue;
-      return { object: decode(result.entry), removed: false };
+      return { object: this.decodeFor(info, result.entry), removed: false };
     }
     throw conflict(info, name, OPTIMISTIC_LOCK_MESSAGE);
   }
@@ -346,7 +348,7 @@ export class SimRegistry implements Registry {
     const onChange = (change: StoreChange) => {
       if (stopped) return;
       const event = toWatchEvent(change, matches, unfiltered);
-      if (event) onEvent(event);
+      if (event) onEvent({ type: event.type, object: this.fromStored(info, event.object) });
     };
     const onExpired = (compacted: number) => {
       if (stopped) return;
@@ -360,7 +362,7 @@ export class SimRegistry implements Registry {
         startRevision = range.revision;
         for (const entry of range.entries) {
           const object = decode(entry);
-          if (!stopped && matches(object)) onEvent({ type: 'ADDED', object });
+          if (!stopped && matches(object)) onEvent({ type: 'ADDED', object: this.fromStored(info, object) });
         }
       } else {
         startRevision = Number(fromVersion);
@@ -418,8 +420,25 @@ export class SimRegistry implements Registry {
   }
 
   private prefix(info: ResourceInfo, namespace: string | undefined): string {
-    const base = `/registry/${info.group || 'core'}/${info.resource}/`;
+    // A view (events.k8s.io events) reads and writes the store of the resource it converts to.
+    const stored = storageViewOf(info)?.storedAs ?? info;
+    const base = `/registry/${stored.group || 'core'}/${stored.resource}/`;
     return info.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  /** An entry as `info` serves it: stored objects of a view are converted to its version. */
+  private decodeFor(info: ResourceInfo, entry: StoreEntry): KubeObject {
+    return this.fromStored(info, decode(entry));
+  }
+
+  private fromStored(info: ResourceInfo, object: KubeObject): KubeObject {
+    const view = storageViewOf(info);
+    return view ? view.fromStorage(object) : object;
+  }
+
+  private encodeFor(info: ResourceInfo, object: KubeObject): string {
+    const view = storageViewOf(info);
+    return encode(view ? view.toStorage(object) : object);
   }
 
   /** Body checks common to create and update: kind, apiVersion, namespace agreement. */
@@ -687,7 +706,7 @@ export class SimRegistry implements Registry {
       if (wantedVersion && wantedVersion !== String(entry.modRevision)) {
         throw conflict(info, name, OPTIMISTIC_LOCK_MESSAGE);
       }
-      const current = decode(entry);
+      const current = this.decodeFor(info, entry);
       const next = mutate(current);
       if (deepEqual(next, current)) return current;
       if (this.shouldRemoveAfterUpdate(info, next)) {
@@ -698,9 +717,9 @@ export class SimRegistry implements Registry {
         return next;
       }
       if (options.dryRun) return next;
-      const result = await this.store.put(key, encode(next), entry.modRevision);
+      const result = await this.store.put(key, this.encodeFor(info, next), entry.modRevision);
       if (!result.ok) continue;
-      const written = decode(result.entry);
+      const written = this.decodeFor(info, result.entry);
       if (info.group === CRDS.group && info.resource === CRDS.resource) this.defineCustomResource(written);
       return written;
     }
