@@ -87,6 +87,10 @@ export class SimRegistry implements Registry {
   private readonly subresourceHandlers = new Map<string, SubresourceHandler>();
   private readonly catalogListeners = new Set<() => void>();
   private serviceIpCounter = 1;
+  /** Time to live of the objects of a stored resource (`group/resource`), as etcd leases give events. */
+  private readonly ttls = new Map<string, number>();
+  /** When each object with a time to live expires (clock ms), by storage key; renewed by every write. */
+  private readonly expiries = new Map<string, number>();
 
   constructor(options: RegistryOptions = {}) {
     this.store = options.store ?? createMemoryStore();
@@ -194,6 +198,7 @@ export class SimRegistry implements Registry {
     const key = this.key(info, metadata.namespace, metadata.name ?? '');
     const result = await this.store.put(key, this.encodeFor(info, object), 0);
     if (!result.ok) throw alreadyExists(info, metadata.name ?? '');
+    this.renewTtl(info, key);
     const created = this.decodeFor(info, result.entry);
     if (info.group === CRDS.group && info.resource === CRDS.resource) this.defineCustomResource(created);
     return created;
@@ -295,6 +300,7 @@ export class SimRegistry implements Registry {
       if (plan.kind === 'remove') {
         const result = await this.store.delete(key, entry.modRevision);
         if (!result.ok) continue;
+        this.expiries.delete(key);
         await this.afterRemoval(info, current);
         return {
           object: {
@@ -306,6 +312,7 @@ export class SimRegistry implements Registry {
       }
       const result = await this.store.put(key, this.encodeFor(info, plan.object), entry.modRevision);
       if (!result.ok) continue;
+      this.renewTtl(info, key);
       return { object: this.decodeFor(info, result.entry), removed: false };
     }
     throw conflict(info, name, OPTIMISTIC_LOCK_MESSAGE);
@@ -424,6 +431,34 @@ export class SimRegistry implements Registry {
     const stored = storageViewOf(info)?.storedAs ?? info;
     const base = `/registry/${stored.group || 'core'}/${stored.resource}/`;
     return info.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  /**
+   * Gives every object of `ref` (and of the views stored with it) a time to live: each write renews it, and
+   * `expireDue` deletes what has outlived it, as the API server's etcd leases do for events (`--event-ttl`, 1 h).
+   */
+  setObjectTtl(ref: ResourceRef, ttlMs: number): void {
+    this.ttls.set(`${ref.group}/${ref.resource}`, ttlMs);
+  }
+
+  /** Deletes the objects whose time to live has run out (a DELETED watch event each); returns how many. */
+  async expireDue(): Promise<number> {
+    const now = this.clock.now();
+    let expired = 0;
+    for (const [key, at] of [...this.expiries]) {
+      if (at > now) continue;
+      this.expiries.delete(key);
+      const result = await this.store.delete(key);
+      if (result.ok) expired++;
+    }
+    return expired;
+  }
+
+  private renewTtl(info: ResourceInfo, key: string): void {
+    if (this.ttls.size === 0) return;
+    const stored = storageViewOf(info)?.storedAs ?? info;
+    const ttl = this.ttls.get(`${stored.group}/${stored.resource}`);
+    if (ttl !== undefined) this.expiries.set(key, this.clock.now() + ttl);
   }
 
   /** An entry as `info` serves it: stored objects of a view are converted to its version. */
@@ -719,6 +754,7 @@ export class SimRegistry implements Registry {
       if (options.dryRun) return next;
       const result = await this.store.put(key, this.encodeFor(info, next), entry.modRevision);
       if (!result.ok) continue;
+      this.renewTtl(info, key);
       const written = this.decodeFor(info, result.entry);
       if (info.group === CRDS.group && info.resource === CRDS.resource) this.defineCustomResource(written);
       return written;
