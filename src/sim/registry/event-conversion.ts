@@ -4,7 +4,8 @@ import type { KubeObject, ResourceRef } from '../types.js';
  * events.k8s.io/v1 Events are core Events in storage (kube-apiserver keeps one `events` store and serves it under
  * both groups). The conversion follows kubernetes' pkg/apis/events/v1/conversion.go: `note`↔`message`,
  * `regarding`↔`involvedObject`, `deprecatedSource`↔`source`, `deprecatedFirstTimestamp`/`deprecatedLastTimestamp`/
- * `deprecatedCount`↔`firstTimestamp`/`lastTimestamp`/`count`; every other field has the same name in both.
+ * `deprecatedCount`↔`firstTimestamp`/`lastTimestamp`/`count`, and
+ * `reportingController`↔`reportingComponent` (one internal field, named differently in the two JSON forms); every other field has the same name in both.
  */
 
 /** Pairs of (events.k8s.io/v1 field, core/v1 field) that are renamed by the conversion. */
@@ -15,6 +16,8 @@ const RENAMED: ReadonlyArray<readonly [string, string]> = [
   ['deprecatedFirstTimestamp', 'firstTimestamp'],
   ['deprecatedLastTimestamp', 'lastTimestamp'],
   ['deprecatedCount', 'count'],
+  // The internal field ReportingController is `reportingComponent` in core/v1's JSON.
+  ['reportingController', 'reportingComponent'],
 ];
 
 function rename(object: KubeObject, from: number, to: number, apiVersion: string): KubeObject {
