@@ -262,6 +262,10 @@ export interface Registry {
   resolve(ref: ResourceRef): ResourceInfo;
   /** The cluster-wide resourceVersion now. */
   currentResourceVersion(): Promise<string>;
+  /** Objects of `ref` expire `ttlMs` after their last write (events: the API server's `--event-ttl`). */
+  setObjectTtl?(ref: ResourceRef, ttlMs: number): void;
+  /** Deletes the objects whose time to live has run out; returns how many. */
+  expireDue?(): Promise<number>;
   /** As `delete`, and says whether the object is gone (HTTP answers a Status then, for most kinds). */
   deleteWithOutcome(
     ref: ResourceRef,

@@ -155,6 +155,17 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     shortNames: ['ev'],
     keepsStatusOnCreate: true,
   }),
+  // The same stored objects as core events, converted (src/sim/registry/event-conversion.ts).
+  resource({
+    group: 'events.k8s.io',
+    version: 'v1',
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+    keepsStatusOnCreate: true,
+  }),
   resource({
     group: '',
     version: 'v1',

@@ -1,5 +1,6 @@
 import type { ScaledClock } from '../clock/scaled-clock.js';
 import type { Registry } from '../types.js';
+import type { EventRecorders } from './events.js';
 import type { NodeAgents } from './node-agents.js';
 import type { SharedInformers } from './shared-informers.js';
 import type { SimLog } from './sim-log.js';
@@ -12,6 +13,8 @@ export interface ControllerContext {
   /** Which simulated kubelets are running (fault injection stops them). */
   agents: NodeAgents;
   log: SimLog;
+  /** The components' event recorders (client-go's tools/record and tools/events). */
+  events: EventRecorders;
 }
 
 /** A running controller. */

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { createPodRecorded, deletePodRecorded } from './events.js';
 import { objectKey } from './informer.js';
 import { scaledIntOrPercent } from './int-or-percent.js';
 import { podMatchesNode } from './node-affinity.js';
@@ -74,9 +75,14 @@ export function startDaemonSetController(context: ControllerContext): Controller
   const daemonSets = informers.for(resources.daemonSets);
   const nodes = informers.for(resources.nodes);
   const pods = informers.for(resources.pods);
+  const recorder = context.events.legacy('daemonset-controller');
 
   const deletePod = async (pod: KubeObject) => {
-    const deleted = await registry.delete(resources.pods, pod.metadata.namespace, pod.metadata.name ?? '');
+    const name = pod.metadata.name ?? '';
+    const ref = controllerRefOf(pod);
+    const ds = ref ? daemonSets.get(pod.metadata.namespace, ref.name) : undefined;
+    const remove = () => registry.delete(resources.pods, pod.metadata.namespace, name);
+    const deleted = ds ? await deletePodRecorded(recorder, ds, name, remove) : await remove();
     pods.observeDeletion(deleted);
   };
 
@@ -134,7 +140,9 @@ export function startDaemonSetController(context: ControllerContext): Controller
             },
           },
         });
-        pods.observe(await registry.create(resources.pods, namespace, pod));
+        pods.observe(
+          await createPodRecorded(recorder, ds, () => registry.create(resources.pods, namespace, pod)),
+        );
         scheduled++;
         continue;
       }

@@ -2,6 +2,7 @@ import { rfc3339 } from '../registry/rfc3339.js';
 import type { KubeObject } from '../types.js';
 import { type Condition, findCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { referenceTo } from './events.js';
 import { objectKey } from './informer.js';
 import { scaledIntOrPercent } from './int-or-percent.js';
 import { controllerRefOf, controllerRefTo, isControlledBy } from './owner-references.js';
@@ -57,6 +58,7 @@ export function startDeploymentController(context: ControllerContext): Controlle
   const replicaSets = informers.for(resources.replicaSets);
   const pods = informers.for(resources.pods);
   const lastProgress = new Map<string, number>();
+  const recorder = context.events.legacy('deployment-controller');
 
   const setReplicas = async (
     rs: KubeObject,
@@ -65,7 +67,8 @@ export function startDeploymentController(context: ControllerContext): Controlle
   ): Promise<KubeObject> => {
     const current = rs.metadata.annotations ?? {};
     const annotationsChanged = Object.entries(annotations).some(([k, v]) => current[k] !== v);
-    if (specReplicas(rs) === replicas && !annotationsChanged) return rs;
+    const before = specReplicas(rs);
+    if (before === replicas && !annotationsChanged) return rs;
     const updated = await registry.patch(
       resources.replicaSets,
       rs.metadata.namespace,
@@ -77,6 +80,17 @@ export function startDeploymentController(context: ControllerContext): Controlle
       },
     );
     replicaSets.observe(updated);
+    const ref = controllerRefOf(rs);
+    const owner = ref ? deployments.get(rs.metadata.namespace, ref.name) : undefined;
+    if (owner && before !== replicas) {
+      const direction = replicas > before ? 'up' : 'down';
+      recorder.event(
+        referenceTo(owner),
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${direction} replica set ${rs.metadata.name ?? ''} from ${before} to ${replicas}`,
+      );
+    }
     return updated;
   };
 
@@ -144,6 +158,14 @@ export function startDeploymentController(context: ControllerContext): Controlle
         },
       });
       replicaSets.observe(created);
+      if (initial > 0) {
+        recorder.event(
+          referenceTo(deployment),
+          'Normal',
+          'ScalingReplicaSet',
+          `Scaled up replica set ${created.metadata.name ?? ''} from 0 to ${initial}`,
+        );
+      }
       newRS = created;
       createdNew = true;
     } else if (newRS && revisionOf(newRS) <= maxOldRevision && !paused) {

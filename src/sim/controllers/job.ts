@@ -2,6 +2,7 @@ import { rfc3339 } from '../registry/rfc3339.js';
 import type { KubeObject } from '../types.js';
 import { type Condition, findCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { createPodRecorded, deletePodRecorded, referenceTo } from './events.js';
 import { objectKey } from './informer.js';
 import { controllerRefOf, isControlledBy } from './owner-references.js';
 import { type PodTemplate, podFromTemplate } from './pod-template.js';
@@ -24,6 +25,7 @@ function finished(job: KubeObject): boolean {
  */
 export function startJobController(context: ControllerContext): Controller {
   const { registry, clock, informers } = context;
+  const recorder = context.events.legacy('job-controller');
   const jobs = informers.for(resources.jobs);
   const pods = informers.for(resources.pods);
 
@@ -52,9 +54,18 @@ export function startJobController(context: ControllerContext): Controller {
     if (!finished(job) && job.spec?.suspend !== true) {
       if (failed > backoffLimit) {
         for (const pod of active) {
-          const deleted = await registry.delete(resources.pods, namespace, pod.metadata.name ?? '');
+          const podName = pod.metadata.name ?? '';
+          const deleted = await deletePodRecorded(recorder, job, podName, () =>
+            registry.delete(resources.pods, namespace, podName),
+          );
           pods.observe(deleted);
         }
+        recorder.event(
+          referenceTo(job),
+          'Warning',
+          'BackoffLimitExceeded',
+          'Job has reached the specified backoff limit',
+        );
         const reason = {
           reason: 'BackoffLimitExceeded',
           message: 'Job has reached the specified backoff limit',
@@ -76,6 +87,7 @@ export function startJobController(context: ControllerContext): Controller {
           { type: 'Complete', status: 'True', ...reason, lastProbeTime: now, lastTransitionTime: now },
         );
         status.completionTime = now;
+        recorder.event(referenceTo(job), 'Normal', 'Completed', 'Job completed');
       } else {
         const wanted = Math.min(parallelism, completions - succeeded);
         const failures = annotationNumber(job.metadata.annotations, simAnnotations.failures, 0);
@@ -99,10 +111,18 @@ export function startJobController(context: ControllerContext): Controller {
             },
             ...(fails ? { annotations: { [simAnnotations.exitCode]: '1' } } : {}),
           });
-          pods.observe(await registry.create(resources.pods, namespace, pod));
+          pods.observe(
+            await createPodRecorded(recorder, job, () => registry.create(resources.pods, namespace, pod)),
+          );
         }
-        for (const pod of active.slice(wanted))
-          pods.observe(await registry.delete(resources.pods, namespace, pod.metadata.name ?? ''));
+        for (const pod of active.slice(wanted)) {
+          const podName = pod.metadata.name ?? '';
+          pods.observe(
+            await deletePodRecorded(recorder, job, podName, () =>
+              registry.delete(resources.pods, namespace, podName),
+            ),
+          );
+        }
       }
     }
 

@@ -2,6 +2,7 @@ import { rfc3339 } from '../registry/rfc3339.js';
 import type { KubeObject } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { containerFieldPath, type EventRecorder, type ObjectReference, referenceTo } from './events.js';
 import { objectKey } from './informer.js';
 import { renewNodeLease } from './node-lease.js';
 import {
@@ -21,9 +22,47 @@ const leaseRenewMs = 10_000;
 /** What the kubelet remembers about a pod it runs (real timestamps). */
 interface PodRuntime {
   seenAt: number;
+  /** Whether the image pulls were announced (Pulling) and the containers' stop (Killing). */
+  pulling?: boolean;
+  killing?: boolean;
   runningAt?: number;
   killAt?: number;
   grace?: number;
+}
+
+interface Container {
+  name: string;
+  image?: string;
+  imagePullPolicy?: string;
+}
+
+function containersOf(pod: KubeObject): Container[] {
+  const list: unknown = pod.spec?.containers;
+  return Array.isArray(list) ? list.filter((c): c is Container => typeof c?.name === 'string') : [];
+}
+
+/** Go's time.Duration String() of whole milliseconds: 812ms, 1.5s, 2m3.25s. */
+export function goDuration(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  if (whole === 0) return '0s';
+  if (whole < 1000) return `${whole}ms`;
+  const minutes = Math.floor(whole / 60_000);
+  const seconds = ((whole % 60_000) / 1000).toFixed(3).replace(/\.?0+$/, '');
+  const hours = Math.floor(minutes / 60);
+  if (hours > 0) return `${hours}h${minutes % 60}m${seconds}s`;
+  return minutes > 0 ? `${minutes}m${seconds}s` : `${seconds}s`;
+}
+
+/** A stable made-up image size (the simulator pulls nothing): 5–200 MB from the image name. */
+function imageSize(image: string): number {
+  let hash = 0;
+  for (const char of image) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return 5_000_000 + (hash % 195_000_000);
+}
+
+/** The kubelet's reference to its own node: `uid` is the node's name (kubelet.go nodeRef). */
+function nodeRef(name: string): ObjectReference {
+  return { kind: 'Node', name, uid: name };
 }
 
 function internalIP(node: KubeObject): string {
@@ -43,6 +82,64 @@ export function startKubelets(context: ControllerContext): Controller {
   const nodes = informers.for(resources.nodes);
   const runtimes = new Map<string, PodRuntime>();
   const nextIP = new Map<string, number>();
+  /** Images each node has pulled (names only), for `already present on machine`. */
+  const images = new Map<string, Set<string>>();
+  /** spec.unschedulable as each kubelet last saw it (false when it starts, as kubelet's lastNodeUnschedulable). */
+  const lastUnschedulable = new Map<string, boolean>();
+  const recorders = new Map<string, EventRecorder>();
+  const recorderFor = (node: string): EventRecorder => {
+    let recorder = recorders.get(node);
+    if (!recorder) {
+      recorder = context.events.legacy('kubelet', node);
+      recorders.set(node, recorder);
+    }
+    return recorder;
+  };
+
+  /** Pulling when the pod's sandbox starts, for the images the pull policy makes it fetch. */
+  const announcePulls = (pod: KubeObject, node: string) => {
+    const recorder = recorderFor(node);
+    const present = images.get(node);
+    for (const container of containersOf(pod)) {
+      if (!container.image || container.imagePullPolicy === 'Never') continue;
+      if (container.imagePullPolicy !== 'Always' && present?.has(container.image)) continue;
+      recorder.event(
+        referenceTo(pod, containerFieldPath(container.name)),
+        'Normal',
+        'Pulling',
+        `Pulling image ${JSON.stringify(container.image)}`,
+      );
+    }
+  };
+
+  /** Pulled, Created and Started for every container once the pod runs. */
+  const announceStart = (pod: KubeObject, node: string, pulledInMs: number) => {
+    const recorder = recorderFor(node);
+    let present = images.get(node);
+    if (!present) {
+      present = new Set();
+      images.set(node, present);
+    }
+    for (const container of containersOf(pod)) {
+      const ref = referenceTo(pod, containerFieldPath(container.name));
+      const image = container.image ?? '';
+      const quoted = JSON.stringify(image);
+      if (container.imagePullPolicy !== 'Always' && present.has(image)) {
+        recorder.event(ref, 'Normal', 'Pulled', `Container image ${quoted} already present on machine`);
+      } else if (container.imagePullPolicy !== 'Never') {
+        const took = goDuration(pulledInMs);
+        recorder.event(
+          ref,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image ${quoted} in ${took} (${took} including waiting). Image size: ${imageSize(image)} bytes.`,
+        );
+        present.add(image);
+      }
+      recorder.event(ref, 'Normal', 'Created', `Created container: ${container.name}`);
+      recorder.event(ref, 'Normal', 'Started', `Started container ${container.name}`);
+    }
+  };
 
   const podIP = (pod: KubeObject, node: KubeObject): string => {
     if (pod.spec?.hostNetwork === true) return internalIP(node);
@@ -65,6 +162,18 @@ export function startKubelets(context: ControllerContext): Controller {
 
   const terminate = async (key: string, pod: KubeObject, runtime: PodRuntime) => {
     const now = clock.now();
+    if (!runtime.killing && pod.status?.phase === 'Running' && typeof pod.spec?.nodeName === 'string') {
+      runtime.killing = true;
+      const recorder = recorderFor(pod.spec.nodeName);
+      for (const container of containersOf(pod)) {
+        recorder.event(
+          referenceTo(pod, containerFieldPath(container.name)),
+          'Normal',
+          'Killing',
+          `Stopping container ${container.name}`,
+        );
+      }
+    }
     const grace = pod.metadata.deletionGracePeriodSeconds ?? 30;
     const killAt = now + clock.scale(grace * 1000);
     if (runtime.killAt === undefined || runtime.grace === undefined || grace < runtime.grace) {
@@ -106,11 +215,16 @@ export function startKubelets(context: ControllerContext): Controller {
         clock.scale(annotationNumber(annotations, simAnnotations.startDelay, defaultPodTimings.startDelayMs));
       if (now < startAt) {
         const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating';
+        if (!runtime.pulling) {
+          runtime.pulling = true;
+          announcePulls(pod, nodeName);
+        }
         if (!waiting) await writeStatus(pod, containerCreatingStatus(pod, internalIP(node), timestamp));
         queue.addAt(key, startAt);
         return;
       }
       await writeStatus(pod, runningStatus(pod, internalIP(node), podIP(pod, node), timestamp));
+      announceStart(pod, nodeName, (now - runtime.seenAt) / clock.factor);
       runtime.runningAt = now;
       queue.add(key);
       return;
@@ -158,6 +272,13 @@ export function startKubelets(context: ControllerContext): Controller {
     const node = nodes.get(undefined, name);
     if (!node || !agents.isRunning(name)) return;
     await heartbeat(node);
+    // recordNodeSchedulableEvent: the kubelet reports a change of spec.unschedulable as it syncs its status.
+    const unschedulable = node.spec?.unschedulable === true;
+    if ((lastUnschedulable.get(name) ?? false) !== unschedulable) {
+      lastUnschedulable.set(name, unschedulable);
+      const status = unschedulable ? 'NodeNotSchedulable' : 'NodeSchedulable';
+      recorderFor(name).event(nodeRef(name), 'Normal', status, `Node ${name} status is now: ${status}`);
+    }
     const now = rfc3339(clock.now());
     let conditions: unknown = node.status?.conditions;
     let changed = false;
@@ -218,6 +339,11 @@ export function startKubelets(context: ControllerContext): Controller {
     }),
     nodes.on((type, node) => {
       if (type !== 'DELETED') queue.add(`node:${node.metadata.name ?? ''}`);
+      else {
+        images.delete(node.metadata.name ?? '');
+        recorders.delete(node.metadata.name ?? '');
+        lastUnschedulable.delete(node.metadata.name ?? '');
+      }
     }),
     agents.onChange((node, running) => {
       if (!running) return;

@@ -57,9 +57,12 @@ export function startNodeLifecycle(context: ControllerContext): Controller {
   const pods = informers.for(resources.pods);
   /** When (real ms) we put a NoExecute taint on a node: its timeAdded has only second precision. */
   const taintedAt = new Map<string, number>();
+  const recorder = context.events.legacy('node-controller');
+  const taintRecorder = context.events.legacy('taint-eviction-controller');
 
   const markStopped = async (node: KubeObject): Promise<KubeObject> => {
     const now = rfc3339(clock.now());
+    const wasReady = findCondition(node.status?.conditions, 'Ready')?.status === 'True';
     let conditions: unknown = node.status?.conditions;
     for (const type of ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready']) {
       const old = findCondition(conditions, type);
@@ -84,6 +87,16 @@ export function startNodeLifecycle(context: ControllerContext): Controller {
       { subresource: 'status' },
     );
     nodes.observe(updated);
+    if (wasReady) {
+      // RecordNodeStatusChange (pkg/controller/util/node): about the node, its uid, no namespace.
+      const name = node.metadata.name ?? '';
+      recorder.event(
+        { apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid },
+        'Normal',
+        'NodeNotReady',
+        `Node ${name} status is now: NodeNotReady`,
+      );
+    }
     // MarkPodsNotReady: nothing on the node answers its readiness probes any more.
     for (const pod of pods.list()) {
       if (pod.spec?.nodeName !== node.metadata.name || !isPodReady(pod)) continue;
@@ -100,6 +113,13 @@ export function startNodeLifecycle(context: ControllerContext): Controller {
 
   const evict = async (pod: KubeObject) => {
     const now = rfc3339(clock.now());
+    const { namespace, name } = pod.metadata;
+    taintRecorder.event(
+      { apiVersion: 'v1', kind: 'Pod', name, namespace },
+      'Normal',
+      'TaintManagerEviction',
+      `Marking for deletion Pod ${namespace}/${name}`,
+    );
     const conditions = withCondition(
       pod.status?.conditions,
       {

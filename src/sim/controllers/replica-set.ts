@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { createPodRecorded, deletePodRecorded } from './events.js';
 import { objectKey } from './informer.js';
 import { selectorMatches } from './label-selector.js';
 import { controllerRefOf, controllerRefTo, isControlledBy } from './owner-references.js';
@@ -38,6 +39,7 @@ function labelsMatchTemplate(pod: KubeObject, template: PodTemplate): boolean {
  */
 export function startReplicaSetController(context: ControllerContext): Controller {
   const { registry, clock, informers } = context;
+  const recorder = context.events.legacy('replicaset-controller');
   const replicaSets = informers.for(resources.replicaSets);
   const pods = informers.for(resources.pods);
 
@@ -72,12 +74,17 @@ export function startReplicaSetController(context: ControllerContext): Controlle
       if (active.length < desired) {
         for (let i = active.length; i < desired; i++) {
           const pod = podFromTemplate(template, rs, {});
-          pods.observe(await registry.create(resources.pods, namespace, pod));
+          pods.observe(
+            await createPodRecorded(recorder, rs, () => registry.create(resources.pods, namespace, pod)),
+          );
         }
       } else if (active.length > desired) {
         const victims = [...active].sort(deletionOrder).slice(0, active.length - desired);
         for (const victim of victims) {
-          const deleted = await registry.delete(resources.pods, namespace, victim.metadata.name ?? '');
+          const victimName = victim.metadata.name ?? '';
+          const deleted = await deletePodRecorded(recorder, rs, victimName, () =>
+            registry.delete(resources.pods, namespace, victimName),
+          );
           pods.observeDeletion(deleted);
         }
       }

@@ -5,6 +5,7 @@ import type { Controller, ControllerContext } from './controller-context.js';
 import { startCrdFinalizer } from './crd-finalizer.js';
 import { startDaemonSetController } from './daemon-set.js';
 import { startDeploymentController } from './deployment.js';
+import { EventRecorders } from './events.js';
 import { startGarbageCollector } from './garbage-collector.js';
 import { startJobController } from './job.js';
 import { startKubelets } from './kubelet.js';
@@ -41,6 +42,7 @@ export async function startControllers(options: {
     informers: new SharedInformers(options.registry, log),
     agents: options.agents ?? new NodeAgents(),
     log,
+    events: new EventRecorders(options.registry, options.clock, log),
   };
   const controllers: Controller[] = [
     startScheduler(context),
@@ -59,11 +61,13 @@ export async function startControllers(options: {
     startApiServiceRegistration(context),
   ];
   await context.informers.start();
+  context.events.start();
   for (const controller of controllers) controller.start();
   return {
     context,
     async stop() {
       await Promise.all(controllers.map((controller) => controller.stop()));
+      await context.events.stop();
       context.informers.stop();
     },
   };

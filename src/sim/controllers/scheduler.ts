@@ -2,6 +2,7 @@ import { rfc3339 } from '../registry/rfc3339.js';
 import { type KubeObject, StatusError } from '../types.js';
 import { findCondition, withCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { referenceTo } from './events.js';
 import { objectKey } from './informer.js';
 import { controllerRefOf } from './owner-references.js';
 import { isFinished, isTerminating, podRequests, type ResourceAmounts } from './pods.js';
@@ -37,6 +38,13 @@ export function startScheduler(context: ControllerContext): Controller {
   const classes = informers.for(resources.storageClasses);
   /** Bindings made but not yet seen in the cache, so two quick decisions do not overfill a node. */
   const assumed = new Map<string, { node: string; request: ResourceAmounts; owner: string | undefined }>();
+  /** kube-scheduler's reportingInstance is `default-scheduler-<hostname>`: the first control-plane node's name. */
+  const host = () =>
+    [...nodes.list()]
+      .filter((node) => 'node-role.kubernetes.io/control-plane' in (node.metadata.labels ?? {}))
+      .map((node) => node.metadata.name ?? '')
+      .sort()[0] ?? 'kube-scheduler';
+  const recorder = context.events.modern('default-scheduler', host);
 
   const usageByNode = (owner: string | undefined): NodeUsage[] => {
     const usage = new Map<string, NodeUsage>();
@@ -113,8 +121,17 @@ export function startScheduler(context: ControllerContext): Controller {
         if (error instanceof StatusError && error.code === 409) return;
         throw error;
       }
+      recorder.event(
+        referenceTo(pod),
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${namespace}/${name} to ${result.node}`,
+        'Binding',
+      );
       return;
     }
+    // handleSchedulingFailure records the event about the pod as it was tried, then updates its condition.
+    recorder.event(referenceTo(pod), 'Warning', 'FailedScheduling', result.message, 'Scheduling');
     const now = rfc3339(clock.now());
     const current = findCondition(pod.status?.conditions, 'PodScheduled');
     if (current?.status !== 'False' || current.message !== result.message) {

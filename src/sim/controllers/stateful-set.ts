@@ -1,5 +1,6 @@
 import { type KubeObject, StatusError } from '../types.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { referenceTo } from './events.js';
 import { objectKey } from './informer.js';
 import { controllerRefOf, isControlledBy } from './owner-references.js';
 import { type PodTemplate, podFromTemplate } from './pod-template.js';
@@ -32,10 +33,43 @@ export function startStatefulSetController(context: ControllerContext): Controll
   const statefulSets = informers.for(resources.statefulSets);
   const pods = informers.for(resources.pods);
   const claims = informers.for(resources.persistentVolumeClaims);
+  const recorder = context.events.legacy('statefulset-controller');
+
+  /** StatefulPodControl.recordPodEvent: `<verb> Pod <pod> in StatefulSet <set> successful|failed error: …`. */
+  const recordPodEvent = (verb: 'create' | 'delete', set: KubeObject, pod: string, error?: unknown) => {
+    const title = verb === 'create' ? 'Create' : 'Delete';
+    const setName = set.metadata.name ?? '';
+    if (error === undefined) {
+      recorder.event(
+        referenceTo(set),
+        'Normal',
+        `Successful${title}`,
+        `${verb} Pod ${pod} in StatefulSet ${setName} successful`,
+      );
+    } else {
+      const text = error instanceof Error ? error.message : String(error);
+      recorder.event(
+        referenceTo(set),
+        'Warning',
+        `Failed${title}`,
+        `${verb} Pod ${pod} in StatefulSet ${setName} failed error: ${text}`,
+      );
+    }
+  };
 
   const deletePod = async (pod: KubeObject) => {
-    const deleted = await registry.delete(resources.pods, pod.metadata.namespace, pod.metadata.name ?? '');
-    pods.observeDeletion(deleted);
+    const name = pod.metadata.name ?? '';
+    const ref = controllerRefOf(pod);
+    const set = ref ? statefulSets.get(pod.metadata.namespace, ref.name) : undefined;
+    try {
+      const deleted = await registry.delete(resources.pods, pod.metadata.namespace, name);
+      pods.observeDeletion(deleted);
+      if (set) recordPodEvent('delete', set, name);
+    } catch (error) {
+      if (set && !(error instanceof StatusError && error.code === 404))
+        recordPodEvent('delete', set, name, error);
+      throw error;
+    }
   };
 
   /**
@@ -132,7 +166,13 @@ export function startStatefulSetController(context: ControllerContext): Controll
             ...(volumes.length > 0 ? { volumes } : {}),
           },
         });
-        pods.observe(await registry.create(resources.pods, namespace, created));
+        try {
+          pods.observe(await registry.create(resources.pods, namespace, created));
+          recordPodEvent('create', set, podName);
+        } catch (error) {
+          recordPodEvent('create', set, podName, error);
+          throw error;
+        }
         if (ordered) blocked = true;
         continue;
       }

@@ -32,7 +32,7 @@ export function validateObject(info: ResourceInfo, object: KubeObject): void {
     });
   } else if (
     !info.custom &&
-    !(info.group === '' && info.resource === 'events') &&
+    !(info.resource === 'events' && (info.group === '' || info.group === 'events.k8s.io')) &&
     !PATH_SEGMENT_NAMED.has(`${info.group}/${info.resource}`)
   ) {
     const label = LABEL_NAMED.has(info.resource) && info.group === '';

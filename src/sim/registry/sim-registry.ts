@@ -25,6 +25,7 @@ import {
 } from '../types.js';
 import { builtinSubresourceHandlers } from './builtin-subresources.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { storageViewOf } from './event-conversion.js';
 import { FieldSelector } from './field-selector.js';
 import { validateImmutableFields } from './immutable-fields.js';
 import { applyJsonPatch } from './json-patch.js';
@@ -91,6 +92,10 @@ export class SimRegistry implements Registry {
   private readonly subresourceHandlers = new Map<string, SubresourceHandler>();
   private readonly catalogListeners = new Set<() => void>();
   private readonly services: ServiceAllocator;
+  /** Time to live of the objects of a stored resource (`group/resource`), as etcd leases give events. */
+  private readonly ttls = new Map<string, number>();
+  /** When each object with a time to live expires (clock ms), by storage key; renewed by every write. */
+  private readonly expiries = new Map<string, number>();
 
   constructor(options: RegistryOptions = {}) {
     this.store = options.store ?? createMemoryStore();
@@ -126,7 +131,7 @@ export class SimRegistry implements Registry {
     const info = this.resolve(ref);
     const entry = await this.store.get(this.key(info, namespace, name));
     if (!entry) throw notFound(info, name);
-    return decode(entry);
+    return this.decodeFor(info, entry);
   }
 
   async list(ref: ResourceRef, options: ListOptions = {}): Promise<ListResult> {
@@ -156,7 +161,8 @@ export class SimRegistry implements Registry {
       examined++;
       lastKey = entry.key;
       const object = decode(entry);
-      if (labels.matches(object.metadata.labels) && fields.matches(object)) items.push(object);
+      if (labels.matches(object.metadata.labels) && fields.matches(object))
+        items.push(this.fromStored(info, object));
     }
     const remaining = range.entries.length - examined;
     const result: ListResult = { items, resourceVersion: String(revision) };
@@ -225,7 +231,7 @@ export class SimRegistry implements Registry {
     }
     if (options.dryRun) return object;
     const key = this.key(info, metadata.namespace, metadata.name ?? '');
-    const result = await this.store.put(key, encode(object), 0).catch((error: unknown) => {
+    const result = await this.store.put(key, this.encodeFor(info, object), 0).catch((error: unknown) => {
       if (service) this.services.release(metadata.uid);
       throw error;
     });
@@ -233,7 +239,8 @@ export class SimRegistry implements Registry {
       if (service) this.services.release(metadata.uid);
       throw alreadyExists(info, metadata.name ?? '');
     }
-    const created = decode(result.entry);
+    this.renewTtl(info, key);
+    const created = this.decodeFor(info, result.entry);
     if (info.group === CRDS.group && info.resource === CRDS.resource) this.defineCustomResource(created);
     return created;
   }
@@ -343,7 +350,7 @@ export class SimRegistry implements Registry {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const entry = await this.store.get(key);
       if (!entry) throw notFound(info, name);
-      const current = decode(entry);
+      const current = this.decodeFor(info, entry);
       this.checkPreconditions(info, current, options);
       const plan = this.planDeletion(info, current, options);
       if (plan.kind === 'unchanged') return { object: current, removed: false };
@@ -351,6 +358,7 @@ export class SimRegistry implements Registry {
       if (plan.kind === 'remove') {
         const result = await this.store.delete(key, entry.modRevision);
         if (!result.ok) continue;
+        this.expiries.delete(key);
         await this.afterRemoval(info, current);
         return {
           object: {
@@ -360,9 +368,10 @@ export class SimRegistry implements Registry {
           removed: true,
         };
       }
-      const result = await this.store.put(key, encode(plan.object), entry.modRevision);
+      const result = await this.store.put(key, this.encodeFor(info, plan.object), entry.modRevision);
       if (!result.ok) continue;
-      return { object: decode(result.entry), removed: false };
+      this.renewTtl(info, key);
+      return { object: this.decodeFor(info, result.entry), removed: false };
     }
     throw conflict(info, name, OPTIMISTIC_LOCK_MESSAGE);
   }
@@ -404,7 +413,7 @@ export class SimRegistry implements Registry {
     const onChange = (change: StoreChange) => {
       if (stopped) return;
       const event = toWatchEvent(change, matches, unfiltered);
-      if (event) onEvent(event);
+      if (event) onEvent({ type: event.type, object: this.fromStored(info, event.object) });
     };
     const onExpired = (compacted: number) => {
       if (stopped) return;
@@ -418,7 +427,7 @@ export class SimRegistry implements Registry {
         startRevision = range.revision;
         for (const entry of range.entries) {
           const object = decode(entry);
-          if (!stopped && matches(object)) onEvent({ type: 'ADDED', object });
+          if (!stopped && matches(object)) onEvent({ type: 'ADDED', object: this.fromStored(info, object) });
         }
       } else {
         startRevision = Number(fromVersion);
@@ -476,8 +485,53 @@ export class SimRegistry implements Registry {
   }
 
   private prefix(info: ResourceInfo, namespace: string | undefined): string {
-    const base = `/registry/${info.group || 'core'}/${info.resource}/`;
+    // A view (events.k8s.io events) reads and writes the store of the resource it converts to.
+    const stored = storageViewOf(info)?.storedAs ?? info;
+    const base = `/registry/${stored.group || 'core'}/${stored.resource}/`;
     return info.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  /**
+   * Gives every object of `ref` (and of the views stored with it) a time to live: each write renews it, and
+   * `expireDue` deletes what has outlived it, as the API server's etcd leases do for events (`--event-ttl`, 1 h).
+   */
+  setObjectTtl(ref: ResourceRef, ttlMs: number): void {
+    this.ttls.set(`${ref.group}/${ref.resource}`, ttlMs);
+  }
+
+  /** Deletes the objects whose time to live has run out (a DELETED watch event each); returns how many. */
+  async expireDue(): Promise<number> {
+    const now = this.clock.now();
+    let expired = 0;
+    for (const [key, at] of [...this.expiries]) {
+      if (at > now) continue;
+      this.expiries.delete(key);
+      const result = await this.store.delete(key);
+      if (result.ok) expired++;
+    }
+    return expired;
+  }
+
+  private renewTtl(info: ResourceInfo, key: string): void {
+    if (this.ttls.size === 0) return;
+    const stored = storageViewOf(info)?.storedAs ?? info;
+    const ttl = this.ttls.get(`${stored.group}/${stored.resource}`);
+    if (ttl !== undefined) this.expiries.set(key, this.clock.now() + ttl);
+  }
+
+  /** An entry as `info` serves it: stored objects of a view are converted to its version. */
+  private decodeFor(info: ResourceInfo, entry: StoreEntry): KubeObject {
+    return this.fromStored(info, decode(entry));
+  }
+
+  private fromStored(info: ResourceInfo, object: KubeObject): KubeObject {
+    const view = storageViewOf(info);
+    return view ? view.fromStorage(object) : object;
+  }
+
+  private encodeFor(info: ResourceInfo, object: KubeObject): string {
+    const view = storageViewOf(info);
+    return encode(view ? view.toStorage(object) : object);
   }
 
   /** Body checks common to create and update: kind, apiVersion, namespace agreement. */
@@ -774,7 +828,7 @@ export class SimRegistry implements Registry {
       if (wantedVersion && wantedVersion !== String(entry.modRevision)) {
         throw conflict(info, name, OPTIMISTIC_LOCK_MESSAGE);
       }
-      const current = decode(entry);
+      const current = this.decodeFor(info, entry);
       const next = mutate(current);
       if (deepEqual(next, current)) return current;
       if (this.shouldRemoveAfterUpdate(info, next)) {
@@ -785,9 +839,10 @@ export class SimRegistry implements Registry {
         return next;
       }
       if (options.dryRun) return next;
-      const result = await this.store.put(key, encode(next), entry.modRevision);
+      const result = await this.store.put(key, this.encodeFor(info, next), entry.modRevision);
       if (!result.ok) continue;
-      const written = decode(result.entry);
+      this.renewTtl(info, key);
+      const written = this.decodeFor(info, result.entry);
       if (info.group === CRDS.group && info.resource === CRDS.resource) this.defineCustomResource(written);
       return written;
     }

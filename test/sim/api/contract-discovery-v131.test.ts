@@ -32,7 +32,6 @@ const fixture = JSON.parse(
  * absent, compared once present. The lead removes this list after merging.
  */
 const SERVED_BY_SIBLING_WORK = new Set([
-  'events.k8s.io/v1/events',
   'authentication.k8s.io/v1/selfsubjectreviews',
   'authentication.k8s.io/v1/tokenreviews',
   'authorization.k8s.io/v1/localsubjectaccessreviews',

@@ -1,3 +1,4 @@
+import { eventToCore } from '../../registry/event-conversion.js';
 import type { KubeObject, PrinterColumn, ResourceInfo } from '../../types.js';
 import {
   AGE_COLUMN,
@@ -40,6 +41,11 @@ const PRINTERS: Readonly<Record<string, KindPrinter>> = {
   '/secrets': secretPrinter,
   '/serviceaccounts': serviceAccountPrinter,
   '/events': eventPrinter,
+  // The API server prints events.k8s.io Events from the same internal object as core ones.
+  'events.k8s.io/events': {
+    columns: eventPrinter.columns,
+    cells: (event, now) => eventPrinter.cells(eventToCore(event), now),
+  },
   'apps/deployments': deploymentPrinter,
   'apps/replicasets': replicaSetPrinter,
   'apps/daemonsets': daemonSetPrinter,
