@@ -14,7 +14,9 @@ import { startNodeLifecycle } from './node-lifecycle.js';
 import { startPdbStatusController } from './pdb-status.js';
 import { startPersistentVolumeController } from './persistent-volumes.js';
 import { startReplicaSetController } from './replica-set.js';
+import { startRootCaPublisher } from './root-ca-publisher.js';
 import { startScheduler } from './scheduler.js';
+import { startServiceAccountController } from './service-account.js';
 import { SharedInformers } from './shared-informers.js';
 import { type SimLog, silentLog } from './sim-log.js';
 import { startStatefulSetController } from './stateful-set.js';
@@ -33,6 +35,8 @@ export async function startControllers(options: {
   clock: ScaledClock;
   log?: SimLog;
   agents?: NodeAgents;
+  /** The cluster CA `kube-root-ca.crt` carries in every namespace; no publisher without one. */
+  rootCaPem?: string;
 }): Promise<RunningControllers> {
   const log = options.log ?? silentLog;
   const context: ControllerContext = {
@@ -57,7 +61,9 @@ export async function startControllers(options: {
     startCrdFinalizer(context),
     startGarbageCollector(context),
     startApiServiceRegistration(context),
+    startServiceAccountController(context),
   ];
+  if (options.rootCaPem) controllers.push(startRootCaPublisher(context, options.rootCaPem));
   await context.informers.start();
   for (const controller of controllers) controller.start();
   return {

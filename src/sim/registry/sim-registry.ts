@@ -34,6 +34,7 @@ import { decodeMicroTimes } from './micro-time.js';
 import { applyDefaults, generateJobSelector, podQosClass } from './object-defaults.js';
 import { validateImmutableSelector, validateObject } from './object-validation.js';
 import { rfc3339 } from './rfc3339.js';
+import { admitPodServiceAccount } from './service-account-admission.js';
 import {
   alreadyExists,
   badRequest,
@@ -56,10 +57,13 @@ export interface RegistryOptions {
   clock?: Clock;
   /** Randomness for generateName suffixes; tests pass a seeded one. */
   random?: () => number;
+  /** The ServiceAccount admission plugin on pod create (service-account-admission.ts); off by default. */
+  serviceAccountAdmission?: boolean;
 }
 
 const NAMESPACES: ResourceRef = { group: '', resource: 'namespaces' };
 const CRDS: ResourceRef = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
+const SERVICE_ACCOUNTS: ResourceRef = { group: '', resource: 'serviceaccounts' };
 const STORAGE_CLASSES: ResourceRef = { group: 'storage.k8s.io', resource: 'storageclasses' };
 /** Held by a deleted CustomResourceDefinition until its custom objects are gone. */
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -86,11 +90,13 @@ export class SimRegistry implements Registry {
   private readonly subresourceHandlers = new Map<string, SubresourceHandler>();
   private readonly catalogListeners = new Set<() => void>();
   private serviceIpCounter = 1;
+  private readonly serviceAccountAdmission: boolean;
 
   constructor(options: RegistryOptions = {}) {
     this.store = options.store ?? createMemoryStore();
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.serviceAccountAdmission = options.serviceAccountAdmission ?? false;
     for (const [key, handler] of builtinSubresourceHandlers()) this.subresourceHandlers.set(key, handler);
   }
 
@@ -168,12 +174,22 @@ export class SimRegistry implements Registry {
     const object = this.normalizeBody(info, namespace, input);
     if (object.metadata.resourceVersion)
       throw unknownError('resourceVersion should not be set on objects to be created');
+    const requestedName = object.metadata.name || object.metadata.generateName || 'Unknown';
     if (!object.metadata.name && object.metadata.generateName) {
       object.metadata.name = object.metadata.generateName + this.randomSuffix();
     }
     if (info.namespaced) await this.admitCreate(info, object.metadata.namespace, object.metadata.name ?? '');
     if (info.custom) await this.admitCustomCreate(info);
     await this.admitStorage(info, object);
+    if (this.serviceAccountAdmission && info.group === '' && info.resource === 'pods') {
+      await admitPodServiceAccount(object, requestedName, {
+        get: async (ns, name) => {
+          const entry = await this.store.get(this.key(this.resolve(SERVICE_ACCOUNTS), ns, name));
+          return entry ? decode(entry) : undefined;
+        },
+        suffix: () => this.randomSuffix(),
+      });
+    }
     const now = this.clock.now();
     const metadata = object.metadata;
     metadata.uid = randomUUID();

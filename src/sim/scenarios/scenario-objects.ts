@@ -1,6 +1,7 @@
 import type { KubeObject } from '../types.js';
 import { buildCoreDns, buildKubeProxy, buildMirrorPods } from './build-kube-system.js';
 import { buildNodes } from './build-nodes.js';
+import { buildServiceAccounts } from './build-service-accounts.js';
 import { buildStorageClasses } from './build-storage.js';
 import { buildBudget, buildWorkload, inlineBudget } from './build-workloads.js';
 import type { Scenario } from './scenario-schema.js';
@@ -11,7 +12,7 @@ export interface ScenarioObjects {
   nodes: KubeObject[];
   /** Mirror pods of the control planes' static pods; their Node owner uid is set once the node exists. */
   mirrorPods: KubeObject[];
-  /** Workloads, their Services and PodDisruptionBudgets, kube-system add-ons. */
+  /** ServiceAccounts, workloads, their Services and PodDisruptionBudgets, kube-system add-ons. */
   objects: KubeObject[];
 }
 
@@ -61,6 +62,7 @@ export function scenarioObjects(scenario: Scenario, now: Date): ScenarioObjects 
     .flatMap((node) => buildMirrorPods(node.metadata.name ?? '', scenario.kubernetesVersion));
 
   const objects: KubeObject[] = [
+    ...buildServiceAccounts([...namespaceNames]),
     priorityClass(
       'system-cluster-critical',
       2000000000,
