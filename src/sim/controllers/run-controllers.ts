@@ -5,6 +5,7 @@ import type { Controller, ControllerContext } from './controller-context.js';
 import { startCrdFinalizer } from './crd-finalizer.js';
 import { startDaemonSetController } from './daemon-set.js';
 import { startDeploymentController } from './deployment.js';
+import { startEndpointsController } from './endpoints.js';
 import { startGarbageCollector } from './garbage-collector.js';
 import { startJobController } from './job.js';
 import { startKubelets } from './kubelet.js';
@@ -62,6 +63,7 @@ export async function startControllers(options: {
     startGarbageCollector(context),
     startApiServiceRegistration(context),
     startServiceAccountController(context),
+    startEndpointsController(context),
   ];
   if (options.rootCaPem) controllers.push(startRootCaPublisher(context, options.rootCaPem));
   await context.informers.start();

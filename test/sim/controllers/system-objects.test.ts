@@ -204,4 +204,131 @@ describe('what every cluster has', () => {
     );
     for (const pod of pods) expect(pod.spec?.serviceAccountName).toBe('late-sa');
   });
+
+  it.each(KUBECTL_EDGES)(
+    '53: kubectl %s get svc,endpoints,endpointslices: the kubernetes Service at 10.96.0.1 with the API server at 6443',
+    async (minor) => {
+      const kubectl = await rig.kubectl(minor);
+      const svc = await kubectl.run(['get', 'svc', '-n', 'default']);
+      expect(svc.exitCode).toBe(0);
+      expect(rows(svc.stdout).map((r) => r.slice(0, 5))).toEqual([
+        ['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP'],
+      ]);
+      const node = await rig.core.readNode({ name: 'control-plane-1' });
+      const advertise = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+      const ep = await kubectl.run(['get', 'endpoints', 'kubernetes', '-n', 'default', '-o', 'json']);
+      expect(JSON.parse(ep.stdout).subsets).toEqual([
+        { addresses: [{ ip: advertise }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] },
+      ]);
+      const slices = await kubectl.run(['get', 'endpointslices', '-n', 'default', '-o', 'name']);
+      expect(slices.stdout.trim()).toBe('endpointslice.discovery.k8s.io/kubernetes');
+      const dns = await kubectl.run(['get', 'svc', 'kube-dns', '-n', 'kube-system']);
+      expect(rows(dns.stdout).map((r) => r.slice(0, 5))).toEqual([
+        ['kube-dns', 'ClusterIP', '10.96.0.10', '<none>', '53/UDP,53/TCP,9153/TCP'],
+      ]);
+    },
+  );
+
+  it('53: kube-dns has the coredns pods as endpoints and one EndpointSlice owned by the Service (client-node)', async () => {
+    const coredns = (
+      await rig.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' })
+    ).items;
+    expect(coredns).toHaveLength(2);
+    const ep = await eventually('kube-dns endpoints with both pods', async () => {
+      const e = await rig.core.readNamespacedEndpoints({ name: 'kube-dns', namespace: 'kube-system' });
+      return e.subsets?.[0]?.addresses?.length === 2 ? e : undefined;
+    });
+    expect(ep.subsets?.[0]?.ports).toEqual([
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+      { name: 'metrics', port: 9153, protocol: 'TCP' },
+    ]);
+    expect(ep.subsets?.[0]?.addresses?.map((a) => a.ip).sort()).toEqual(
+      coredns.map((p) => p.status?.podIP).sort(),
+    );
+    expect(ep.subsets?.[0]?.addresses?.[0]?.targetRef?.kind).toBe('Pod');
+    const raw = (
+      await rig.sim.registry.list(
+        { group: 'discovery.k8s.io', resource: 'endpointslices' },
+        { namespace: 'kube-system', labelSelector: 'kubernetes.io/service-name=kube-dns' },
+      )
+    ).items;
+    expect(raw).toHaveLength(1);
+    const [slice] = raw;
+    expect(slice?.metadata.name).toMatch(/^kube-dns-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(slice?.metadata.labels?.['endpointslice.kubernetes.io/managed-by']).toBe(
+      'endpointslice-controller.k8s.io',
+    );
+    expect(slice?.metadata.ownerReferences?.[0]).toMatchObject({
+      kind: 'Service',
+      name: 'kube-dns',
+      controller: true,
+    });
+    expect((slice?.endpoints as unknown[]).length).toBe(2);
+  });
+
+  it('54: a Service with a named targetPort: ready pods are addresses, a pod not Ready yet is a notReadyAddress', async () => {
+    const labels = { app: 'ports' };
+    await rig.core.createNamespacedService({
+      namespace: 'shop',
+      body: {
+        metadata: { name: 'ports' },
+        spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'web' }] },
+      },
+    });
+    await rig.core.createNamespacedPod({
+      namespace: 'shop',
+      body: {
+        metadata: { name: 'ports-1', labels },
+        spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ name: 'web', containerPort: 8080 }] }] },
+      },
+    });
+    const ready = await eventually(
+      'ports-1 ready in endpoints',
+      async () => {
+        const e = await rig.core.readNamespacedEndpoints({ name: 'ports', namespace: 'shop' });
+        return e.subsets?.[0]?.addresses?.[0] ? e : undefined;
+      },
+      10_000,
+    );
+    expect(ready.subsets?.[0]?.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    expect(ready.subsets?.[0]?.addresses?.[0]?.targetRef?.name).toBe('ports-1');
+    await rig.core.deleteNamespacedPod({ name: 'ports-1', namespace: 'shop' });
+    await eventually(
+      'ports endpoints empty',
+      async () => {
+        const e = await rig.core.readNamespacedEndpoints({ name: 'ports', namespace: 'shop' });
+        return (e.subsets ?? []).length === 0 ? true : undefined;
+      },
+      10_000,
+    );
+  });
+
+  it.each(KUBECTL_EDGES)(
+    '55: kubectl %s: kubeadm ConfigMaps in kube-system carry the cluster version',
+    async (minor) => {
+      const kubectl = await rig.kubectl(minor);
+      const cm = await kubectl.run(['get', 'cm', '-n', 'kube-system', '-o', 'name']);
+      expect(cm.stdout.trim().split('\n')).toEqual(
+        expect.arrayContaining([
+          'configmap/kubeadm-config',
+          'configmap/kubelet-config',
+          'configmap/kube-proxy',
+          'configmap/coredns',
+          'configmap/kube-root-ca.crt',
+        ]),
+      );
+      const config = await kubectl.run([
+        'get',
+        'cm',
+        'kubeadm-config',
+        '-n',
+        'kube-system',
+        '-o',
+        'jsonpath={.data.ClusterConfiguration}',
+      ]);
+      expect(config.stdout).toContain(`kubernetesVersion: ${rig.sim.scenario.kubernetesVersion}`);
+      expect(config.stdout).toContain('serviceSubnet: 10.96.0.0/12');
+    },
+  );
 });
