@@ -98,7 +98,7 @@ export function startEndpointsController(context: ControllerContext): Controller
     const namespace = key.slice(0, slash);
     const name = key.slice(slash + 1);
     const service = services.get(namespace, name);
-    if (!service || !service.spec?.selector || Object.keys(service.spec.selector).length === 0) return;
+    if (!service?.spec?.selector || Object.keys(service.spec.selector).length === 0) return;
     const members = pods
       .inNamespace(namespace)
       .filter((pod) => selects(service, pod) && pod.status?.podIP && !isFinished(pod))

@@ -264,7 +264,7 @@ describe('what every cluster has', () => {
       name: 'kube-dns',
       controller: true,
     });
-    expect((slice?.endpoints as unknown[]).length).toBe(2);
+    expect(slice?.endpoints).toHaveLength(2);
   });
 
   it('54: a Service with a named targetPort: ready pods are addresses, a pod not Ready yet is a notReadyAddress', async () => {
