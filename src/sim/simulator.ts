@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { ScaledClock } from './clock/scaled-clock.js';
+import { clusterCaPem } from './controllers/cluster-ca.js';
 import { unsettled } from './controllers/cluster-settled.js';
 import { findCondition } from './controllers/conditions.js';
 import { upgradeControlPlaneImages } from './controllers/control-plane-upgrade.js';
@@ -77,7 +78,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const base = options.clock ?? systemClock;
   const clock = new ScaledClock(options.timeScale ?? 1, base);
   const log = options.logger ?? silentLog;
-  const registry = createRegistry({ clock: base });
+  const registry = createRegistry({ clock: base, serviceAccountAdmission: true });
   registry.setSubresourceHandler('pods', 'eviction', evictionHandler(clock));
   await applyScenario(registry, scenario, base);
   const agents = new NodeAgents();
@@ -86,7 +87,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   scenario.nodes.forEach((group, index) => {
     if (!group.ready) for (const name of names[index] ?? []) agents.setRunning(name, false);
   });
-  const controllers = await startControllers({ registry, clock, log, agents });
+  // The API server comes up first, as on a real cluster; the controllers publish its CA.
   const server = await createApiServer({
     registry,
     host: options.host,
@@ -95,6 +96,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     version: scenario.kubernetesVersion,
     clock: base,
     logger: options.logger,
+  });
+  const controllers = await startControllers({
+    registry,
+    clock,
+    log,
+    agents,
+    rootCaPem: await clusterCaPem(server.ca),
   });
   const token = randomBytes(16).toString('hex');
   let version = scenario.kubernetesVersion;

@@ -5,6 +5,7 @@ import type { Controller, ControllerContext } from './controller-context.js';
 import { startCrdFinalizer } from './crd-finalizer.js';
 import { startDaemonSetController } from './daemon-set.js';
 import { startDeploymentController } from './deployment.js';
+import { startEndpointsController } from './endpoints.js';
 import { EventRecorders } from './events.js';
 import { startGarbageCollector } from './garbage-collector.js';
 import { startJobController } from './job.js';
@@ -15,7 +16,9 @@ import { startNodeLifecycle } from './node-lifecycle.js';
 import { startPdbStatusController } from './pdb-status.js';
 import { startPersistentVolumeController } from './persistent-volumes.js';
 import { startReplicaSetController } from './replica-set.js';
+import { startRootCaPublisher } from './root-ca-publisher.js';
 import { startScheduler } from './scheduler.js';
+import { startServiceAccountController } from './service-account.js';
 import { SharedInformers } from './shared-informers.js';
 import { type SimLog, silentLog } from './sim-log.js';
 import { startStatefulSetController } from './stateful-set.js';
@@ -34,6 +37,8 @@ export async function startControllers(options: {
   clock: ScaledClock;
   log?: SimLog;
   agents?: NodeAgents;
+  /** The cluster CA `kube-root-ca.crt` carries in every namespace; no publisher without one. */
+  rootCaPem?: string;
 }): Promise<RunningControllers> {
   const log = options.log ?? silentLog;
   const context: ControllerContext = {
@@ -59,7 +64,10 @@ export async function startControllers(options: {
     startCrdFinalizer(context),
     startGarbageCollector(context),
     startApiServiceRegistration(context),
+    startServiceAccountController(context),
+    startEndpointsController(context),
   ];
+  if (options.rootCaPem) controllers.push(startRootCaPublisher(context, options.rootCaPem));
   await context.informers.start();
   context.events.start();
   for (const controller of controllers) controller.start();

@@ -38,6 +38,7 @@ import { decodeMicroTimes } from './micro-time.js';
 import { applyDefaults, generateJobSelector, podQosClass } from './object-defaults.js';
 import { validateObject } from './object-validation.js';
 import { rfc3339 } from './rfc3339.js';
+import { admitPodServiceAccount } from './service-account-admission.js';
 import { ServiceAllocator } from './service-allocator.js';
 import {
   alreadyExists,
@@ -61,11 +62,14 @@ export interface RegistryOptions {
   clock?: Clock;
   /** Randomness for generateName suffixes; tests pass a seeded one. */
   random?: () => number;
+  /** The ServiceAccount admission plugin on pod create (service-account-admission.ts); off by default. */
+  serviceAccountAdmission?: boolean;
 }
 
 const NAMESPACES: ResourceRef = { group: '', resource: 'namespaces' };
 const CRDS: ResourceRef = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
 const SERVICES: ResourceRef = { group: '', resource: 'services' };
+const SERVICE_ACCOUNTS: ResourceRef = { group: '', resource: 'serviceaccounts' };
 const STORAGE_CLASSES: ResourceRef = { group: 'storage.k8s.io', resource: 'storageclasses' };
 /** Held by a deleted CustomResourceDefinition until its custom objects are gone. */
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -96,11 +100,13 @@ export class SimRegistry implements Registry {
   private readonly ttls = new Map<string, number>();
   /** When each object with a time to live expires (clock ms), by storage key; renewed by every write. */
   private readonly expiries = new Map<string, number>();
+  private readonly serviceAccountAdmission: boolean;
 
   constructor(options: RegistryOptions = {}) {
     this.store = options.store ?? createMemoryStore();
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.serviceAccountAdmission = options.serviceAccountAdmission ?? false;
     for (const [key, handler] of builtinSubresourceHandlers()) this.subresourceHandlers.set(key, handler);
     this.services = new ServiceAllocator(async () => {
       const range = await this.store.range(this.prefix(this.resolve(SERVICES), undefined));
@@ -194,12 +200,22 @@ export class SimRegistry implements Registry {
     const object = this.normalizeBody(info, namespace, input);
     if (object.metadata.resourceVersion)
       throw unknownError('resourceVersion should not be set on objects to be created');
+    const requestedName = object.metadata.name || object.metadata.generateName || 'Unknown';
     if (!object.metadata.name && object.metadata.generateName) {
       object.metadata.name = object.metadata.generateName + this.randomSuffix();
     }
     if (info.namespaced) await this.admitCreate(info, object.metadata.namespace, object.metadata.name ?? '');
     if (info.custom) await this.admitCustomCreate(info);
     await this.admitStorage(info, object);
+    if (this.serviceAccountAdmission && info.group === '' && info.resource === 'pods') {
+      await admitPodServiceAccount(object, requestedName, {
+        get: async (ns, name) => {
+          const entry = await this.store.get(this.key(this.resolve(SERVICE_ACCOUNTS), ns, name));
+          return entry ? decode(entry) : undefined;
+        },
+        suffix: () => this.randomSuffix(),
+      });
+    }
     const now = this.clock.now();
     const metadata = object.metadata;
     metadata.uid = randomUUID();

@@ -1,7 +1,13 @@
 import type { KubeObject } from '../types.js';
 import { buildCoreDns, buildKubeProxy, buildMirrorPods } from './build-kube-system.js';
 import { buildNodes } from './build-nodes.js';
+import { buildServiceAccounts } from './build-service-accounts.js';
 import { buildStorageClasses } from './build-storage.js';
+import {
+  buildKubeadmConfigMaps,
+  buildKubeDnsService,
+  buildKubernetesService,
+} from './build-system-services.js';
 import { buildBudget, buildWorkload, inlineBudget } from './build-workloads.js';
 import type { Scenario } from './scenario-schema.js';
 
@@ -11,7 +17,7 @@ export interface ScenarioObjects {
   nodes: KubeObject[];
   /** Mirror pods of the control planes' static pods; their Node owner uid is set once the node exists. */
   mirrorPods: KubeObject[];
-  /** Workloads, their Services and PodDisruptionBudgets, kube-system add-ons. */
+  /** ServiceAccounts, workloads, their Services and PodDisruptionBudgets, kube-system add-ons. */
   objects: KubeObject[];
 }
 
@@ -60,7 +66,17 @@ export function scenarioObjects(scenario: Scenario, now: Date): ScenarioObjects 
     .filter((node) => node.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined)
     .flatMap((node) => buildMirrorPods(node.metadata.name ?? '', scenario.kubernetesVersion));
 
+  const advertise = nodes
+    .filter((node) => node.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined)
+    .map(
+      (node) =>
+        (node.status?.addresses as Array<{ type: string; address: string }> | undefined)?.find(
+          (a) => a.type === 'InternalIP',
+        )?.address ?? '',
+    )
+    .filter((ip) => ip !== '');
   const objects: KubeObject[] = [
+    ...buildServiceAccounts([...namespaceNames]),
     priorityClass(
       'system-cluster-critical',
       2000000000,
@@ -71,8 +87,11 @@ export function scenarioObjects(scenario: Scenario, now: Date): ScenarioObjects 
       2000001000,
       'Used for system critical pods that must not be moved from their current node.',
     ),
+    ...buildKubernetesService(advertise),
+    ...buildKubeadmConfigMaps(scenario.kubernetesVersion, advertise[0] ?? '10.0.0.10'),
     buildKubeProxy(scenario.kubernetesVersion),
     buildCoreDns(),
+    buildKubeDnsService(),
     ...buildStorageClasses(),
   ];
   for (const workload of scenario.workloads) {

@@ -116,7 +116,7 @@ describe('scenario objects', () => {
       expect(pod.metadata.annotations?.['kubernetes.io/config.mirror']).toBeTruthy();
       expect(pod.metadata.namespace).toBe('kube-system');
     }
-    const proxy = objects.find((o) => o.metadata.name === 'kube-proxy');
+    const proxy = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kube-proxy');
     expect(proxy?.kind).toBe('DaemonSet');
     expect(proxy?.spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
   });
