@@ -31,16 +31,7 @@ const fixture = JSON.parse(
  * Served by sibling work on the same issue (events.k8s.io; the review kinds and serviceaccounts/token): skipped while
  * absent, compared once present. The lead removes this list after merging.
  */
-const SERVED_BY_SIBLING_WORK = new Set([
-  'events.k8s.io/v1/events',
-  'authentication.k8s.io/v1/selfsubjectreviews',
-  'authentication.k8s.io/v1/tokenreviews',
-  'authorization.k8s.io/v1/localsubjectaccessreviews',
-  'authorization.k8s.io/v1/selfsubjectaccessreviews',
-  'authorization.k8s.io/v1/selfsubjectrulesreviews',
-  'authorization.k8s.io/v1/subjectaccessreviews',
-  '/v1/serviceaccounts/token',
-]);
+const SERVED_BY_SIBLING_WORK = new Set(['events.k8s.io/v1/events']);
 
 const AGGREGATED_ACCEPT =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
