@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
 import YAML from 'yaml';
 import { kubeDrainPorts } from '../../../src/adapters/k8s/drain-adapters.js';
 import { drainNodes } from '../../../src/ops/drain/drain-nodes.js';
@@ -427,5 +428,72 @@ describe("bosun's least-privilege ClusterRole (deploy/rbac.yaml)", () => {
     expect(refused.stderr).toContain(
       'secrets is forbidden: User "system:serviceaccount:bosun-system:bosun" cannot list resource "secrets" in API group "" in the namespace "shop"',
     );
+  }, 90_000);
+});
+
+/** A python3 that can `import kubernetes` (Debian's python3-kubernetes), or undefined. */
+async function pythonWithKubernetes(): Promise<string | undefined> {
+  // Debian's own interpreter last: a pyenv or venv python3 earlier on PATH does not see Debian's packages.
+  for (const python of ['python3', 'python3.13', 'python3.12', 'python3.11', '/usr/bin/python3']) {
+    const probe = await execa(python, ['-c', 'import kubernetes'], { reject: false }).catch(() => undefined);
+    if (probe === undefined) continue;
+    if (probe.exitCode === 0) return python;
+  }
+  return undefined;
+}
+
+const PYTHON_CLIENT = `
+import json, sys
+from kubernetes import client, config
+from kubernetes.client.rest import ApiException
+
+config.load_kube_config(config_file=sys.argv[1])
+core = client.CoreV1Api()
+out = {"pods": sorted(p.metadata.name.split("-")[0] for p in core.list_namespaced_pod("shop").items)}
+token = core.create_namespaced_service_account_token(
+    "py", "shop", client.AuthenticationV1TokenRequest(spec=client.V1TokenRequestSpec(audiences=[]))
+).status.token
+review = client.AuthorizationV1Api().create_self_subject_access_review(
+    client.V1SelfSubjectAccessReview(spec=client.V1SelfSubjectAccessReviewSpec(
+        resource_attributes=client.V1ResourceAttributes(verb="delete", resource="secrets", namespace="shop"))))
+out["adminMayDeleteSecrets"] = review.status.allowed
+cfg = client.Configuration.get_default_copy()
+cfg.api_key = {"authorization": "Bearer " + token}
+cfg.cert_file = None
+cfg.key_file = None
+sa = client.CoreV1Api(client.ApiClient(cfg))
+try:
+    sa.list_namespaced_secret("shop")
+    out["saListSecrets"] = "allowed"
+except ApiException as error:
+    out["saListSecrets"] = {"status": error.status, "message": json.loads(error.body)["message"]}
+who = client.AuthenticationV1Api().create_token_review(client.V1TokenReview(spec=client.V1TokenReviewSpec(token=token)))
+out["saUser"] = who.status.user.username
+print(json.dumps(out))
+`;
+
+describe('the official Python client', () => {
+  it('78: python3-kubernetes lists, mints a token (TokenRequest, TokenReview), reviews access and gets the real 403 on bosun sim --https', async () => {
+    const python = await pythonWithKubernetes();
+    if (!python) {
+      console.warn('78 skipped: no python3 can `import kubernetes` (apt-get install python3-kubernetes)');
+      return;
+    }
+    await ok(admin, ['create', 'serviceaccount', 'py', '-n', 'shop']);
+    const kubectl = await Kubectl.forKubeconfig(rig.sim.kubeconfig());
+    owned.push(kubectl);
+    const script = await kubectl.writeFile('client.py', PYTHON_CLIENT);
+    const run = await execa(python, [script, kubectl.kubeconfigPath], { reject: false, timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      pods: ['api', 'api', 'orders', 'orders', 'web', 'web', 'web'],
+      adminMayDeleteSecrets: true,
+      saListSecrets: {
+        status: 403,
+        message:
+          'secrets is forbidden: User "system:serviceaccount:shop:py" cannot list resource "secrets" in API group "" in the namespace "shop"',
+      },
+      saUser: 'system:serviceaccount:shop:py',
+    });
   }, 90_000);
 });
