@@ -13,7 +13,8 @@ Options:
   --port P              port on 127.0.0.1 (default: a free one)
   --kubeconfig FILE     where to write the kubeconfig (default: a file in the temp directory)
   --time-scale X        multiply every simulated duration by X (0.01: a 30 s grace period takes 0.3 s)
-  --https               serve HTTPS with a generated CA (the kubeconfig carries it)
+  --https               serve HTTPS with a generated CA; the kubeconfig carries it and an admin client
+                        certificate, and requests are authenticated and checked against RBAC
   -h, --help            show this help`;
 
 /** Where runSim writes and how it is stopped; tests replace the process's streams and signals. */

@@ -41,7 +41,7 @@ export interface SimulatorOptions {
 export interface Simulator {
   url: string;
   scenario: Scenario;
-  /** kubeconfig YAML: bearer token, and the CA (https) or insecure-skip-tls-verify (http). */
+  /** kubeconfig YAML: the admin client certificate and the CA (https), or a bearer token and insecure-skip-tls-verify (http). */
   kubeconfig(): string;
   writeKubeconfig(path: string): Promise<void>;
   /** Resolves once all nodes are Ready, every pod Running and Ready, every workload at its desired state. */
@@ -88,8 +88,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (!group.ready) for (const name of names[index] ?? []) agents.setRunning(name, false);
   });
   // The API server comes up first, as on a real cluster; the controllers publish its CA.
+  const token = randomBytes(16).toString('hex');
   const server = await createApiServer({
     registry,
+    adminToken: token,
     host: options.host,
     port: options.port,
     https: options.https,
@@ -104,7 +106,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     agents,
     rootCaPem: await clusterCaPem(server.ca),
   });
-  const token = randomBytes(16).toString('hex');
   let version = scenario.kubernetesVersion;
 
   const waitFor = async (what: string, done: () => Promise<boolean>, timeoutMs: number) => {
@@ -178,7 +179,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
   }
 
-  const kubeconfig = () => renderKubeconfig({ server: server.url, ca: server.ca, token });
+  const kubeconfig = () =>
+    renderKubeconfig({
+      server: server.url,
+      ca: server.ca,
+      clientCertificate: server.clientCertificate,
+      token,
+    });
   let stopped = false;
 
   return {

@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ZodError, z } from 'zod';
 import { type Clock, systemClock } from '../../shared/clock.js';
+import { ApiAuth } from '../auth/index.js';
 import { compareGroupVersions } from '../catalog/api-priorities.js';
 import { readLimitedBody } from '../registry/limits.js';
 import { resourceNotServed } from '../registry/status-errors.js';
@@ -57,6 +58,8 @@ export interface ApiServerOptions {
   random?: () => number;
   /** Answer /api and /apis with aggregated discovery when asked (default true); false serves only the legacy form. */
   aggregatedDiscovery?: boolean;
+  /** A static bearer token that authenticates as the admin (the simulator's kubeconfig token). */
+  adminToken?: string;
   /** Sees every request as it arrives (tests assert what kubectl sent). */
   onRequest?: (request: ObservedRequest) => void;
 }
@@ -87,6 +90,8 @@ export interface ApiServer {
   server: Server | HttpsServer;
   /** PEM of the serving CA when started with `https: true`. */
   ca?: string;
+  /** With `https: true`: the admin's client certificate (CN=kubernetes-admin, O=system:masters) and key, PEM. */
+  clientCertificate?: { cert: string; key: string };
   faults: FaultInjector;
   /** A kubeconfig for this server. */
   kubeconfig(): string;
@@ -127,6 +132,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const sockets = new Set<Socket>();
   let address = '';
 
+  const auth = new ApiAuth({
+    registry,
+    clock,
+    https: options.https === true,
+    adminToken: options.adminToken,
+    isNamespaced: (group, version, resource) =>
+      Boolean(registryResources(group, version).find((info) => info.resource === resource)?.namespaced),
+  });
+
   const addAdminRoute = (method: string, path: RegExp, handler: AdminHandler) => {
     adminRoutes.push({ method: method.toUpperCase(), path, handler });
   };
@@ -164,6 +178,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         headers: req.headers,
         body: body.toString('latin1'),
       });
+      // Who is asking (401/403 thrown), and the review kinds and TokenRequests, which it answers itself.
+      const answered = await auth.check(req, method, url, body);
+      if (answered) return writeJson(res, answered.code, answered.body);
       if (url.pathname.startsWith('/_sim/')) {
         await serveAdmin(method, url, body, res);
         return;
@@ -299,11 +316,22 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     });
   };
   let ca: string | undefined;
+  let clientCertificate: ApiServer['clientCertificate'];
   let server: Server | HttpsServer;
   if (options.https) {
     const certificate = await generateServingCertificate();
     ca = certificate.ca;
-    server = createHttpsServer({ cert: certificate.cert, key: certificate.key }, listener);
+    clientCertificate = { cert: certificate.clientCert, key: certificate.clientKey };
+    server = createHttpsServer(
+      {
+        cert: certificate.cert,
+        key: certificate.key,
+        ca: certificate.ca,
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      listener,
+    );
   } else {
     server = createHttpServer(listener);
   }
@@ -331,8 +359,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     url,
     server,
     ca,
+    clientCertificate,
     faults,
-    kubeconfig: () => renderKubeconfig({ server: url, ca }),
+    kubeconfig: () => renderKubeconfig({ server: url, ca, clientCertificate, token: options.adminToken }),
     addAdminRoute,
     setVersion(gitVersion: string) {
       version = versionInfo(gitVersion);

@@ -4,7 +4,7 @@ import type { DeleteOptions } from '../types.js';
 
 const PROTOBUF_MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
-interface Field {
+export interface Field {
   number: number;
   wireType: number;
   varint?: bigint;
@@ -12,7 +12,7 @@ interface Field {
 }
 
 /** Reads protobuf fields (varint and length-delimited; enough for runtime.Unknown and DeleteOptions). */
-function readFields(buffer: Uint8Array): Field[] {
+export function readFields(buffer: Uint8Array): Field[] {
   const fields: Field[] = [];
   let offset = 0;
   const readVarint = (): bigint => {

@@ -7,7 +7,10 @@ export interface KubeconfigOptions {
   ca?: string;
   /** Names of the cluster, user and context (default `bosun-sim`). */
   name?: string;
+  /** A bearer token (the user); omitted when a client certificate is given. */
   token?: string;
+  /** PEM client certificate and key (https): the admin identity. */
+  clientCertificate?: { cert: string; key: string };
 }
 
 /** A kubeconfig for kubectl (and client-node's loadFromString) pointing at the simulator. */
@@ -20,9 +23,19 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name, cluster }],
-    users: [{ name, user: { token: options.token ?? 'bosun-sim-token' } }],
+    users: [{ name, user: userEntry(options) }],
     contexts: [{ name, context: { cluster: name, user: name } }],
     'current-context': name,
     preferences: {},
   });
+}
+
+function userEntry(options: KubeconfigOptions): Record<string, string> {
+  if (options.clientCertificate) {
+    return {
+      'client-certificate-data': Buffer.from(options.clientCertificate.cert).toString('base64'),
+      'client-key-data': Buffer.from(options.clientCertificate.key).toString('base64'),
+    };
+  }
+  return { token: options.token ?? 'bosun-sim-token' };
 }

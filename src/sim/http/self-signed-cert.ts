@@ -8,11 +8,15 @@ export interface ServingCertificate {
   ca: string;
   cert: string;
   key: string;
+  /** A client certificate from the same CA for the admin identity (CN=kubernetes-admin, O=system:masters). */
+  clientCert: string;
+  clientKey: string;
 }
 
 /**
  * A throwaway CA and a serving certificate for 127.0.0.1, ::1 and localhost, made with the openssl binary
- * (node:crypto cannot issue certificates). Valid for a week; nothing is kept on disk.
+ * (node:crypto cannot issue certificates), and the admin's client certificate as kubeadm's admin.conf carries it
+ * (kubeadm before 1.29: `O=system:masters`). Valid for a week; nothing is kept on disk.
  */
 export async function generateServingCertificate(): Promise<ServingCertificate> {
   const dir = await mkdtemp(join(tmpdir(), 'bosun-sim-tls-'));
@@ -67,12 +71,45 @@ export async function generateServingCertificate(): Promise<ServingCertificate> 
       '-extfile',
       file('ext.cnf'),
     ]);
-    const [ca, cert, key] = await Promise.all([
+    await execa('openssl', [
+      'req',
+      ...ecKey,
+      '-keyout',
+      file('client.key'),
+      '-out',
+      file('client.csr'),
+      '-subj',
+      '/O=system:masters/CN=kubernetes-admin',
+    ]);
+    await writeFile(
+      file('client.cnf'),
+      'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n',
+    );
+    await execa('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      file('client.csr'),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file('client.crt'),
+      '-days',
+      '7',
+      '-extfile',
+      file('client.cnf'),
+    ]);
+    const [ca, cert, key, clientCert, clientKey] = await Promise.all([
       readFile(file('ca.crt'), 'utf8'),
       readFile(file('server.crt'), 'utf8'),
       readFile(file('server.key'), 'utf8'),
+      readFile(file('client.crt'), 'utf8'),
+      readFile(file('client.key'), 'utf8'),
     ]);
-    return { ca, cert, key };
+    return { ca, cert, key, clientCert, clientKey };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { type Simulator, startSimulator } from '../../../src/sim/index.js';
 import { eventually } from '../../support/sim.js';
@@ -10,13 +11,18 @@ describe('startSimulator', () => {
     sim = undefined;
   });
 
-  it('serves HTTPS with a kubeconfig that carries the CA and a bearer token', async () => {
+  it('serves HTTPS with a kubeconfig that carries the CA and the admin client certificate', async () => {
     sim = await startSimulator({ scenario: 'small', timeScale: 0.01, https: true });
     expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const config = new KubeConfig();
     config.loadFromString(sim.kubeconfig());
     expect(config.getCurrentCluster()?.caData).toBeTruthy();
-    expect(config.getCurrentUser()?.token).toMatch(/^[0-9a-f]{32}$/);
+    const user = config.getCurrentUser();
+    expect(user?.token).toBeUndefined();
+    expect(new X509Certificate(Buffer.from(user?.certData ?? '', 'base64')).subject).toBe(
+      'O=system:masters\nCN=kubernetes-admin',
+    );
+    expect(user?.keyData).toBeTruthy();
     const nodes = await config.makeApiClient(CoreV1Api).listNode();
     expect(nodes.items.map((n) => n.metadata?.name)).toEqual([
       'control-plane-1',
