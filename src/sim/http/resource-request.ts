@@ -17,6 +17,7 @@ import { decodeProtobufDeleteOptions, deleteOptionsFromJson } from './delete-opt
 import type { FaultInjector } from './fault-injector.js';
 import { writeJson } from './http-response.js';
 import { baseContentType, negotiateShape, type ResponseShape } from './media-type.js';
+import { decodeObject, PROTOBUF_CONTENT_TYPE } from './protobuf/k8s-protobuf.js';
 import { queryBool, queryOptionalBool } from './query-params.js';
 import type { ApiPath } from './request-path.js';
 import { includeObjectOf, tableVersion, withVersion } from './response-shape.js';
@@ -383,11 +384,7 @@ function parseJsonBody(request: ResourceRequest): unknown {
   const type = baseContentType(request.req.headers['content-type']);
   const text = request.body.toString('utf8');
   if (type === 'application/yaml') return parseYamlBody(request);
-  if (type === 'application/vnd.kubernetes.protobuf') {
-    throw unsupportedMediaType(
-      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
-    );
-  }
+  if (type === PROTOBUF_CONTENT_TYPE) return parseProtobufBody(request);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -395,6 +392,24 @@ function parseJsonBody(request: ResourceRequest): unknown {
       `couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** Built-in kinds decode with Kubernetes' generated.proto; custom resources (and unknown kinds) are a 415. */
+function parseProtobufBody(request: ResourceRequest): unknown {
+  const unsupported = () =>
+    unsupportedMediaType(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+    );
+  const info = request.resources.find((candidate) => candidate.resource === request.path.resource);
+  if (!info || info.custom) throw unsupported();
+  let decoded: Record<string, unknown> | undefined;
+  try {
+    decoded = decodeObject(request.body);
+  } catch (error) {
+    throw badRequest(error instanceof Error ? error.message : String(error));
+  }
+  if (!decoded) throw unsupported();
+  return decoded;
 }
 
 function parseYamlBody(request: ResourceRequest): unknown {
@@ -420,7 +435,7 @@ function deleteOptionsOf(request: ResourceRequest, queryDryRun: boolean): Delete
   const type = baseContentType(request.req.headers['content-type']);
   let options: DeleteOptions & { dryRunValues?: string[] } = {};
   if (request.body.length > 0) {
-    if (type === 'application/vnd.kubernetes.protobuf') options = decodeProtobufDeleteOptions(request.body);
+    if (type === PROTOBUF_CONTENT_TYPE) options = decodeProtobufDeleteOptions(request.body);
     else options = deleteOptionsFromJson(parseJsonBody(request));
   }
   const query = request.url.searchParams;
