@@ -238,6 +238,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       res.end('ok');
       return;
     }
+    if (path === '/openapi/v2') {
+      // An empty (valid) OpenAPI v2 protobuf document: kubectl 1.27 validates from v2, finds no schema for the
+      // kind and leaves validation to the server; newer kubectl use v3.
+      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' });
+      res.end();
+      return;
+    }
     if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
       openapi ??= new OpenApiDocuments(groupVersions());
       if (path === '/openapi/v3') return writeJson(res, 200, openapi.rootDocument());

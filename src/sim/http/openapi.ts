@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GroupVersionResources } from '../catalog/resource-catalog.js';
+import { kindClassName } from '../openapi/model-catalog.js';
+import { componentSchemas, type RootKind } from '../openapi/schemas.js';
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -10,19 +12,22 @@ function hashOf(value: unknown): string {
 }
 
 /**
- * The minimal OpenAPI v3 that lets `kubectl apply` use server-side field validation: a PATCH operation per kind
- * carrying x-kubernetes-group-version-kind and a fieldValidation parameter (contract 1.3).
+ * OpenAPI v3 as the API server serves it: the root lists each group-version with a hash; each group-version
+ * document has a PATCH operation per kind (x-kubernetes-group-version-kind and a fieldValidation parameter, so
+ * `kubectl apply` validates on the server, contract 1.3) and the kinds' schemas in `components.schemas` (from the
+ * client-node models, src/sim/openapi), which `kubectl explain` renders. Documents are built when first asked for.
  */
 export class OpenApiDocuments {
+  private readonly groupVersions = new Map<string, GroupVersionResources>();
   private readonly documents = new Map<string, unknown>();
   private readonly root: { paths: Record<string, { serverRelativeURL: string }> } = { paths: {} };
 
   constructor(groupVersions: GroupVersionResources[]) {
     for (const gv of groupVersions) {
-      const document = gvDocument(gv);
       const path = gvPath(gv.group, gv.version);
-      this.documents.set(path, document);
-      this.root.paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(document)}` };
+      this.groupVersions.set(path, gv);
+      const kinds = gv.resources.map((info) => `${info.resource}/${info.kind}/${info.namespaced}`);
+      this.root.paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(kinds)}` };
     }
   }
 
@@ -32,12 +37,23 @@ export class OpenApiDocuments {
 
   /** The document for `api/v1` or `apis/<g>/<v>`, if served. */
   groupVersionDocument(path: string): unknown {
-    return this.documents.get(path);
+    const cached = this.documents.get(path);
+    if (cached) return cached;
+    const gv = this.groupVersions.get(path);
+    if (!gv) return undefined;
+    const document = gvDocument(gv);
+    this.documents.set(path, document);
+    return document;
   }
 }
 
 function gvDocument(gv: GroupVersionResources): unknown {
   const paths: Record<string, unknown> = {};
+  const roots: RootKind[] = [];
+  for (const info of gv.resources) {
+    const className = kindClassName(info.group, gv.version, info.kind);
+    if (className) roots.push({ className, group: info.group, version: gv.version, kind: info.kind });
+  }
   const prefix = `/${gvPath(gv.group, gv.version)}`;
   for (const info of gv.resources) {
     const operation = {
@@ -63,6 +79,6 @@ function gvDocument(gv: GroupVersionResources): unknown {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
-    components: { schemas: {} },
+    components: { schemas: componentSchemas(roots) },
   };
 }

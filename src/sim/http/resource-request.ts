@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import type { Clock } from '../../shared/clock.js';
+import { decodeBuiltin, fieldValidationOf, warningHeaders } from '../openapi/typed-decode.js';
 import { managerOf } from '../registry/managed-fields.js';
 import {
   badRequest,
@@ -137,7 +138,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
 
   if (method === 'POST') {
     if (name === undefined) {
-      const body = parseObjectBody(request);
+      const body = decodedBody(request, info, path.version);
       const created = await registry.create(info, namespace, body, {
         dryRun,
         fieldManager: managerOfRequest(request),
@@ -174,7 +175,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
       });
       return writeJson(request.res, answer.code, answer.body);
     }
-    const body = parseObjectBody(request);
+    const body = decodedBody(request, info, path.version);
     const bodyName = body.metadata?.name;
     if (bodyName && bodyName !== name) {
       throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${name})`);
@@ -428,6 +429,15 @@ function parseObjectBody(request: ResourceRequest): KubeObject {
     throw badRequest("Object 'Kind' is missing in the request body");
   }
   return body as KubeObject;
+}
+
+/** A create or update body as the server's decoder reads it (src/sim/openapi/typed-decode.ts), warnings sent. */
+function decodedBody(request: ResourceRequest, info: ResourceInfo, version: string): KubeObject {
+  const warnings: string[] = [];
+  const validation = fieldValidationOf(request.url.searchParams.get('fieldValidation'));
+  const body = decodeBuiltin(info, version, parseObjectBody(request), validation, warnings);
+  if (warnings.length > 0) request.res.setHeader('Warning', warningHeaders(warnings));
+  return body;
 }
 
 /** DeleteOptions from the query, a JSON body, or the protobuf body of client-go's typed clients. */
