@@ -108,7 +108,8 @@ function messageToJson(type: protobuf.Type, message: Record<string, unknown>): R
     } else if (field.repeated) {
       const items = value as unknown[];
       if (items.length === 0) continue;
-      out[field.name] = items.map((item) => valueToJson(field, item));
+      // A list's empty string is a value (`apiGroups: [""]`, the core group), not an absent field.
+      out[field.name] = items.map((item) => (item === '' ? '' : valueToJson(field, item)));
     } else {
       const converted = valueToJson(field, value);
       if (converted === undefined) continue;
