@@ -13,6 +13,7 @@ import { LocalBackupStore } from '../../src/backup/local-store.js';
 import { type BackupDeps, type BackupRequest, runBackup } from '../../src/backup/run-backup.js';
 import type { ClusterResources } from '../../src/ports/cluster-resources.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { OLDEST_KUBECTL } from '../support/kubectl.js';
 import { type SimRig, startSimRig } from '../support/sim.js';
 
 describe('a backup of every resource, to a local folder', () => {
@@ -158,6 +159,40 @@ describe('a backup of every resource, to a local folder', () => {
       'shop',
     ]);
     expect(await readdir(join(dir, '_cluster'))).toEqual(['namespaces']);
+  });
+
+  it('restores on an empty cluster with plain kubectl, as the README says, without bosun', async () => {
+    const manifest = await runBackup(deps, request({ namespaces: ['shop'] }));
+    const dir = join(root, 'sim', manifest.id);
+    const empty = await startSimRig({
+      scenario: { name: 'empty', nodes: [{ role: 'control-plane' }, { role: 'worker', count: 1 }] },
+    });
+    try {
+      const kubectl = await empty.kubectl(OLDEST_KUBECTL);
+      const check = await execa('sha256sum', ['--quiet', '-c', 'SHA256SUMS'], { cwd: dir, reject: false });
+      expect(check.exitCode).toBe(0);
+      const files = (await readFile(join(dir, 'restore-order.txt'), 'utf8')).trim().split('\n');
+      // The README's `sed 's/^/-f=/' restore-order.txt | xargs -n 200 kubectl apply`, in batches of 200.
+      for (let i = 0; i < files.length; i += 200) {
+        const batch = files.slice(i, i + 200).map((f) => `-f=${join(dir, f)}`);
+        const applied = await kubectl.run(['apply', '--validate=false', ...batch]);
+        // Objects every cluster has (the namespace's default ServiceAccount) are updated, with kubectl's warning.
+        const errors = applied.stderr
+          .split('\n')
+          .filter((line) => line !== '' && !line.startsWith('Warning:'));
+        expect({ errors, exitCode: applied.exitCode }).toEqual({ errors: [], exitCode: 0 });
+      }
+      const config = await empty.core.readNamespacedConfigMap({ name: 'settings', namespace: 'shop' });
+      expect(config.data).toEqual({ currency: 'EUR', 'app.properties': 'a=1\nb=2\n' });
+      const secret = await empty.core.readNamespacedSecret({ name: 'db-password', namespace: 'shop' });
+      expect(Buffer.from(secret.data?.password ?? '', 'base64').toString()).toBe('s3cret');
+      const web = await empty.apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+      expect(web.spec?.replicas).toBe(3);
+      // Owned objects are left to their owners, who make them again.
+      expect(files.some((f) => f.startsWith('shop/replicasets.apps/'))).toBe(false);
+    } finally {
+      await empty.stop();
+    }
   });
 
   it('lists nothing when the backup stops half-way, and leaves no staging behind at the next run', async () => {
