@@ -1,5 +1,5 @@
 import type { BackupsConfig } from '../config/schema.js';
-import type { BackupStore } from './backup-store.js';
+import type { BackupStore } from '../ports/backup-store.js';
 import { LocalBackupStore } from './local-store.js';
 
 /** The store the config names. */

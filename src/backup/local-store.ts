@@ -3,10 +3,10 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BosunError } from '../ops/errors.js';
+import { type BackupManifest, BackupManifestSchema } from '../ports/backup-manifest.js';
+import type { BackupStore, StagedBackup } from '../ports/backup-store.js';
 import { isSafeArtifactPath, MANIFEST_FILE } from './artifact-path.js';
 import { isBackupId } from './backup-id.js';
-import type { BackupStore, StagedBackup } from './backup-store.js';
-import { type BackupManifest, BackupManifestSchema } from './manifest.js';
 
 const STAGING_DIR = '.staging';
 

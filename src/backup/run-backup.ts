@@ -4,6 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { BosunError } from '../ops/errors.js';
+import type { Artifact, BackupManifest } from '../ports/backup-manifest.js';
+import type { BackupStore, StagedBackup } from '../ports/backup-store.js';
 import type { ClusterResources, KubeObject, ServedResource } from '../ports/cluster-resources.js';
 import type { ServerVersion } from '../ports/server-version.js';
 import type { Clock } from '../shared/clock.js';
@@ -14,9 +16,7 @@ import {
   RESTORE_ORDER_FILE,
   resourceKey,
 } from './artifact-path.js';
-import type { BackupStore, StagedBackup } from './backup-store.js';
 import { cleanForBackup, isControlled } from './clean-object.js';
-import type { Artifact, BackupManifest } from './manifest.js';
 import { backupResources, matchesKind, NEVER_RESTORED } from './resource-order.js';
 import { checkArtifacts } from './verify-artifacts.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Artifact } from './manifest.js';
+import type { Artifact } from '../ports/backup-manifest.js';
 
 /** The SHA-256 and size of what a stream holds; a missing file answers undefined. */
 export async function digestOf(stream: Readable): Promise<{ sha256: string; bytes: number } | undefined> {

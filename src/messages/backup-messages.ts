@@ -1,4 +1,4 @@
-import type { BackupManifest } from '../backup/manifest.js';
+import type { BackupManifest } from '../ports/backup-manifest.js';
 import type { SlackMessage } from '../queue/payloads.js';
 import { humanDuration } from '../shared/human-duration.js';
 import { slackTime } from './approval-time.js';

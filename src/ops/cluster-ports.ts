@@ -1,4 +1,4 @@
-import type { BackupStore } from '../backup/backup-store.js';
+import type { BackupStore } from '../ports/backup-store.js';
 import type { ClusterResources } from '../ports/cluster-resources.js';
 import type { NodeCapacities } from '../ports/node-capacity.js';
 import type { ServerVersion } from '../ports/server-version.js';

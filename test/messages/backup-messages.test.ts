@@ -1,8 +1,8 @@
-import type { BackupManifest } from '../../src/backup/manifest.js';
 import { parseCommand as parse } from '../../src/commands/parse.js';
 import { backupDetails, backupList, backupTaken, sizeText } from '../../src/messages/backup-messages.js';
 import { helpMessage, usageMessage } from '../../src/messages/usage.js';
 import { COMMANDS, type Command } from '../../src/operations/registry.js';
+import type { BackupManifest } from '../../src/ports/backup-manifest.js';
 import { expectGolden } from '../support/golden.js';
 import { expectWithinSlackLimits } from '../support/slack-limits.js';
 

@@ -1,6 +1,6 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, PolicyV1Api, VersionApi } from '@kubernetes/client-node';
-import type { BackupStore } from '../../backup/backup-store.js';
 import type { ClusterPorts } from '../../ops/cluster-ports.js';
+import type { BackupStore } from '../../ports/backup-store.js';
 import type { Clock } from '../../shared/clock.js';
 import { KubeClusterResources } from './kube-cluster-resources.js';
 import { KubeDisruptionBudgets } from './kube-disruption-budgets.js';

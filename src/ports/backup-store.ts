@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BackupManifest } from './manifest.js';
+import type { BackupManifest } from './backup-manifest.js';
 
 /**
  * A backup being written: the runner writes its files under `dir` (a local folder), the store takes them in
