@@ -417,6 +417,7 @@ describe("bosun's least-privilege ClusterRole (deploy/rbac.yaml)", () => {
       [['create', 'leases.coordination.k8s.io', '-n', 'kube-system'], 'yes'],
       [['create', 'leases.coordination.k8s.io', '-n', 'shop'], 'no'],
       [['delete', 'secrets', '-n', 'shop'], 'no'],
+      [['list', 'secrets', '-n', 'shop'], 'yes'],
       [['delete', 'nodes'], 'no'],
       [['update', 'deployments.apps', '-n', 'shop'], 'no'],
     ] as Array<[string[], string]>) {
@@ -424,10 +425,16 @@ describe("bosun's least-privilege ClusterRole (deploy/rbac.yaml)", () => {
         `${args.join(' ')}: ${answer}`,
       );
     }
-    const refused = await bosun.run(['delete', 'secrets', '--all', '-n', 'shop']);
+    // Backups read everything (the bosun-backup ClusterRole); nothing lets bosun delete a Secret.
+    await rig.core.createNamespacedSecret({
+      namespace: 'shop',
+      body: { metadata: { name: 'kept' }, data: {} },
+    });
+    const refused = await bosun.run(['delete', 'secret', 'kept', '-n', 'shop']);
     expect(refused.stderr).toContain(
-      'secrets is forbidden: User "system:serviceaccount:bosun-system:bosun" cannot list resource "secrets" in API group "" in the namespace "shop"',
+      'secrets "kept" is forbidden: User "system:serviceaccount:bosun-system:bosun" cannot delete resource "secrets" in API group "" in the namespace "shop"',
     );
+    await rig.core.readNamespacedSecret({ name: 'kept', namespace: 'shop' });
   }, 90_000);
 });
 
