@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
-const ID = /^\d{8}-\d{6}-[a-z2-9]{4}$/;
+/** `20261207-153045-k3qf` */
+export const BACKUP_ID = /^\d{8}-\d{6}-[a-z2-9]{4}$/;
 
 /**
  * A backup's id: its UTC start time, readable and sorting by time, and four random characters so that two
@@ -17,5 +18,5 @@ export function newBackupId(at: number, random: (n: number) => Buffer = randomBy
 }
 
 export function isBackupId(text: string): boolean {
-  return ID.test(text);
+  return BACKUP_ID.test(text);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { newBackupId } from '../backup/backup-id.js';
+import { BACKUP_ID, newBackupId } from '../backup/backup-id.js';
 import { runBackup } from '../backup/run-backup.js';
 import { clusterFlag, rawCommand } from '../commands/grammar.js';
 import { quote } from '../commands/quote.js';
@@ -49,7 +49,7 @@ const whatFlag = z.string().transform((text, ctx) => {
 const backupIdArg = z
   .string()
   .regex(
-    /^\d{8}-\d{6}-[a-z2-9]{4}$/,
+    BACKUP_ID,
     'is not a backup id; backup ids look like 20261207-153045-k3qf (see `/bosun backup list`)',
   );
 
