@@ -1,0 +1,144 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { MANIFEST_FILE } from '../../src/backup/artifact-path.js';
+import { GitBackupStore } from '../../src/backup/git-store.js';
+import { LocalBackupStore } from '../../src/backup/local-store.js';
+import { backUp, storeContract, text } from './store-contract.js';
+
+const temps: string[] = [];
+async function temp(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `bosun-${name}-`));
+  temps.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+});
+
+const git = async (cwd: string, ...args: string[]) =>
+  (await execa('git', args, { cwd, env: { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' } })).stdout;
+
+describe('the local store', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await temp('local');
+  });
+  storeContract(() => ({
+    store: new LocalBackupStore(root),
+    corruptManifest: async (cluster, id, body) => {
+      await writeFile(join(root, cluster, id, MANIFEST_FILE), body);
+    },
+  }));
+});
+
+describe('the Git store, against a bare repository', () => {
+  let remote: string;
+  let cache: string;
+  const stores: GitBackupStore[] = [];
+  const gitStore = (over: { path?: string; includeSecretsUnencrypted?: boolean } = {}) => {
+    const store = new GitBackupStore({
+      repository: remote,
+      branch: 'main',
+      cacheDir: cache,
+      authorName: 'bosun',
+      authorEmail: 'bosun@example.invalid',
+      includeSecretsUnencrypted: false,
+      ...over,
+    });
+    stores.push(store);
+    return store;
+  };
+  beforeAll(async () => {
+    remote = join(await temp('git-remote'), 'backups.git');
+    await execa('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+    cache = await temp('git-cache');
+  });
+  afterAll(() => {
+    for (const store of stores) store.close();
+  });
+
+  storeContract(() => ({
+    store: gitStore({ path: 'clusters' }),
+    corruptManifest: async (cluster, id, body) => {
+      // Someone pushes a broken manifest onto the backup's tag.
+      const work = await temp('git-corrupt');
+      await git(work, 'clone', '-q', remote, '.');
+      await git(work, 'checkout', '-q', `bosun/${cluster}/${id}`);
+      await writeFile(join(work, 'clusters', cluster, MANIFEST_FILE), body);
+      await git(work, '-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '-qam', 'break');
+      await git(work, 'push', '-q', '--force', 'origin', `HEAD:refs/tags/bosun/${cluster}/${id}`);
+    },
+  }));
+
+  it('makes one commit per backup on the branch, so git diff between two tags shows what changed', async () => {
+    const store = gitStore();
+    await backUp(store, 'prod', '20261207-090000-aaaa', {
+      'shop/configmaps/settings.yaml': 'data:\n  currency: EUR\n',
+      'shop/secrets/none.yaml': 'kept: 1\n',
+    });
+    await backUp(store, 'prod', '20261207-091500-bbbb', {
+      'shop/configmaps/settings.yaml': 'data:\n  currency: USD\n',
+      'shop/secrets/none.yaml': 'kept: 1\n',
+    });
+    const stat = await git(
+      remote,
+      'diff',
+      '--stat',
+      'bosun/prod/20261207-090000-aaaa',
+      'bosun/prod/20261207-091500-bbbb',
+    );
+    expect(stat).toContain('prod/shop/configmaps/settings.yaml');
+    expect(stat).not.toContain('none.yaml');
+    const log = await git(remote, 'log', '--format=%s', 'main');
+    expect(log).toContain('bosun backup 20261207-091500-bbbb of prod: 2 objects');
+    expect(log).toContain('bosun backup 20261207-090000-aaaa of prod: 2 objects');
+    // The branch holds the newest backup, as files a person can read in a checkout.
+    expect(await git(remote, 'show', 'main:prod/shop/configmaps/settings.yaml')).toBe(
+      'data:\n  currency: USD',
+    );
+    expect(await git(remote, 'show', `main:prod/${MANIFEST_FILE}`)).toContain('"20261207-091500-bbbb"');
+  });
+
+  it('builds its commit again on the new head when someone pushed to the branch meanwhile', async () => {
+    const store = gitStore();
+    await backUp(store, 'stage', '20261207-080000-aaaa');
+    // A person commits to the branch from their own clone.
+    const work = await temp('git-person');
+    await git(work, 'clone', '-q', remote, '.');
+    await writeFile(join(work, 'README.md'), 'backups of our clusters\n');
+    await git(work, 'add', 'README.md');
+    await git(work, '-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '-qm', 'readme');
+    await git(work, 'push', '-q', 'origin', 'main');
+    const manifest = await backUp(store, 'stage', '20261207-080500-bbbb');
+    expect(await git(remote, 'show', 'main:README.md')).toBe('backups of our clusters');
+    expect(await git(remote, 'log', '-1', '--format=%s', 'main')).toBe(
+      'bosun backup 20261207-080500-bbbb of stage: 3 objects',
+    );
+    expect((await store.list('stage')).map((m) => m.id)).toEqual(['20261207-080000-aaaa', manifest.id]);
+  });
+
+  it('sees backups another bosun pushed, and forgets those it deleted', async () => {
+    const mine = gitStore();
+    const theirs = new GitBackupStore({
+      repository: remote,
+      branch: 'main',
+      cacheDir: await temp('git-cache-2'),
+      authorName: 'bosun',
+      authorEmail: 'bosun@example.invalid',
+      includeSecretsUnencrypted: false,
+    });
+    stores.push(theirs);
+    const manifest = await backUp(theirs, 'edge', '20261207-070000-aaaa');
+    expect(await mine.list('edge')).toEqual([manifest]);
+    expect(await text(mine.read('edge', manifest.id, 'all-resources.yaml'))).toContain('ConfigMap');
+    await theirs.delete('edge', manifest.id);
+    expect(await mine.list('edge')).toEqual([]);
+  });
+
+  it('refuses unencrypted Secrets unless its config says includeSecretsUnencrypted', () => {
+    expect(gitStore().allowsUnencryptedSecrets).toBe(false);
+    expect(gitStore({ includeSecretsUnencrypted: true }).allowsUnencryptedSecrets).toBe(true);
+  });
+});
