@@ -1,10 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { MANIFEST_FILE } from '../../src/backup/artifact-path.js';
 import { GitBackupStore } from '../../src/backup/git-store.js';
 import { LocalBackupStore } from '../../src/backup/local-store.js';
+import { S3BackupStore, type S3StoreOptions } from '../../src/backup/s3-store.js';
+import { type S3Rig, startS3Rig } from '../support/s3.js';
 import { backUp, storeContract, text } from './store-contract.js';
 
 const temps: string[] = [];
@@ -140,5 +143,94 @@ describe('the Git store, against a bare repository', () => {
   it('refuses unencrypted Secrets unless its config says includeSecretsUnencrypted', () => {
     expect(gitStore().allowsUnencryptedSecrets).toBe(false);
     expect(gitStore({ includeSecretsUnencrypted: true }).allowsUnencryptedSecrets).toBe(true);
+  });
+});
+
+describe('the S3 store, against s3rver', () => {
+  let s3: S3Rig;
+  let raw: S3Client;
+  const stores: S3BackupStore[] = [];
+  const s3Store = (over: Partial<S3StoreOptions> = {}) => {
+    const store = new S3BackupStore({
+      bucket: s3.bucket,
+      prefix: 'team/backups',
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      checksums: 'when_required',
+      includeSecretsUnencrypted: false,
+      ...over,
+    });
+    stores.push(store);
+    return store;
+  };
+  const keys = async (prefix: string) =>
+    ((await raw.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }))).Contents ?? [])
+      .map((o) => o.Key)
+      .sort();
+  beforeAll(async () => {
+    s3 = await startS3Rig();
+    raw = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    });
+  });
+  afterAll(async () => {
+    for (const store of stores) store.close();
+    raw.destroy();
+    await s3.stop();
+  });
+
+  storeContract(() => ({
+    store: s3Store(),
+    corruptManifest: async (cluster, id, body) => {
+      await raw.send(
+        new PutObjectCommand({
+          Bucket: s3.bucket,
+          Key: `team/backups/${cluster}/${id}/${MANIFEST_FILE}`,
+          Body: body,
+        }),
+      );
+    },
+  }));
+
+  it('keeps each artifact under <prefix>/<cluster>/<id>/, the manifest among them', async () => {
+    await backUp(s3Store({ prefix: '/ops/' }), 'prod', '20261207-090000-aaaa');
+    expect(await keys('ops/prod/')).toEqual([
+      'ops/prod/20261207-090000-aaaa/_cluster/namespaces/shop.yaml',
+      'ops/prod/20261207-090000-aaaa/all-resources.yaml',
+      'ops/prod/20261207-090000-aaaa/manifest.json',
+      'ops/prod/20261207-090000-aaaa/shop/configmaps/settings.yaml',
+    ]);
+  });
+
+  it('removes what a killed run uploaded, once abandoned, when the next backup starts', async () => {
+    const store = s3Store({ prefix: 'killed' });
+    const staged = await store.stage('prod', '20261207-090000-bbbb');
+    await writeFile(join(staged.dir, 'all-resources.yaml'), 'kind: ConfigMap\n');
+    await staged.upload(['all-resources.yaml']);
+    // The worker dies here: no commit, no discard.
+    expect(await keys('killed/prod/')).toHaveLength(1);
+    expect(await store.list('prod')).toEqual([]);
+    const next = s3Store({ prefix: 'killed', abandonedAfterMs: 0 });
+    await backUp(next, 'prod', '20261207-091000-cccc');
+    expect(
+      (await keys('killed/prod/')).every((k) => k?.startsWith('killed/prod/20261207-091000-cccc/')),
+    ).toBe(true);
+  });
+
+  it('refuses unencrypted Secrets unless its config says includeSecretsUnencrypted', () => {
+    expect(s3Store().allowsUnencryptedSecrets).toBe(false);
+    expect(s3Store({ includeSecretsUnencrypted: true }).allowsUnencryptedSecrets).toBe(true);
+  });
+
+  it('says which bucket failed and what to check when the bucket does not exist', async () => {
+    await expect(s3Store({ bucket: 'no-such-bucket' }).list('prod')).rejects.toMatchObject({
+      code: 'BACKUP_STORE_FAILED',
+      message: expect.stringContaining('s3://no-such-bucket/team/backups'),
+    });
   });
 });
