@@ -56,6 +56,11 @@ const FILES = {
   'all-resources.yaml': '---\nkind: Namespace\n---\nkind: ConfigMap\n',
 };
 
+/** The manifest as the store keeps it: an encrypting store adds which key it used. */
+export function asStored(store: BackupStore, manifest: BackupManifest): BackupManifest {
+  return store.encryption ? { ...manifest, encryption: store.encryption } : manifest;
+}
+
 /** Stages, writes, uploads and commits one backup of these files; answers its manifest. */
 export async function backUp(
   store: BackupStore,
@@ -71,7 +76,7 @@ export async function backUp(
   await staged.upload(Object.keys(files));
   const manifest = manifestFor(cluster, id, files);
   await staged.commit(manifest);
-  return manifest;
+  return asStored(store, manifest);
 }
 
 /**
@@ -97,8 +102,9 @@ export function storeContract(make: () => StoreUnderTest): void {
     );
     expect(await store.list(c)).toEqual([]);
     expect(await store.manifest(c, id)).toBeUndefined();
-    const manifest = manifestFor(c, id, FILES);
-    await staged.commit(manifest);
+    const written = manifestFor(c, id, FILES);
+    await staged.commit(written);
+    const manifest = asStored(store, written);
     expect(await store.list(c)).toEqual([manifest]);
     expect(await store.manifest(c, id)).toEqual(manifest);
     expect(await text(store.read(c, id, '_cluster/namespaces/shop.yaml'))).toBe(
