@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -84,8 +84,9 @@ export class GitBackupStore implements BackupStore {
     checkCluster(cluster);
     await this.init();
     const root = join(this.stagingRoot, cluster, id);
-    // What a killed run of this backup left is started again from nothing.
+    // What a killed run of this backup left is started again from nothing; other runs' after an hour.
     await rm(root, { recursive: true, force: true });
+    await removeAbandoned(join(this.stagingRoot, cluster), Date.now() - 3_600_000);
     const dir = join(root, 'files');
     await mkdir(dir, { recursive: true });
     const index = join(root, 'index');
@@ -243,11 +244,12 @@ export class GitBackupStore implements BackupStore {
           return;
         }
         const output = `${pushed.stdout}\n${pushed.stderr}`;
-        const moved = /non-fast-forward|fetch first|stale info/.test(output);
+        // Moved before our push was seen (non-fast-forward, fetch first) or while it was applied (cannot lock ref).
+        const moved = /non-fast-forward|fetch first|stale info|cannot lock ref|but expected/.test(output);
         if (!moved || attempt >= PUSH_ATTEMPTS) {
           throw new BosunError(
             'BACKUP_STORE_FAILED',
-            `The backup could not be pushed to ${displayRepository(this.options.repository)} (branch ${this.options.branch}): ${lastLine(pushed.stderr)}`,
+            `The backup could not be pushed to ${displayRepository(this.options.repository)} (branch ${this.options.branch}): ${pushRefusal(pushed.stdout, pushed.stderr)}`,
             moved
               ? 'The branch kept moving while bosun pushed; run the backup again.'
               : 'Check that bosun may push to the repository and branch, then run the backup again.',
@@ -368,6 +370,15 @@ export class GitBackupStore implements BackupStore {
   }
 }
 
+async function removeAbandoned(dir: string, before: number): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < before) await rm(path, { recursive: true, force: true });
+  }
+}
+
 async function lockFile(path: string): Promise<() => Promise<void>> {
   await mkdir(join(path, '..'), { recursive: true });
   for (let attempt = 0; ; attempt++) {
@@ -418,6 +429,14 @@ function checkCluster(cluster: string): void {
 function safe(path: string): string {
   if (!isSafeArtifactPath(path)) throw new Error(`not a path inside a backup: ${path}`);
   return path;
+}
+
+/** Why a push was refused: git's porcelain line for the first refused ref, else the remote's error. */
+function pushRefusal(stdout: string, stderr: string): string {
+  const refused = stdout.split('\n').find((l) => l.startsWith('!'));
+  const reason = refused?.split('\t')[2];
+  const remote = stderr.split('\n').find((l) => /^(remote: )?(error|fatal):/.test(l.trim()));
+  return [reason, remote?.trim()].filter((r) => r).join('; ') || lastLine(stderr);
 }
 
 function lastLine(text: string): string {

@@ -122,6 +122,88 @@ describe('the Git store, against a bare repository', () => {
     expect((await store.list('stage')).map((m) => m.id)).toEqual(['20261207-080000-aaaa', manifest.id]);
   });
 
+  it('builds its commit again when the branch moved between its fetch and its push', async () => {
+    // A remote whose first push sees someone else's commit land while it is being received.
+    const dir = await temp('git-race');
+    const raced = join(dir, 'raced.git');
+    await execa('git', ['init', '-q', '--bare', '-b', 'main', raced]);
+    const other = join(dir, 'other');
+    await git(dir, 'clone', '-q', raced, other);
+    await git(
+      other,
+      '-c',
+      'user.name=x',
+      '-c',
+      'user.email=x@example.invalid',
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-m',
+      'init',
+    );
+    await git(other, 'push', '-q', 'origin', 'HEAD:main');
+    const hook = join(raced, 'hooks', 'pre-receive');
+    await writeFile(
+      hook,
+      [
+        '#!/bin/sh',
+        'cat >/dev/null',
+        `if [ ! -e "${dir}/raced" ]; then`,
+        `  touch "${dir}/raced"`,
+        `  (unset GIT_DIR GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES; cd "${other}" && git -c user.name=x -c user.email=x@example.invalid commit -q --allow-empty -m meanwhile && git push -q origin HEAD:main) >&2`,
+        'fi',
+        'exit 0',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const store = new GitBackupStore({
+      repository: raced,
+      branch: 'main',
+      cacheDir: join(dir, 'cache'),
+      authorName: 'bosun',
+      authorEmail: 'bosun@example.invalid',
+      includeSecretsUnencrypted: false,
+    });
+    stores.push(store);
+    const manifest = await backUp(store, 'prod', '20261207-060000-aaaa');
+    expect((await git(raced, 'log', '--format=%s', 'main')).split('\n')).toEqual([
+      'bosun backup 20261207-060000-aaaa of prod: 3 objects',
+      'meanwhile',
+      'init',
+    ]);
+    expect(await store.list('prod')).toEqual([manifest]);
+  });
+
+  it('says why when the remote refuses the push, and lists nothing', async () => {
+    const dir = await temp('git-refused');
+    const frozen = join(dir, 'frozen.git');
+    await execa('git', ['init', '-q', '--bare', '-b', 'main', frozen]);
+    await writeFile(
+      join(frozen, 'hooks', 'pre-receive'),
+      '#!/bin/sh\necho "backups are frozen" >&2\nexit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const store = new GitBackupStore({
+      repository: frozen,
+      branch: 'main',
+      cacheDir: join(dir, 'cache'),
+      authorName: 'bosun',
+      authorEmail: 'bosun@example.invalid',
+      includeSecretsUnencrypted: false,
+    });
+    stores.push(store);
+    const error = await backUp(store, 'prod', '20261207-050000-aaaa').catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'BACKUP_STORE_FAILED',
+      message: expect.stringContaining('pre-receive hook declined'),
+      hint: 'Check that bosun may push to the repository and branch, then run the backup again.',
+    });
+    expect(await store.list('prod')).toEqual([]);
+  });
+
   it('sees backups another bosun pushed, and forgets those it deleted', async () => {
     const mine = gitStore();
     const theirs = new GitBackupStore({
