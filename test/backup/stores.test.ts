@@ -175,6 +175,18 @@ describe('the Git store, against a bare repository', () => {
     expect(await store.list('prod')).toEqual([manifest]);
   });
 
+  it('takes backups of two clusters at once through two stores sharing one clone, both on the branch', async () => {
+    const [a, b] = [gitStore(), gitStore()];
+    const [one, two] = await Promise.all([
+      backUp(a, 'east', '20261207-040000-aaaa'),
+      backUp(b, 'west', '20261207-040000-bbbb'),
+    ]);
+    expect(await a.list('east')).toEqual([one]);
+    expect(await a.list('west')).toEqual([two]);
+    const tree = await git(remote, 'ls-tree', '--name-only', 'main');
+    expect(tree.split('\n')).toEqual(expect.arrayContaining(['east', 'west']));
+  });
+
   it('says why when the remote refuses the push, and lists nothing', async () => {
     const dir = await temp('git-refused');
     const frozen = join(dir, 'frozen.git');
