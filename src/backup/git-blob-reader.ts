@@ -106,8 +106,13 @@ export class GitBlobReader {
       data = data.subarray(take);
       if (content.length > 0 && !current.out.destroyed && !current.out.write(content)) {
         stdout.pause();
-        current.out.once('drain', () => stdout.resume());
-        current.out.once('close', () => stdout.resume());
+        const resume = () => {
+          current.out.off('drain', resume);
+          current.out.off('close', resume);
+          stdout.resume();
+        };
+        current.out.on('drain', resume);
+        current.out.on('close', resume);
       }
       if (this.remaining === 0) {
         this.remaining = -1;

@@ -328,3 +328,34 @@ describe('the S3 store, against s3rver', () => {
     });
   });
 });
+
+describe('reading a large file back from Git', () => {
+  it('streams it whole, with the reader behind, and answers the files asked after it', async () => {
+    const dir = await temp('git-large');
+    const remote = join(dir, 'r.git');
+    await execa('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+    const store = new GitBackupStore({
+      repository: remote,
+      branch: 'main',
+      cacheDir: join(dir, 'cache'),
+      authorName: 'bosun',
+      authorEmail: 'bosun@example.invalid',
+      includeSecretsUnencrypted: false,
+    });
+    const big = `${'kind: ConfigMap\n'.repeat(400_000)}`;
+    await backUp(store, 'prod', '20261207-030000-aaaa', {
+      'all-resources.yaml': big,
+      'a/b/c.yaml': 'x: 1\n',
+    });
+    const first = store.read('prod', '20261207-030000-aaaa', 'all-resources.yaml');
+    const second = store.read('prod', '20261207-030000-aaaa', 'a/b/c.yaml');
+    let bytes = 0;
+    for await (const chunk of first) {
+      bytes += (chunk as Buffer).length;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(bytes).toBe(big.length);
+    expect(await text(second)).toBe('x: 1\n');
+    store.close();
+  });
+});
