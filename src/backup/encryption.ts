@@ -93,12 +93,20 @@ export class EncryptedStore implements BackupStore {
     return {
       dir,
       upload: async (paths) => {
-        for (const path of paths) {
-          const target = join(staged.dir, path);
-          await mkdir(dirname(target), { recursive: true });
-          await encryptFile(join(dir, path), target, this.key, path);
-          await rm(join(dir, path));
-        }
+        const queue = [...paths];
+        const made = new Set<string>();
+        const worker = async () => {
+          for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+            const target = join(staged.dir, path);
+            if (!made.has(dirname(target))) {
+              await mkdir(dirname(target), { recursive: true });
+              made.add(dirname(target));
+            }
+            await encryptFile(join(dir, path), target, this.key, path);
+            await rm(join(dir, path));
+          }
+        };
+        await Promise.all(Array.from({ length: 4 }, worker));
         await staged.upload(paths);
       },
       read: (path) => decrypting(staged.read(path), this.key, path),

@@ -131,12 +131,14 @@ export class S3BackupStore implements BackupStore {
 
   async updateManifest(manifest: BackupManifest): Promise<void> {
     checkId(manifest.id);
-    await this.client.send(
-      new HeadObjectCommand({
-        Bucket: this.options.bucket,
-        Key: `${this.key(manifest.cluster, manifest.id)}${MANIFEST_FILE}`,
-      }),
-    );
+    const key = `${this.key(manifest.cluster, manifest.id)}${MANIFEST_FILE}`;
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    } catch (error) {
+      if (isMissing(error))
+        throw new Error(`no backup ${manifest.cluster}/${manifest.id} in ${this.description}`);
+      throw this.failed(error);
+    }
     await this.putManifest(manifest);
   }
 
