@@ -20,7 +20,7 @@ import { text } from './store-contract.js';
 
 const PASSWORD = 'n0t-in-the-bucket-as-plaintext';
 
-describe('Secrets in a backup to Git or S3', () => {
+describe('backups of a simulated cluster to Git and S3', () => {
   let rig: SimRig;
   let s3: S3Rig;
   let temp: string;
@@ -68,6 +68,39 @@ describe('Secrets in a backup to Git or S3', () => {
     for (const close of closers) close();
     await Promise.all([rig.stop(), s3.stop()]);
     await rm(temp, { recursive: true, force: true });
+  });
+
+  it('shows in git diff between two backups the ConfigMap that changed in the cluster, and only it', async () => {
+    const store = gitStore(false, 'diff');
+    await rig.core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'prices' }, data: { coffee: '2.50' } },
+    });
+    const before = await runBackup(deps(store), request());
+    await rig.core.replaceNamespacedConfigMap({
+      name: 'prices',
+      namespace: 'shop',
+      body: { metadata: { name: 'prices', namespace: 'shop' }, data: { coffee: '2.80' } },
+    });
+    const after = await runBackup(deps(store), request());
+    const changed = (
+      await execa('git', ['diff', '--name-only', `bosun/sim/${before.id}`, `bosun/sim/${after.id}`], {
+        cwd: remote,
+      })
+    ).stdout.split('\n');
+    expect(changed).toContain('sim/shop/configmaps/prices.yaml');
+    // Beside it, only the files about the backup as a whole.
+    expect(changed.filter((f) => !f.startsWith('sim/shop/'))).toEqual(
+      expect.arrayContaining(['sim/manifest.json']),
+    );
+    expect(changed.filter((f) => f.startsWith('sim/shop/'))).toEqual(['sim/shop/configmaps/prices.yaml']);
+    const diff = (
+      await execa('git', ['diff', `bosun/sim/${before.id}`, `bosun/sim/${after.id}`, '--', 'sim/shop'], {
+        cwd: remote,
+      })
+    ).stdout;
+    expect(diff).toContain('-  coffee: "2.50"');
+    expect(diff).toContain('+  coffee: "2.80"');
   });
 
   it('leaves Secrets out of an unencrypted Git store, and the manifest says why', async () => {
