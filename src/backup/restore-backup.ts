@@ -51,6 +51,8 @@ export interface RestoreOptions extends RestoreFilters {
   /** Results an earlier run of this restore recorded (its checkpoint). */
   saved?: SavedResults;
   onCheckpoint?(results: SavedResults): Promise<void>;
+  /** Told the plan before anything is written (a resumed restore says what was written before). */
+  onPlan?(plan: RestorePlan): void | Promise<void>;
 }
 
 export interface RestoreResult {
@@ -200,6 +202,7 @@ export async function restoreBackup(
   const files = await readBackupFiles(deps.store, backup, options.namespaces, signal);
   const target = await readTargetState(deps.resources, files, options, deps.pageSize, signal);
   const plan = planRestore(files, options, target, options.restoreId);
+  await options.onPlan?.(plan);
   const results = await executeRestore(deps.resources, plan, {
     dryRun: options.dryRun,
     overwrite: options.overwrite,
