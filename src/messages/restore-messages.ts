@@ -137,10 +137,10 @@ export function restoreReport(view: RestoreView): ReplyWithFile {
   }
   return {
     message: {
-      text: `${text}; every object's outcome is attached.`,
+      text: `${text}; every object's outcome is in the file below.`,
       blocks: [
         ...head,
-        context(`Every object's outcome (${n(view.lines.length)}) is in the attached file.`),
+        context(`Every object's outcome (${n(view.lines.length)}) is in the file below.`),
         ...tail,
       ],
     },
@@ -150,6 +150,15 @@ export function restoreReport(view: RestoreView): ReplyWithFile {
       content: `${joined}\n`,
     },
   };
+}
+
+/**
+ * The reply that carries the file of every object's outcome: a file's message shows its text only, so the
+ * report (its table and reasons) goes before it as a message of its own.
+ */
+export function restoreListNote(view: RestoreView): SlackMessage {
+  const text = `Every object of the restore of ${view.backupId} and its outcome (${n(view.lines.length)}).`;
+  return { text, blocks: [section(text)] };
 }
 
 /** The card while a restore runs. */

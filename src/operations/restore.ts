@@ -14,6 +14,7 @@ import { clusterRef } from '../commands/values.js';
 import {
   type RestoreLine,
   type RestoreView,
+  restoreListNote,
   restorePreviewSections,
   restoreProgressDetail,
   restoreReport,
@@ -57,10 +58,12 @@ const RestoreState = z.object({
 });
 type RestoreState = z.infer<typeof RestoreState>;
 
+// JSON has no undefined in arrays (it becomes null): a result without a reason is two elements long.
 const encode = (results: SavedResults): RestoreState['results'] =>
-  [...results].flatMap(([index, r]) =>
-    r.outcome === 'skipped' ? [] : [[index, r.outcome, r.reason] as RestoreState['results'][number]],
-  );
+  [...results].flatMap(([index, r]): RestoreState['results'] => {
+    if (r.outcome === 'skipped') return [];
+    return [r.reason === undefined ? [index, r.outcome] : [index, r.outcome, r.reason]];
+  });
 const decode = (results: RestoreState['results']): SavedResults =>
   new Map(results.map(([index, outcome, reason]) => [index, { outcome, reason } satisfies ItemResult]));
 
@@ -271,9 +274,11 @@ export const restoreOperation = defineOperation<RestoreCommand>({
     const { message, attachment } = restoreReport(view);
     const failed = result.results.some((r) => r.outcome === 'failed');
     const state = failed ? 'failed' : 'succeeded';
-    // A short dry run is a read-only answer: on the card itself. A long one, and every restore, in the thread.
+    // A short dry run is a read-only answer: on the card itself. A long one, and every restore, in the thread
+    // (the report, then the file of every object).
     if (command.dryRun && !attachment) return { summary: restoreSummaryLine(view), state, answer: message };
-    await ctx.reply(message, attachment);
+    await ctx.reply(message);
+    if (attachment) await ctx.reply(restoreListNote(view), attachment);
     return { summary: restoreSummaryLine(view), state };
   },
 });
