@@ -12,5 +12,6 @@ export const OPERATION_NAMES = [
   'backup now',
   'backup list',
   'backup show',
+  'restore',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];

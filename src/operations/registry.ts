@@ -6,6 +6,7 @@ import { maintainOperation } from './maintain.js';
 import { OPERATION_NAMES, type OperationName } from './names.js';
 import { nodesOperation } from './nodes.js';
 import type { Operation, OperationCommand } from './operation.js';
+import { restoreOperation } from './restore.js';
 import { versionsOperation } from './versions.js';
 
 /**
@@ -22,6 +23,7 @@ export const OPERATIONS = {
   'backup now': backupNowOperation,
   'backup list': backupListOperation,
   'backup show': backupShowOperation,
+  restore: restoreOperation,
 } satisfies { [N in OperationName]: Operation<OperationCommand & { name: N }> };
 
 type CommandOf<O> = O extends Operation<infer C> ? C : never;
@@ -53,6 +55,7 @@ export const COMMANDS = {
   'backup now': OPERATIONS['backup now'].grammar,
   'backup list': OPERATIONS['backup list'].grammar,
   'backup show': OPERATIONS['backup show'].grammar,
+  restore: OPERATIONS.restore.grammar,
   audit: BOT_COMMANDS.audit,
 } satisfies { readonly [N in CommandName]: Spec<N> };
 
