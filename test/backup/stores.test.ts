@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { MANIFEST_FILE } from '../../src/backup/artifact-path.js';
+import { EncryptedStore } from '../../src/backup/encryption.js';
 import { GitBackupStore } from '../../src/backup/git-store.js';
 import { LocalBackupStore } from '../../src/backup/local-store.js';
 import { S3BackupStore, type S3StoreOptions } from '../../src/backup/s3-store.js';
@@ -62,18 +64,27 @@ describe('the Git store, against a bare repository', () => {
     for (const store of stores) store.close();
   });
 
+  /** Someone pushes a broken manifest onto the backup's tag. */
+  const corruptManifest = (folder: string) => async (cluster: string, id: string, body: string) => {
+    const work = await temp('git-corrupt');
+    await git(work, 'clone', '-q', remote, '.');
+    await git(work, 'checkout', '-q', `bosun/${cluster}/${id}`);
+    await writeFile(join(work, folder, cluster, MANIFEST_FILE), body);
+    await git(work, '-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '-qam', 'break');
+    await git(work, 'push', '-q', '--force', 'origin', `HEAD:refs/tags/bosun/${cluster}/${id}`);
+  };
   storeContract(() => ({
     store: gitStore({ path: 'clusters' }),
-    corruptManifest: async (cluster, id, body) => {
-      // Someone pushes a broken manifest onto the backup's tag.
-      const work = await temp('git-corrupt');
-      await git(work, 'clone', '-q', remote, '.');
-      await git(work, 'checkout', '-q', `bosun/${cluster}/${id}`);
-      await writeFile(join(work, 'clusters', cluster, MANIFEST_FILE), body);
-      await git(work, '-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '-qam', 'break');
-      await git(work, 'push', '-q', '--force', 'origin', `HEAD:refs/tags/bosun/${cluster}/${id}`);
-    },
+    corruptManifest: corruptManifest('clusters'),
   }));
+
+  describe('encrypted', () => {
+    const key = { keyId: 'git-key', key: randomBytes(32) };
+    storeContract(() => ({
+      store: new EncryptedStore(gitStore({ path: 'encrypted' }), key),
+      corruptManifest: corruptManifest('encrypted'),
+    }));
+  });
 
   it('makes one commit per backup on the branch, so git diff between two tags shows what changed', async () => {
     const store = gitStore();
