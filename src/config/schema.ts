@@ -133,6 +133,19 @@ export const BackupsSchema = z.strictObject({
       }),
     ])
     .prefault({ type: 'local' }),
+  /** Where scheduled backups report, and whom a failure calls (src/schedules). */
+  notify: z
+    .strictObject({
+      /** The channel for every schedule's notifications; by default the channel each schedule was set in. */
+      channel: channelId.optional(),
+      /** Mentioned on a failure or a missed backup: user ids (U…) or user group ids (S…). */
+      owners: z
+        .array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user id (U…) or user group id (S…)'))
+        .default([]),
+      /** How often a worker looks for schedules with no good backup within two runs. */
+      missedCheckEveryMs: z.number().int().min(100).max(86_400_000).default(60_000),
+    })
+    .prefault({}),
 });
 export type BackupsConfig = z.infer<typeof BackupsSchema>;
 

@@ -12,5 +12,9 @@ export const OPERATION_NAMES = [
   'backup now',
   'backup list',
   'backup show',
+  'backup status',
+  'backup schedule set',
+  'backup schedule list',
+  'backup schedule delete',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -1,5 +1,11 @@
 import { BOT_COMMANDS, type BotCommand, type CommandSpec } from '../commands/grammar.js';
 import { backupListOperation, backupNowOperation, backupShowOperation } from './backup.js';
+import {
+  backupScheduleDeleteOperation,
+  backupScheduleListOperation,
+  backupScheduleSetOperation,
+  backupStatusOperation,
+} from './backup-schedule.js';
 import { cordon, uncordon } from './cordon.js';
 import { drainOperation } from './drain.js';
 import { maintainOperation } from './maintain.js';
@@ -22,6 +28,10 @@ export const OPERATIONS = {
   'backup now': backupNowOperation,
   'backup list': backupListOperation,
   'backup show': backupShowOperation,
+  'backup status': backupStatusOperation,
+  'backup schedule set': backupScheduleSetOperation,
+  'backup schedule list': backupScheduleListOperation,
+  'backup schedule delete': backupScheduleDeleteOperation,
 } satisfies { [N in OperationName]: Operation<OperationCommand & { name: N }> };
 
 type CommandOf<O> = O extends Operation<infer C> ? C : never;
@@ -53,6 +63,10 @@ export const COMMANDS = {
   'backup now': OPERATIONS['backup now'].grammar,
   'backup list': OPERATIONS['backup list'].grammar,
   'backup show': OPERATIONS['backup show'].grammar,
+  'backup status': OPERATIONS['backup status'].grammar,
+  'backup schedule set': OPERATIONS['backup schedule set'].grammar,
+  'backup schedule list': OPERATIONS['backup schedule list'].grammar,
+  'backup schedule delete': OPERATIONS['backup schedule delete'].grammar,
   audit: BOT_COMMANDS.audit,
 } satisfies { readonly [N in CommandName]: Spec<N> };
 
