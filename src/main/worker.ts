@@ -112,7 +112,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       slash: config.slack.command,
       bosunVersion: BOSUN_VERSION,
     }),
-    { connection: schedulesConnection, prefix, concurrency: 2, ...timing },
+    // One run at a time: two backups of one cluster at once would share its staging folder.
+    { connection: schedulesConnection, prefix, concurrency: 1, ...timing },
   );
   await schedulesQueue.upsertJobScheduler(
     MISSED_CHECK_SCHEDULER,

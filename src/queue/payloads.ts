@@ -84,7 +84,13 @@ export const OutboxPayload = z.discriminatedUnion('kind', [
    */
   OutboxBase.extend({ kind: z.literal('notice'), key: z.string().min(1), message: SlackMessage }),
   /** Rewrites the notice named `key`, once it is posted. */
-  OutboxBase.extend({ kind: z.literal('notice-edit'), key: z.string().min(1), message: SlackMessage }),
+  OutboxBase.extend({
+    kind: z.literal('notice-edit'),
+    key: z.string().min(1),
+    message: SlackMessage,
+    /** Rising with each rewrite: an older rewrite delivered after a newer one is dropped. */
+    version: z.number(),
+  }),
   /** Take the request's card down (or never post it): the request was withdrawn (src/requests/request-store.ts). */
   OutboxBase.extend({ kind: z.literal('withdraw'), requestId: z.string() }),
   /**

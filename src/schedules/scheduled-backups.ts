@@ -63,7 +63,14 @@ async function renotify(
   key: string,
   message: SlackMessage,
 ) {
-  await deps.outbox.enqueue({ v: 1, kind: 'notice-edit', channel: channelOf(deps, schedule), key, message });
+  await deps.outbox.enqueue({
+    v: 1,
+    kind: 'notice-edit',
+    channel: channelOf(deps, schedule),
+    key,
+    message,
+    version: deps.clock.now(),
+  });
 }
 
 /**

@@ -24,6 +24,8 @@ export interface OutboxSenderDeps {
 export interface NoticeLedger {
   ts(key: string): Promise<string | undefined>;
   remember(key: string, ts: string): Promise<void>;
+  /** True when `version` is the newest rewrite of the notice so far (or the same one, retried); records it. */
+  claimVersion(key: string, version: number): Promise<boolean>;
 }
 
 type Progress = { sendAt?: number; failures: number; waits: number };
@@ -334,6 +336,8 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         }
         const slot = await awaitSlot('update', rates.update);
         if (slot) throw slot;
+        // Rewrites wait for the notice and for their slot; one overtaken by a newer rewrite says nothing.
+        if (!(await deps.notices.claimVersion(payload.key, payload.version))) return { superseded: true };
         try {
           await deps.web.chat.update({ channel: payload.channel, ts, ...withinLimits(payload.message) });
           return { ts };
