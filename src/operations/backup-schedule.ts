@@ -77,7 +77,7 @@ export const backupScheduleSetOperation = defineOperation<BackupScheduleSetComma
   name: 'backup schedule set',
   grammar: {
     summary: 'back the cluster up on a cron schedule, with retention, and post each result in the channel',
-    args: { name: '"cron"', min: 1, max: 1 },
+    args: { name: 'cron', min: 1, max: 1 },
     flags: [
       clusterFlag,
       {
