@@ -155,4 +155,38 @@ describe('/bosun backup schedule in Slack', () => {
     expect(shown(recovered)).toContain('Back to normal');
     await ask('backup schedule delete s3');
   });
+
+  it('refuses a bad cron at once and tells only its author about a schedule that does not exist', async () => {
+    const bad = await sandbox.standIn.slashCommand({
+      text: 'backup schedule set "0 25 * * *"',
+      user: 'UBOB',
+      channel: 'COPS',
+    });
+    const refusal = await sandbox.standIn.waitFor(
+      () => sandbox.standIn.messages('COPS').find((m) => m.requestId === bad.requestId),
+      { timeoutMs: 10_000, description: 'the refusal' },
+    );
+    expect(refusal.ephemeral).toEqual({ user: 'UBOB' });
+    expect(refusal.text).toContain('got value 25 expected range 0-23; try "0 2 ∗ ∗ ∗"'.replace(/∗/g, '*'));
+
+    const unknown = await sandbox.standIn.slashCommand({
+      text: 'backup schedule delete s99',
+      user: 'UBOB',
+      channel: 'COPS',
+    });
+    const answer = await sandbox.standIn.waitFor(
+      () => sandbox.standIn.messages('COPS').find((m) => m.requestId === unknown.requestId && m.ephemeral),
+      { timeoutMs: 15_000, description: 'the answer to its author' },
+    );
+    expect(answer.text).toContain(
+      'sandbox has no backup schedule s99. /bosun backup schedule list shows its schedules.',
+    );
+    await sandbox.standIn.waitFor(
+      () =>
+        sandbox.standIn.messages('COPS').some((m) => m.requestId === unknown.requestId && !m.ephemeral)
+          ? undefined
+          : true,
+      { timeoutMs: 10_000, description: 'no card left in the channel' },
+    );
+  });
 });
