@@ -116,3 +116,22 @@ export function missedBackup(view: MissedView, slash: string): SlackMessage {
     ],
   };
 }
+
+/** The missed-backup alert once the schedule took a good backup again. */
+export function missedBackupRecovered(
+  schedule: BackupSchedule,
+  missedSince: number,
+  manifest: BackupManifest,
+): SlackMessage {
+  return {
+    text: `Missed backup of ${schedule.cluster} since ${zoneTime(missedSince, schedule.tz)}, then backup ${manifest.id}`,
+    blocks: [
+      section(
+        `:white_check_mark: ~*Missed backup*: *${escapeMrkdwn(schedule.cluster)}* had no good backup from its schedule since ${zoneTime(missedSince, schedule.tz)}~`,
+      ),
+      context(
+        `${scheduleName(schedule)}. Back to normal ${zoneTime(Date.parse(manifest.finishedAt), schedule.tz)} with backup ${manifest.id}.`,
+      ),
+    ],
+  };
+}

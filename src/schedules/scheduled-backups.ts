@@ -7,6 +7,7 @@ import { missedAfter } from '../backup/schedule-cron.js';
 import type { Config } from '../config/schema.js';
 import {
   missedBackup,
+  missedBackupRecovered,
   scheduledBackupFailed,
   scheduledBackupRecovered,
   scheduledBackupTaken,
@@ -29,6 +30,10 @@ export interface ScheduledBackupDeps {
   slash: string;
   bosunVersion: string;
 }
+
+/** The missed-backup alert of a schedule, for the good backup (or the schedule's start) it counts from. */
+const missedKey = (schedule: BackupSchedule, since: number) =>
+  `missed-${schedule.cluster}-${schedule.id}-${since}`;
 
 /** The trigger a schedule's backups carry in their manifest; retention looks only at these. */
 export const scheduleTrigger = (id: string) => `schedule ${id}`;
@@ -123,6 +128,15 @@ export async function runScheduledBackup(
       lastGood: { at: finished, backupId: manifest.id },
       failures: undefined,
     });
+    const missedSince = state.lastGood?.at ?? schedule.createdAt;
+    if (state.missedFor !== undefined && state.missedFor === missedSince) {
+      await renotify(
+        deps,
+        schedule,
+        missedKey(schedule, missedSince),
+        missedBackupRecovered(schedule, missedSince, manifest),
+      );
+    }
     if (state.failures) {
       await renotify(
         deps,
@@ -215,7 +229,7 @@ export async function checkMissedBackups(deps: ScheduledBackupDeps): Promise<str
       await notify(
         deps,
         schedule,
-        `missed-${cluster}-${schedule.id}-${since}`,
+        missedKey(schedule, since),
         missedBackup(
           { schedule, owners: deps.config.backups.notify.owners, lastGood: state.lastGood, now },
           deps.slash,

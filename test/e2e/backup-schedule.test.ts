@@ -153,6 +153,10 @@ describe('/bosun backup schedule in Slack', () => {
       { timeoutMs: 15_000, description: 'the alert marked recovered' },
     );
     expect(shown(recovered)).toContain('Back to normal');
+    await sandbox.standIn.waitFor(
+      () => notices().find((m) => m.ts === missed.ts && m.text.startsWith('Missed backup of sandbox since')),
+      { timeoutMs: 15_000, description: 'the missed alert marked recovered' },
+    );
     await ask('backup schedule delete s3');
   });
 

@@ -1,5 +1,6 @@
 import {
   missedBackup,
+  missedBackupRecovered,
   scheduledBackupFailed,
   scheduledBackupRecovered,
   scheduledBackupTaken,
@@ -127,6 +128,14 @@ describe('backup notifications', () => {
       'Missed backup: prod has no good scheduled backup since backup 20261205-010000-zzzz, 3d7h ago',
     );
     expectGolden(import.meta.url, 'missed-backup', message);
+  });
+
+  it('a missed alert struck through once a good backup came', () => {
+    const message = missedBackupRecovered(schedule, Date.parse('2026-12-05T01:00:40Z'), manifest);
+    expect(message.text).toBe(
+      'Missed backup of prod since Sat 5 Dec 02:00 Europe/Amsterdam, then backup 20261208-010000-k3qf',
+    );
+    expectGolden(import.meta.url, 'missed-backup-recovered', message);
   });
 });
 
