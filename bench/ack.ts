@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { Keys } from '../src/queue/keys.js';
 import { OPS_QUEUE } from '../src/queue/names.js';
 import { freePort, startLocalRedis } from '../src/sandbox/redis-server.js';
-import { type SlackStandIn, startSlackStandIn } from '../src/sandbox/slack/index.js';
+import { type SignedSlashCommand, type SlackStandIn, startSlackStandIn } from '../src/sandbox/slack/index.js';
 import { type BenchRecord, percentile, record } from './lib/record.js';
 
 /**
@@ -20,8 +20,10 @@ import { type BenchRecord, percentile, record } from './lib/record.js';
  * per channel, so delivery takes a while) and counts the ones that did not.
  *
  * The floor, in the same run under the same load: a bare Bolt app (bench/lib/bare-bolt-app.ts: Bolt's HTTP
- * receiver, a command listener that only acks) in its own process, measured before and after bosun so drift
- * on the machine shows; their mean is the `baselineValue` of the ack records.
+ * receiver, a command listener that only acks) in its own process, sent the same commands side by side with
+ * bosun's (one of each in every slot), so both meet the same machine at the same moments: the worker opening
+ * 100 requests a second, the simulator serving it, redis-server. Its percentiles are the `baselineValue` of the
+ * ack records. The floor alone on an idle machine, before and after, is recorded beside it (`ratioToFloorAlone`).
  */
 const RATE_PER_S = 100;
 const DURATION_S = 10;
@@ -38,22 +40,29 @@ interface Load {
   failures: string[];
 }
 
-/**
- * `RATE_PER_S` commands a second for `DURATION_S` seconds, round-robin over the channels, signed here and sent by
- * bench/lib/ack-load.ts in a process of its own, so the ack times do not wait for this process's Web API work.
- */
-async function sendLoad(standIn: SlackStandIn, dir: string): Promise<Load> {
-  const total = RATE_PER_S * DURATION_S;
-  const commands = Array.from({ length: total }, (_, i) =>
+/** `RATE_PER_S` × `DURATION_S` slash commands, round-robin over the channels, signed for where the stand-in delivers now. */
+function loadCommands(standIn: SlackStandIn): SignedSlashCommand[] {
+  return Array.from({ length: RATE_PER_S * DURATION_S }, (_, i) =>
     standIn.signedSlashCommand({
       text: 'nodes',
       channel: CHANNELS[i % CHANNELS.length] ?? 'COPS',
       user: i % 2 === 0 ? 'UALICE' : 'UBOB',
     }),
   );
+}
+
+/**
+ * Sends the commands at `ratePerS` through bench/lib/ack-load.ts, in a process of its own, so the ack times do
+ * not wait for this process's Web API work; one result per command, in order.
+ */
+async function sendLoad(
+  dir: string,
+  commands: SignedSlashCommand[],
+  ratePerS: number,
+): Promise<Array<{ ackMs: number; status: number }>> {
   const input = join(dir, 'load-in.json');
   const output = join(dir, 'load-out.json');
-  await writeFile(input, JSON.stringify({ ratePerS: RATE_PER_S, commands }));
+  await writeFile(input, JSON.stringify({ ratePerS, commands }));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'bench/lib/ack-load.ts'), input, output],
@@ -63,7 +72,10 @@ async function sendLoad(standIn: SlackStandIn, dir: string): Promise<Load> {
   );
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  const results = JSON.parse(await readFile(output, 'utf8')) as Array<{ ackMs: number; status: number }>;
+  return JSON.parse(await readFile(output, 'utf8')) as Array<{ ackMs: number; status: number }>;
+}
+
+function toLoad(commands: SignedSlashCommand[], results: Array<{ ackMs: number; status: number }>): Load {
   const load: Load = { acks: [], requestIds: [], failures: [] };
   for (const [i, result] of results.entries()) {
     const requestId = commands[i]?.requestId ?? '';
@@ -72,6 +84,31 @@ async function sendLoad(standIn: SlackStandIn, dir: string): Promise<Load> {
     if (result.status !== 200) load.failures.push(`${requestId}: HTTP ${result.status}`);
   }
   return load;
+}
+
+/**
+ * Bosun's commands and the floor's, sent side by side: one of each in every slot, which goes first alternating,
+ * so both apps meet the same machine at the same moments (the worker busy, the simulator serving it).
+ */
+async function sendSideBySide(
+  dir: string,
+  bosun: SignedSlashCommand[],
+  floor: SignedSlashCommand[],
+): Promise<{ bosun: Load; floor: Load }> {
+  const both = bosun.flatMap((command, i) => {
+    const other = floor[i];
+    if (!other) return [command];
+    return i % 2 === 0 ? [command, other] : [other, command];
+  });
+  const results = await sendLoad(dir, both, RATE_PER_S * 2);
+  const ofBosun: typeof results = [];
+  const ofFloor: typeof results = [];
+  for (const [i, result] of results.entries()) {
+    const pair = Math.floor(i / 2);
+    const bosunFirst = pair % 2 === 0;
+    ((i % 2 === 0) === bosunFirst ? ofBosun : ofFloor).push(result);
+  }
+  return { bosun: toLoad(bosun, ofBosun), floor: toLoad(floor, ofFloor) };
 }
 
 /** The bare Bolt app, started in its own process; resolves once it listens. */
@@ -204,28 +241,31 @@ export async function run(): Promise<BenchRecord[]> {
     const warmUp = async () => {
       for (let i = 0; i < WARM_UP; i++) await standIn.slashCommand({ text: 'nodes', channel: 'COPS' });
     };
-    const floorRun = async (): Promise<Load> => {
-      const floorApp = await startFloorApp(floorEnv);
-      try {
-        standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${floorPort}/slack/events` });
-        await warmUp();
-        return await sendLoad(standIn, dir);
-      } finally {
-        await stopChild(floorApp);
-      }
+    const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
+    const botUrl = `http://127.0.0.1:${botPort}/slack/events`;
+    const floorApp = await startFloorApp(floorEnv);
+    /** The floor alone on the machine (the worker idle): shown beside the goal's floor, not the goal's. */
+    const floorAlone = async (): Promise<Load> => {
+      standIn.deliverTo({ mode: 'http', url: floorUrl });
+      await warmUp();
+      const commands = loadCommands(standIn);
+      return toLoad(commands, await sendLoad(dir, commands, RATE_PER_S));
     };
-    const floorBefore = await floorRun();
+    const floorBefore = await floorAlone();
     const loadBefore = loadavg()[0] ?? 0;
+    const floorCommands = loadCommands(standIn);
 
-    standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${botPort}/slack/events` });
+    standIn.deliverTo({ mode: 'http', url: botUrl });
     await warmUp();
+    const bosunCommands = loadCommands(standIn);
 
     const total = RATE_PER_S * DURATION_S;
     const started = performance.now();
-    const { acks, failures, requestIds } = await sendLoad(standIn, dir);
+    const side = await sendSideBySide(dir, bosunCommands, floorCommands);
+    const { acks, failures, requestIds } = side.bosun;
     const sendSeconds = (performance.now() - started) / 1000;
     console.log(
-      `sent ${total} commands in ${sendSeconds.toFixed(1)} s; waiting for every job and its answer on the card…`,
+      `sent ${total} commands to bosun and ${total} to the floor side by side in ${sendSeconds.toFixed(1)} s; waiting for every job and its answer on the card…`,
     );
 
     const expected = new Set(requestIds);
@@ -254,24 +294,26 @@ export async function run(): Promise<BenchRecord[]> {
     if (expected.size !== total) console.log(`warning: ${total - expected.size} duplicate request ids`);
 
     for (const child of children) await stopChild(child);
-    const floorAfter = await floorRun();
+    const floorAfter = await floorAlone();
+    await stopChild(floorApp);
     const loadAfter = loadavg()[0] ?? 0;
-    const floorLost = floorBefore.failures.length + floorAfter.failures.length;
-    const floorOf = (p: number) => (percentile(floorBefore.acks, p) + percentile(floorAfter.acks, p)) / 2;
+    const floorLost = side.floor.failures.length;
     const figure = (p: number) => {
       const value = percentile(acks, p);
-      const floor = floorOf(p);
-      return { value, floor, ratio: value / floor };
+      const floor = percentile(side.floor.acks, p);
+      const alone = (percentile(floorBefore.acks, p) + percentile(floorAfter.acks, p)) / 2;
+      return { value, floor, ratio: value / floor, alone, ratioToAlone: value / alone };
     };
     const p50 = figure(50);
     const p99 = figure(99);
     const met = p99.value <= GOAL_P99_MS && p99.ratio <= GOAL_RATIO && lost === 0;
     console.log(
-      `floor (bare Bolt app) p99 ${percentile(floorBefore.acks, 99).toFixed(1)} ms before, ${percentile(floorAfter.acks, 99).toFixed(1)} ms after (${floorLost} failed); ` +
-        `bosun p99 ${p99.value.toFixed(1)} ms = ${p99.ratio.toFixed(2)}× the floor; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}; ` +
+      `floor (bare Bolt app) p99 ${p99.floor.toFixed(1)} ms side by side with bosun (${floorLost} failed); alone ${percentile(floorBefore.acks, 99).toFixed(1)} ms before, ${percentile(floorAfter.acks, 99).toFixed(1)} ms after; ` +
+        `bosun p99 ${p99.value.toFixed(1)} ms = ${p99.ratio.toFixed(2)}× the floor (${p99.ratioToAlone.toFixed(2)}× the floor alone); load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}; ` +
         `goal (p99 ≤ ${GOAL_P99_MS} ms, ≤ ${GOAL_RATIO}× the floor, none lost): ${met ? 'PASS' : 'MISS'}`,
     );
-    const baseline = 'bare Bolt app (HTTP receiver, a command listener that only acks), same load, same run';
+    const baseline =
+      'bare Bolt app (HTTP receiver, a command listener that only acks), sent side by side with bosun';
     return [
       record({
         name: 'ack',
@@ -292,8 +334,9 @@ export async function run(): Promise<BenchRecord[]> {
         ratio: p99.ratio,
         goal: `<= ${GOAL_P99_MS} and ratio <= ${GOAL_RATIO}`,
         met,
-        floorBeforeMs: percentile(floorBefore.acks, 99),
-        floorAfterMs: percentile(floorAfter.acks, 99),
+        floorAloneBeforeMs: percentile(floorBefore.acks, 99),
+        floorAloneAfterMs: percentile(floorAfter.acks, 99),
+        ratioToFloorAlone: p99.ratioToAlone,
         floorFailed: floorLost,
         loadAverage: [loadBefore, loadAfter],
       }),

@@ -175,6 +175,7 @@ export async function runBackup(
         checks: ['checksums'],
         problems: [],
       },
+      ...(deps.store.encryption ? { encryption: deps.store.encryption } : {}),
     };
     await staged.commit(manifest);
     return manifest;

@@ -195,6 +195,23 @@ export function problemsFrom(
   return problems;
 }
 
+/** The backup store's and key's files, from the config file's folder; a Git repository only when a relative path. */
+function resolveBackupPaths(backups: Config['backups'], baseDir: string): void {
+  const store = backups.store;
+  if (store.type === 'local') store.path = resolveFrom(baseDir, store.path);
+  if (store.type === 'git') {
+    if (/^\.\.?\//.test(store.repository)) store.repository = resolveFrom(baseDir, store.repository);
+    if (store.cacheDir) store.cacheDir = resolveFrom(baseDir, store.cacheDir);
+  }
+  if (store.type === 's3') {
+    if (store.secretAccessKeyFile)
+      store.secretAccessKeyFile = resolveFrom(baseDir, store.secretAccessKeyFile);
+    if (store.stagingDir) store.stagingDir = resolveFrom(baseDir, store.stagingDir);
+  }
+  if (backups.encryption?.keyFile)
+    backups.encryption.keyFile = resolveFrom(baseDir, backups.encryption.keyFile);
+}
+
 const resolveFrom = (baseDir: string, file: string): string =>
   isAbsolute(file) ? file : resolve(baseDir, file);
 
@@ -350,9 +367,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   problems.push(...kubeconfigProblems(merged, baseDir));
   if (result.success) {
     for (const cluster of result.data.clusters) cluster.kubeconfig = resolveFrom(baseDir, cluster.kubeconfig);
-    if (result.data.backups.store.type === 'local') {
-      result.data.backups.store.path = resolveFrom(baseDir, result.data.backups.store.path);
-    }
+    resolveBackupPaths(result.data.backups, baseDir);
   }
   if (result.success && result.data.audit.file && !isAbsolute(result.data.audit.file)) {
     result.data.audit.file = resolve(baseDir, result.data.audit.file);

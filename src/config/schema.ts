@@ -123,30 +123,119 @@ export const RedisSchema = z
       : redis,
   );
 
-export const BackupsSchema = z.strictObject({
-  store: z
-    .discriminatedUnion('type', [
-      z.strictObject({
-        type: z.literal('local'),
-        /** A folder; relative paths are taken from the config file's folder. One subfolder per cluster. */
-        path: z.string().min(1).default('backups'),
-      }),
-    ])
-    .prefault({ type: 'local' }),
-  /** Where scheduled backups report, and whom a failure calls (src/schedules). */
-  notify: z
-    .strictObject({
-      /** The channel for every schedule's notifications; by default the channel each schedule was set in. */
-      channel: channelId.optional(),
-      /** Mentioned on a failure or a missed backup: user ids (U…) or user group ids (S…). */
-      owners: z
-        .array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user id (U…) or user group id (S…)'))
-        .default([]),
-      /** How often a worker looks for schedules with no good backup within two runs. */
-      missedCheckEveryMs: z.number().int().min(100).max(86_400_000).default(60_000),
-    })
-    .prefault({}),
+/** Git and S3 leave Secrets out of unencrypted backups unless this says otherwise (src/backup). */
+const includeSecretsUnencrypted = z.boolean().default(false);
+/** A folder inside a repository or bucket: plain segments, no `..`. */
+const storeFolder = z
+  .string()
+  .regex(
+    /^\/?([A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]*\/?$/,
+    'must be a folder like `backups/prod` (letters, digits, . _ -)',
+  )
+  .refine((p) => !p.split('/').includes('..'), 'must not contain `..`');
+
+/** `backups.notify`: where scheduled backups report, and whom a failure calls. */
+export const NotifySchema = z.strictObject({
+  /** The channel for every schedule's notifications; by default the channel each schedule was set in. */
+  channel: channelId.optional(),
+  /** Mentioned on a failure or a missed backup: user ids (U…) or user group ids (S…). */
+  owners: z
+    .array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user id (U…) or user group id (S…)'))
+    .default([]),
+  /** How often a worker looks for schedules with no good backup within two runs. */
+  missedCheckEveryMs: z.number().int().min(100).max(86_400_000).default(60_000),
 });
+export type NotifyConfig = z.infer<typeof NotifySchema>;
+
+export const BackupsSchema = z
+  .strictObject({
+    store: z
+      .discriminatedUnion('type', [
+        z.strictObject({
+          type: z.literal('local'),
+          /** A folder; relative paths are taken from the config file's folder. One subfolder per cluster. */
+          path: z.string().min(1).default('backups'),
+        }),
+        z.strictObject({
+          type: z.literal('git'),
+          /** A URL git understands, or a path (relative ones start `./` or `../`, from the config file's folder). */
+          repository: z.string().min(1),
+          branch: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a branch name like `main` or `backups/prod`')
+            .default('main'),
+          /** A folder inside the repository; backups go under `<path>/<cluster>/`. */
+          path: storeFolder.optional(),
+          /** Bosun's clone; a folder under the system's temp folder when absent. */
+          cacheDir: z.string().min(1).optional(),
+          authorName: z.string().min(1).default('bosun'),
+          authorEmail: z.string().min(1).default('bosun@localhost'),
+          includeSecretsUnencrypted,
+        }),
+        z.strictObject({
+          type: z.literal('s3'),
+          bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+          prefix: storeFolder.default(''),
+          region: z.string().min(1).default('us-east-1'),
+          /** An S3-compatible server (MinIO, Ceph, R2, …); AWS when absent. */
+          endpoint: z.url().optional(),
+          forcePathStyle: z.boolean().default(false),
+          /** Not a secret; or name the variable holding it. Absent with the rest: the SDK's own chain. */
+          accessKeyId: z.string().min(1).optional(),
+          accessKeyIdEnv: z.string().min(1).optional(),
+          secretAccessKeyEnv: z.string().min(1).optional(),
+          secretAccessKeyFile: z.string().min(1).optional(),
+          /** The secret is never in the config file. */
+          secretAccessKey: z
+            .never({
+              error:
+                'is not read from the config file: put it in an environment variable (secretAccessKeyEnv) or a file (secretAccessKeyFile)',
+            })
+            .optional(),
+          checksums: z.enum(['when_required', 'when_supported']).default('when_required'),
+          /** Where a backup is written before its upload; the system's temp folder when absent. */
+          stagingDir: z.string().min(1).optional(),
+          includeSecretsUnencrypted,
+        }),
+      ])
+      .prefault({ type: 'local' }),
+    /** Encryption at rest of every artifact (src/backup/encryption.ts); a 32-byte key from a file or a variable. */
+    encryption: z
+      .strictObject({
+        keyFile: z.string().min(1).optional(),
+        keyEnv: z.string().min(1).optional(),
+        /** Recorded in each manifest: names the key a restore needs. */
+        keyId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be a short name like `backups-2026`'),
+      })
+      .optional(),
+    /** Where scheduled backups report, and whom a failure calls (src/schedules; defaults in NotifySchema). */
+    notify: NotifySchema.optional(),
+  })
+  .superRefine((backups, ctx) => {
+    const encryption = backups.encryption;
+    if (encryption && (encryption.keyFile === undefined) === (encryption.keyEnv === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['encryption'],
+        message: 'needs exactly one of keyFile (a file holding the key) or keyEnv (a variable holding it)',
+      });
+    }
+    const store = backups.store;
+    if (store.type === 's3' && store.secretAccessKeyEnv && store.secretAccessKeyFile) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['store', 'secretAccessKeyFile'],
+        message: 'is set with secretAccessKeyEnv: choose one',
+      });
+    }
+    if (store.type === 's3' && store.accessKeyId && store.accessKeyIdEnv) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['store', 'accessKeyIdEnv'],
+        message: 'is set with accessKeyId: choose one',
+      });
+    }
+  });
 export type BackupsConfig = z.infer<typeof BackupsSchema>;
 
 export const ConfigSchema = z

@@ -15,6 +15,8 @@ export function createLogger(level: string, name: string): Logger {
         '*.appToken',
         'signingSecret',
         '*.signingSecret',
+        'secretAccessKey',
+        '*.secretAccessKey',
         'headers.authorization',
         '*.headers.authorization',
       ],

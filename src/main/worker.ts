@@ -21,6 +21,7 @@ import { RequestReporter } from '../requests/request-reporter.js';
 import { RequestStore } from '../requests/request-store.js';
 import type { WorkerDeps } from '../requests/worker-deps.js';
 import { RedisNoticeLedger } from '../schedules/notice-ledger.js';
+import { notifySettings } from '../schedules/notify-settings.js';
 import { MISSED_CHECK_SCHEDULER, ScheduleStore } from '../schedules/schedule-store.js';
 import { schedulesProcessor } from '../schedules/scheduled-backups.js';
 import { BOSUN_VERSION } from '../shared/bosun-version.js';
@@ -117,7 +118,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   );
   await schedulesQueue.upsertJobScheduler(
     MISSED_CHECK_SCHEDULER,
-    { every: config.backups.notify.missedCheckEveryMs },
+    { every: notifySettings(config).missedCheckEveryMs },
     {
       name: 'missed-check',
       data: { v: 1, kind: 'missed-check' },

@@ -10,6 +10,7 @@ import {
   scheduleSet,
 } from '../messages/backup-schedule-messages.js';
 import { BosunError } from '../ops/errors.js';
+import { notifySettings } from '../schedules/notify-settings.js';
 import { defineOperation } from './operation.js';
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -151,7 +152,7 @@ export const backupScheduleSetOperation = defineOperation<BackupScheduleSetComma
         schedule,
         created,
         view?.next,
-        env.config.backups.notify.channel ?? schedule.channel,
+        notifySettings(env.config).channel ?? schedule.channel,
         env.slash,
       ),
     };

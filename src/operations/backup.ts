@@ -14,7 +14,7 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const KIND = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 
 /** `a,b,c` → [a, b, c], each checked; used by `--namespace` and `--exclude-kinds`. */
-function commaList(pattern: RegExp, what: string, example: string) {
+export function commaList(pattern: RegExp, what: string, example: string) {
   return z.string().transform((text, ctx) => {
     const items = text
       .split(',')

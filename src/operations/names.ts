@@ -16,5 +16,6 @@ export const OPERATION_NAMES = [
   'backup schedule set',
   'backup schedule list',
   'backup schedule delete',
+  'restore',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];

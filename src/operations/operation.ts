@@ -29,7 +29,8 @@ export interface OperationCommand {
 export type LockSpec<C> =
   | { scope: 'none' }
   | { scope: 'nodes'; nodes(command: C): readonly string[] }
-  | { scope: 'cluster' };
+  /** `unless` names commands that lock nothing though the operation locks the cluster (a dry run). */
+  | { scope: 'cluster'; unless?(command: C): boolean };
 
 /** Settings and services every operation may read. */
 export interface OperationEnv {

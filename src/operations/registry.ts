@@ -12,6 +12,7 @@ import { maintainOperation } from './maintain.js';
 import { OPERATION_NAMES, type OperationName } from './names.js';
 import { nodesOperation } from './nodes.js';
 import type { Operation, OperationCommand } from './operation.js';
+import { restoreOperation } from './restore.js';
 import { versionsOperation } from './versions.js';
 
 /**
@@ -32,6 +33,7 @@ export const OPERATIONS = {
   'backup schedule set': backupScheduleSetOperation,
   'backup schedule list': backupScheduleListOperation,
   'backup schedule delete': backupScheduleDeleteOperation,
+  restore: restoreOperation,
 } satisfies { [N in OperationName]: Operation<OperationCommand & { name: N }> };
 
 type CommandOf<O> = O extends Operation<infer C> ? C : never;
@@ -67,6 +69,7 @@ export const COMMANDS = {
   'backup schedule set': OPERATIONS['backup schedule set'].grammar,
   'backup schedule list': OPERATIONS['backup schedule list'].grammar,
   'backup schedule delete': OPERATIONS['backup schedule delete'].grammar,
+  restore: OPERATIONS.restore.grammar,
   audit: BOT_COMMANDS.audit,
 } satisfies { readonly [N in CommandName]: Spec<N> };
 

@@ -25,6 +25,14 @@ export const VerificationSchema = z.strictObject({
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 
+/** How a backup's artifacts are encrypted at rest (src/backup/encryption.ts); absent when they are not. */
+export const BackupEncryptionSchema = z.strictObject({
+  algorithm: z.literal('AES-256-GCM'),
+  /** Names the key, never holds it: which key a restore needs. */
+  keyId: z.string(),
+});
+export type BackupEncryption = z.infer<typeof BackupEncryptionSchema>;
+
 /**
  * What a backup holds, written last, once every artifact was written, re-read and matched its checksum: a
  * backup without a manifest does not exist. Every object file's checksum is in SHA256SUMS (an artifact), so
@@ -55,5 +63,7 @@ export const BackupManifestSchema = z.strictObject({
   artifacts: z.array(ArtifactSchema),
   warnings: z.array(z.string()).default([]),
   verification: VerificationSchema,
+  /** Checksums and sizes above are of the plaintext either way. */
+  encryption: BackupEncryptionSchema.optional(),
 });
 export type BackupManifest = z.infer<typeof BackupManifestSchema>;

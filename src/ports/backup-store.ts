@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BackupManifest } from './backup-manifest.js';
+import type { BackupEncryption, BackupManifest } from './backup-manifest.js';
 
 /**
  * A backup being written: the runner writes its files under `dir` (a local folder), the store takes them in
@@ -20,6 +20,8 @@ export interface BackupStore {
   readonly description: string;
   /** Secrets are written unencrypted only where the store allows it (the local folder does; Git and S3 by config). */
   readonly allowsUnencryptedSecrets: boolean;
+  /** Set when the store encrypts what it keeps; the runner records it in the manifest. */
+  readonly encryption?: BackupEncryption;
   stage(cluster: string, id: string): Promise<StagedBackup>;
   /** The cluster's backups that have a manifest, oldest first. */
   list(cluster: string): Promise<BackupManifest[]>;

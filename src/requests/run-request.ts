@@ -230,7 +230,8 @@ export function nodeLockTtl(config: WorkerDeps['config']): number {
 function lockNeedOf(operation: AnyOperation, request: ClusterRequest, command: OperationCommand): LockNeed {
   const { lock } = operation;
   if (lock.scope === 'nodes') return { scope: 'nodes', cluster: request.cluster, nodes: lock.nodes(command) };
-  if (lock.scope === 'cluster') return { scope: 'cluster', cluster: request.cluster };
+  if (lock.scope === 'cluster')
+    return lock.unless?.(command) ? { scope: 'none' } : { scope: 'cluster', cluster: request.cluster };
   return { scope: 'none' };
 }
 

@@ -40,12 +40,13 @@ export interface SandboxOptions {
 }
 
 /**
- * Two operators, UALICE and UBOB, who may ask for anything; what disrupts workloads (drain, maintain) waits
- * for one approval from the other operator. Cordon and uncordon need none.
+ * Two operators, UALICE and UBOB, who may ask for anything; what disrupts workloads (drain, maintain) or
+ * writes a backup back into the cluster (restore) waits for one approval from the other operator. Cordon,
+ * uncordon and `backup now` need none; dry runs and read-only commands never wait.
  */
 export const SANDBOX_POLICY = {
   defaults: { requesters: { users: ['UALICE', 'UBOB'] } },
-  rules: [{ commands: ['drain', 'maintain'], approvals: 1, selfApproval: false }],
+  rules: [{ commands: ['drain', 'maintain', 'restore'], approvals: 1, selfApproval: false }],
 };
 
 export interface RunningSandbox {

@@ -18,6 +18,7 @@ import type { BackupSchedule } from '../ports/backup-schedules.js';
 import type { Outbox } from '../queue/outbox.js';
 import { SchedulesPayload, type SlackMessage } from '../queue/payloads.js';
 import type { Clock } from '../shared/clock.js';
+import { notifySettings } from './notify-settings.js';
 import type { ScheduleStore } from './schedule-store.js';
 
 export interface ScheduledBackupDeps {
@@ -48,7 +49,7 @@ function failureReason(error: unknown): string {
 }
 
 const channelOf = (deps: ScheduledBackupDeps, schedule: BackupSchedule) =>
-  deps.config.backups.notify.channel ?? schedule.channel;
+  notifySettings(deps.config).channel ?? schedule.channel;
 
 async function notify(
   deps: ScheduledBackupDeps,
@@ -100,7 +101,7 @@ export async function runScheduledBackup(
   const state = await deps.store.state(cluster, scheduleId);
   const now = deps.clock.now();
   const id = newBackupId(now);
-  const owners = deps.config.backups.notify.owners;
+  const owners = notifySettings(deps.config).owners;
   try {
     const manifest = await runBackup(
       {
@@ -231,7 +232,7 @@ export async function checkMissedBackups(deps: ScheduledBackupDeps): Promise<str
         schedule,
         missedKey(schedule, since),
         missedBackup(
-          { schedule, owners: deps.config.backups.notify.owners, lastGood: state.lastGood, now },
+          { schedule, owners: notifySettings(deps.config).owners, lastGood: state.lastGood, now },
           deps.slash,
         ),
       );

@@ -207,3 +207,49 @@ describe('commands of more than one word', () => {
     );
   });
 });
+
+describe('restore', () => {
+  const parseRestore = (text: string) => parse<Command>(text, COMMANDS);
+  const messageOf = (text: string) => {
+    const parsed = parseRestore(text);
+    if (parsed.ok) throw new Error(`accepted ${text}`);
+    return `${parsed.error.message} ${parsed.error.hint ?? ''}`.trim();
+  };
+
+  it('parses a backup id or latest with its options', () => {
+    expect(
+      parseRestore(
+        'restore latest --namespace shop --to-namespace shop-copy --kinds ConfigMap,Secret --overwrite',
+      ),
+    ).toEqual({
+      ok: true,
+      command: {
+        name: 'restore',
+        cluster: undefined,
+        backup: 'latest',
+        namespaces: ['shop'],
+        toNamespace: 'shop-copy',
+        kinds: ['ConfigMap', 'Secret'],
+        overwrite: true,
+        dryRun: false,
+      },
+    });
+    expect(parseRestore('restore 20261207-153045-k3qf --cluster prod --dry-run')).toMatchObject({
+      ok: true,
+      command: { backup: '20261207-153045-k3qf', cluster: 'prod', namespaces: [], dryRun: true },
+    });
+  });
+
+  it('says what is wrong with a bad restore command', () => {
+    expect(messageOf('restore')).toBe(
+      '`restore` needs a backup-id|latest. For example: `/bosun restore latest --namespace shop`',
+    );
+    expect(messageOf('restore newest')).toBe(
+      '`newest` is not a backup id; backup ids look like 20261207-153045-k3qf (see `/bosun backup list`), or say `latest`',
+    );
+    expect(messageOf('restore latest --to-namespace copy')).toBe(
+      '`--to-namespace`: needs exactly one `--namespace`, the one to restore from, such as `--namespace shop --to-namespace shop-copy`',
+    );
+    expect(messageOf('restore latest --namespace a,b --to-namespace copy')).toContain('needs exactly one');
+  });
+});

@@ -17,12 +17,17 @@ describe('/bosun backup schedule in Slack', () => {
     sandbox = await startTestSandbox({
       backupsNotify: { owners: ['UOWNER', 'SPLATFORM'], missedCheckEveryMs: 250 },
     });
-    store = new LocalBackupStore(sandbox.config.backups.store.path);
+    store = new LocalBackupStore(localPath());
   });
   afterAll(async () => {
     await sandbox.stop();
   });
 
+  const localPath = () => {
+    const config = sandbox.config.backups.store;
+    if (config.type !== 'local') throw new Error('the sandbox keeps its backups in a local folder');
+    return config.path;
+  };
   /** Messages in #ops that belong to no request: the schedules' notifications. */
   const notices = (): RecordedMessage[] =>
     sandbox.standIn.messages('COPS').filter((m) => m.requestId === undefined && !m.ephemeral);
@@ -108,7 +113,7 @@ describe('/bosun backup schedule in Slack', () => {
   });
 
   it('a failing schedule mentions the owners once, groups the same failure, raises one missed alert, then recovers', async () => {
-    const root = sandbox.config.backups.store.path;
+    const root = localPath();
     // The cluster's folder becomes a file: every backup of it fails the same way.
     await rename(join(root, 'sandbox'), join(root, 'sandbox.away'));
     await writeFile(join(root, 'sandbox'), 'not a folder');

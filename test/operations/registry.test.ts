@@ -82,9 +82,24 @@ describe('the operation registry', () => {
     expect(OPERATIONS.drain.dryRun?.(real.command)).toBe(false);
   });
 
+  it('a restore locks the cluster and waits for approval; its dry run locks nothing and waits for nobody', () => {
+    const { lock } = OPERATIONS.restore;
+    if (lock.scope !== 'cluster') throw new Error(`restore locks ${lock.scope}`);
+    const real = parseCommand<Command>('restore latest --namespace shop', COMMANDS);
+    const dry = parseCommand<Command>('restore latest --namespace shop --dry-run', COMMANDS);
+    if (!real.ok || real.command.name !== 'restore' || !dry.ok || dry.command.name !== 'restore') {
+      throw new Error('restore did not parse');
+    }
+    expect(OPERATIONS.restore.mutates).toBe(true);
+    expect(lock.unless?.(real.command)).toBe(false);
+    expect(lock.unless?.(dry.command)).toBe(true);
+    expect(OPERATIONS.restore.dryRun?.(dry.command)).toBe(true);
+    expect(OPERATIONS.restore.dryRun?.(real.command)).toBe(false);
+  });
+
   it('the policy may name only operations that exist (and audit)', () => {
     expect(policyProblems(['audit', '*', 'drain'])).toEqual([]);
-    for (const planned of ['upgrade', 'restore', 'backup', 'jobs']) {
+    for (const planned of ['upgrade', 'backup', 'jobs']) {
       expect(policyProblems([planned]).join('\n')).toMatch(/is not a command/);
     }
   });

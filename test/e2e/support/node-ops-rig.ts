@@ -116,6 +116,8 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
       ],
       policy: options.policy ?? {},
       drain: { stuckAfterSeconds: 60, lockTtlMs: 30_000, ...options.drain },
+      // Backups in the rig's own folder, where every process of it (children included) finds them.
+      backups: { store: { type: 'local', path: join(dir, 'backups') } },
     };
     const configPath = join(dir, 'bosun.yaml');
     await writeFile(configPath, YAML.stringify(raw));
