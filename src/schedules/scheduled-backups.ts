@@ -14,6 +14,7 @@ import {
 } from '../messages/backup-notifications.js';
 import type { ClusterPorts } from '../ops/cluster-ports.js';
 import { BosunError } from '../ops/errors.js';
+import type { BackupManifest } from '../ports/backup-manifest.js';
 import type { BackupSchedule } from '../ports/backup-schedules.js';
 import type { Outbox } from '../queue/outbox.js';
 import { SchedulesPayload, type SlackMessage } from '../queue/payloads.js';
@@ -102,8 +103,9 @@ export async function runScheduledBackup(
   const now = deps.clock.now();
   const id = newBackupId(now);
   const owners = notifySettings(deps.config).owners;
+  let manifest: BackupManifest;
   try {
-    const manifest = await runBackup(
+    manifest = await runBackup(
       {
         resources: ports.resources,
         store: ports.backups,
@@ -122,40 +124,6 @@ export async function runScheduledBackup(
       () => {},
       signal,
     );
-    const deleted = await applyRetention(deps, ports, schedule, log);
-    const finished = Date.parse(manifest.finishedAt);
-    await deps.store.updateState(cluster, scheduleId, {
-      lastRun: { at: finished, ok: true, backupId: manifest.id },
-      lastGood: { at: finished, backupId: manifest.id },
-      failures: undefined,
-    });
-    const missedSince = state.lastGood?.at ?? schedule.createdAt;
-    if (state.missedFor !== undefined && state.missedFor === missedSince) {
-      await renotify(
-        deps,
-        schedule,
-        missedKey(schedule, missedSince),
-        missedBackupRecovered(schedule, missedSince, manifest),
-      );
-    }
-    if (state.failures) {
-      await renotify(
-        deps,
-        schedule,
-        state.failures.notice,
-        scheduledBackupRecovered(schedule, state.failures, manifest),
-      );
-    }
-    if (!schedule.onlyFailures) {
-      await notify(
-        deps,
-        schedule,
-        `backup-${cluster}-${manifest.id}`,
-        scheduledBackupTaken(schedule, manifest, deleted, deps.slash),
-      );
-    }
-    log.info({ backupId: manifest.id, deleted }, 'scheduled backup taken');
-    return { backupId: manifest.id, deleted };
   } catch (error) {
     if (signal?.aborted) throw error;
     const reason = failureReason(error);
@@ -181,6 +149,41 @@ export async function runScheduledBackup(
     else await notify(deps, schedule, failures.notice, message);
     return { deleted: [], failed: reason };
   }
+  // The backup is taken: what follows (retention, notices) is not a failed backup, whatever goes wrong.
+  const deleted = await applyRetention(deps, ports, schedule, log);
+  const finished = Date.parse(manifest.finishedAt);
+  await deps.store.updateState(cluster, scheduleId, {
+    lastRun: { at: finished, ok: true, backupId: manifest.id },
+    lastGood: { at: finished, backupId: manifest.id },
+    failures: undefined,
+  });
+  const missedSince = state.lastGood?.at ?? schedule.createdAt;
+  if (state.missedFor !== undefined && state.missedFor === missedSince) {
+    await renotify(
+      deps,
+      schedule,
+      missedKey(schedule, missedSince),
+      missedBackupRecovered(schedule, missedSince, manifest),
+    );
+  }
+  if (state.failures) {
+    await renotify(
+      deps,
+      schedule,
+      state.failures.notice,
+      scheduledBackupRecovered(schedule, state.failures, manifest),
+    );
+  }
+  if (!schedule.onlyFailures) {
+    await notify(
+      deps,
+      schedule,
+      `backup-${cluster}-${manifest.id}`,
+      scheduledBackupTaken(schedule, manifest, deleted, deps.slash),
+    );
+  }
+  log.info({ backupId: manifest.id, deleted }, 'scheduled backup taken');
+  return { backupId: manifest.id, deleted };
 }
 
 async function applyRetention(
@@ -190,9 +193,14 @@ async function applyRetention(
   log: Logger,
 ): Promise<string[]> {
   if (schedule.keep === undefined && schedule.maxAgeSeconds === undefined) return [];
-  const mine = (await ports.backups.list(schedule.cluster)).filter(
-    (m) => m.trigger === scheduleTrigger(schedule.id),
-  );
+  let listed: BackupManifest[];
+  try {
+    listed = await ports.backups.list(schedule.cluster);
+  } catch (err) {
+    log.warn({ err }, 'retention could not list the backups; trying again next run');
+    return [];
+  }
+  const mine = listed.filter((m) => m.trigger === scheduleTrigger(schedule.id));
   const verdict = chooseExpired(
     mine,
     {
