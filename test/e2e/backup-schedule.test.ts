@@ -56,6 +56,8 @@ describe('/bosun backup schedule in Slack', () => {
     (await store.list('sandbox')).filter((m) => m.trigger === `schedule ${id}`);
 
   it('fires on its cron, keeps the newest N, posts one compact message per backup, and survives a worker restart', async () => {
+    const byHand = await ask('backup now --namespace kube-system');
+    const handId = /backup (\d{8}-\d{6}-[a-z2-9]{4})/.exec(byHand.text)?.[1] ?? '';
     const set = await ask('backup schedule set "*/2 * * * * *" --keep 2 --no-secrets');
     expect(shown(set)).toContain(
       'Backup schedule *s1* of *sandbox* set: every 2 seconds (`*/2 * * * * *`), UTC',
@@ -74,6 +76,8 @@ describe('/bosun backup schedule in Slack', () => {
     // Retention: never more than the two newest stay (a third may be between its write and its retention).
     await until(async () => (await scheduled('s1')).length <= 2, 'retention down to 2');
     expect(posted.some((m) => shown(m).includes('Retention deleted'))).toBe(true);
+    // A schedule's retention is about its own backups: the one taken by hand stays.
+    expect((await store.list('sandbox')).map((m) => m.id)).toContain(handId);
 
     const list = await ask('backup schedule list');
     expect(shown(list)).toMatch(
