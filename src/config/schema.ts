@@ -134,6 +134,19 @@ const storeFolder = z
   )
   .refine((p) => !p.split('/').includes('..'), 'must not contain `..`');
 
+/** `backups.notify`: where scheduled backups report, and whom a failure calls. */
+export const NotifySchema = z.strictObject({
+  /** The channel for every schedule's notifications; by default the channel each schedule was set in. */
+  channel: channelId.optional(),
+  /** Mentioned on a failure or a missed backup: user ids (U…) or user group ids (S…). */
+  owners: z
+    .array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user id (U…) or user group id (S…)'))
+    .default([]),
+  /** How often a worker looks for schedules with no good backup within two runs. */
+  missedCheckEveryMs: z.number().int().min(100).max(86_400_000).default(60_000),
+});
+export type NotifyConfig = z.infer<typeof NotifySchema>;
+
 export const BackupsSchema = z
   .strictObject({
     store: z
@@ -195,6 +208,8 @@ export const BackupsSchema = z
         keyId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be a short name like `backups-2026`'),
       })
       .optional(),
+    /** Where scheduled backups report, and whom a failure calls (src/schedules; defaults in NotifySchema). */
+    notify: NotifySchema.optional(),
   })
   .superRefine((backups, ctx) => {
     const encryption = backups.encryption;

@@ -8,17 +8,32 @@ import { messagePermalink } from '../adapters/slack/message-permalink.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import { backupStore } from '../backup/backup-stores.js';
 import type { Config } from '../config/schema.js';
+import type { BackupSchedules } from '../ports/backup-schedules.js';
 import type { RedisClient } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
 import { RequestDecisions } from '../requests/request-decisions.js';
 import type { WorkerPorts } from '../requests/worker-deps.js';
+import type { ScheduleStore } from '../schedules/schedule-store.js';
 import type { Clock } from '../shared/clock.js';
+
+/** For a process that runs no schedules (test rigs of other things). */
+const noSchedules: BackupSchedules = {
+  set: () => Promise.reject(new Error('this process keeps no backup schedules')),
+  list: () => Promise.resolve([]),
+  delete: () => Promise.resolve(false),
+};
 
 /**
  * The real adapters behind the jobs' ports: Kubernetes per configured cluster, locks in Redis (mirrored by a
  * Lease in the cluster unless `leases.enabled` is false), decisions in Redis.
  */
-export function workerPorts(config: Config, redis: RedisClient, clock: Clock, logger: Logger): WorkerPorts {
+export function workerPorts(
+  config: Config,
+  redis: RedisClient,
+  clock: Clock,
+  logger: Logger,
+  schedules?: ScheduleStore,
+): WorkerPorts {
   const keys = new Keys(config.redis.prefix);
   const clusters = new ClusterConnections(config.clusters);
   const decisions = new RequestDecisions(redis, keys);
@@ -26,7 +41,10 @@ export function workerPorts(config: Config, redis: RedisClient, clock: Clock, lo
   const web = token ? createWebClient(token, logger, config.slack.apiUrl) : undefined;
   const backups = backupStore(config.backups);
   return {
-    cluster: (name) => kubeClusterPorts(clusters.kubeConfig(name), name, clock, backups),
+    cluster: (name) => ({
+      ...kubeClusterPorts(clusters.kubeConfig(name), name, clock, backups),
+      schedules: schedules?.forCluster(name) ?? noSchedules,
+    }),
     locks: config.leases.enabled
       ? new KubeLeaseLocks(new RedisLocks(redis, keys), {
           api: (cluster) => clusters.kubeConfig(cluster).makeApiClient(CoordinationV1Api),

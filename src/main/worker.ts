@@ -11,7 +11,7 @@ import { intakeProcessor } from '../intake/intake-job.js';
 import { OPERATIONS } from '../operations/registry.js';
 import { redisReachable, workerConnection } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
-import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE } from '../queue/names.js';
+import { INTAKE_QUEUE, OPS_QUEUE, OUTBOX_QUEUE, SCHEDULES_QUEUE } from '../queue/names.js';
 import { OpsQueue } from '../queue/ops-queue.js';
 import { Outbox } from '../queue/outbox.js';
 import { logQueueErrors } from '../queue/queue-errors.js';
@@ -20,6 +20,11 @@ import { Reconciler } from '../requests/reconciler.js';
 import { RequestReporter } from '../requests/request-reporter.js';
 import { RequestStore } from '../requests/request-store.js';
 import type { WorkerDeps } from '../requests/worker-deps.js';
+import { RedisNoticeLedger } from '../schedules/notice-ledger.js';
+import { notifySettings } from '../schedules/notify-settings.js';
+import { MISSED_CHECK_SCHEDULER, ScheduleStore } from '../schedules/schedule-store.js';
+import { schedulesProcessor } from '../schedules/scheduled-backups.js';
+import { BOSUN_VERSION } from '../shared/bosun-version.js';
 import { systemClock } from '../shared/clock.js';
 import { startHealthServer } from './health-server.js';
 import { workerPorts } from './worker-ports.js';
@@ -41,6 +46,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const reporter = new RequestReporter(requests, new Outbox(outboxQueue));
   const cancellations = new Cancellations(connection, keys);
   const active = new ActiveJobs();
+  const schedulesQueue = new Queue(SCHEDULES_QUEUE, { connection, prefix });
+  const schedules = new ScheduleStore(connection, keys, schedulesQueue, systemClock);
   await cancellations.subscribe(subscriber, (requestId, user) => active.cancel(requestId, user));
 
   const deps: WorkerDeps = {
@@ -48,7 +55,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     slash: config.slack.command,
     redis: connection,
     operations: OPERATIONS,
-    ports: workerPorts(config, connection, systemClock, logger),
+    ports: workerPorts(config, connection, systemClock, logger, schedules),
     requests,
     reporter,
     cancellations,
@@ -82,10 +89,43 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   );
   const outboxWorker = new Worker(
     OUTBOX_QUEUE,
-    createOutboxProcessor({ web, requests, limiter: new ChannelRateLimiter(connection), keys, logger }),
+    createOutboxProcessor({
+      web,
+      requests,
+      limiter: new ChannelRateLimiter(connection),
+      keys,
+      logger,
+      notices: new RedisNoticeLedger(connection, keys),
+    }),
     { connection: outboxConnection, prefix, concurrency: 16, ...timing },
   );
-  for (const worker of [opsWorker, intakeWorker, outboxWorker]) {
+  // Backup schedules: BullMQ job schedulers in Redis fire on whichever worker runs (src/schedules).
+  const schedulesConnection = workerConnection(config.redis, { connectionName: 'bosun-worker-schedules' });
+  const schedulesWorker = new Worker(
+    SCHEDULES_QUEUE,
+    schedulesProcessor({
+      config,
+      store: schedules,
+      cluster: (name) => deps.ports.cluster(name),
+      outbox: new Outbox(outboxQueue),
+      clock: systemClock,
+      logger: logger.child({ queue: SCHEDULES_QUEUE }),
+      slash: config.slack.command,
+      bosunVersion: BOSUN_VERSION,
+    }),
+    // One run at a time: two backups of one cluster at once would share its staging folder.
+    { connection: schedulesConnection, prefix, concurrency: 1, ...timing },
+  );
+  await schedulesQueue.upsertJobScheduler(
+    MISSED_CHECK_SCHEDULER,
+    { every: notifySettings(config).missedCheckEveryMs },
+    {
+      name: 'missed-check',
+      data: { v: 1, kind: 'missed-check' },
+      opts: { removeOnComplete: 10, removeOnFail: 10 },
+    },
+  );
+  for (const worker of [opsWorker, intakeWorker, outboxWorker, schedulesWorker]) {
     worker.on('error', (err) => logger.error({ err, queue: worker.name }, 'worker error'));
     worker.on('stalled', (jobId) => logger.warn({ jobId, queue: worker.name }, 'job stalled; recovered'));
   }
@@ -124,12 +164,21 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
         active.shutdown();
         await opsWorker.close();
         await intakeWorker.close();
+        await schedulesWorker.close();
         await outboxWorker.close();
+        await schedulesQueue.close();
         await outboxQueue.close();
         await opsProducer.queue.close();
         await intakeQueue.close();
         await health.close();
-        for (const redis of [subscriber, connection, opsConnection, intakeConnection, outboxConnection])
+        for (const redis of [
+          subscriber,
+          connection,
+          opsConnection,
+          intakeConnection,
+          outboxConnection,
+          schedulesConnection,
+        ])
           redis.disconnect();
         logger.info('worker stopped');
       })();

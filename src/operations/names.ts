@@ -12,6 +12,10 @@ export const OPERATION_NAMES = [
   'backup now',
   'backup list',
   'backup show',
+  'backup status',
+  'backup schedule set',
+  'backup schedule list',
+  'backup schedule delete',
   'restore',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];

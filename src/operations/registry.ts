@@ -1,5 +1,11 @@
 import { BOT_COMMANDS, type BotCommand, type CommandSpec } from '../commands/grammar.js';
 import { backupListOperation, backupNowOperation, backupShowOperation } from './backup.js';
+import {
+  backupScheduleDeleteOperation,
+  backupScheduleListOperation,
+  backupScheduleSetOperation,
+  backupStatusOperation,
+} from './backup-schedule.js';
 import { cordon, uncordon } from './cordon.js';
 import { drainOperation } from './drain.js';
 import { maintainOperation } from './maintain.js';
@@ -23,6 +29,10 @@ export const OPERATIONS = {
   'backup now': backupNowOperation,
   'backup list': backupListOperation,
   'backup show': backupShowOperation,
+  'backup status': backupStatusOperation,
+  'backup schedule set': backupScheduleSetOperation,
+  'backup schedule list': backupScheduleListOperation,
+  'backup schedule delete': backupScheduleDeleteOperation,
   restore: restoreOperation,
 } satisfies { [N in OperationName]: Operation<OperationCommand & { name: N }> };
 
@@ -55,6 +65,10 @@ export const COMMANDS = {
   'backup now': OPERATIONS['backup now'].grammar,
   'backup list': OPERATIONS['backup list'].grammar,
   'backup show': OPERATIONS['backup show'].grammar,
+  'backup status': OPERATIONS['backup status'].grammar,
+  'backup schedule set': OPERATIONS['backup schedule set'].grammar,
+  'backup schedule list': OPERATIONS['backup schedule list'].grammar,
+  'backup schedule delete': OPERATIONS['backup schedule delete'].grammar,
   restore: OPERATIONS.restore.grammar,
   audit: BOT_COMMANDS.audit,
 } satisfies { readonly [N in CommandName]: Spec<N> };

@@ -1,3 +1,4 @@
+import type { BackupSchedules } from '../ports/backup-schedules.js';
 import type { BackupStore } from '../ports/backup-store.js';
 import type { ClusterResources } from '../ports/cluster-resources.js';
 import type { NodeCapacities } from '../ports/node-capacity.js';
@@ -12,4 +13,6 @@ export type ClusterPorts = DrainPorts & {
   resources: ClusterResources;
   /** Where this installation keeps backups (config `backups.store`). */
   backups: BackupStore;
+  /** This cluster's backup schedules (Redis and BullMQ job schedulers). */
+  schedules: BackupSchedules;
 };

@@ -17,7 +17,11 @@ export class BosunError extends Error {
  * Codes of errors that are the requester's own mistake, found only once the job looked at the cluster (a node
  * that does not exist): like any bad input, told to its author alone, with nothing left in the channel.
  */
-const AUTHOR_MISTAKES: ReadonlySet<string> = new Set(['NODE_NOT_FOUND', 'BACKUP_NOT_FOUND']);
+const AUTHOR_MISTAKES: ReadonlySet<string> = new Set([
+  'NODE_NOT_FOUND',
+  'BACKUP_NOT_FOUND',
+  'SCHEDULE_NOT_FOUND',
+]);
 
 export function isAuthorMistake(error: BosunError): boolean {
   return AUTHOR_MISTAKES.has(error.code);

@@ -98,6 +98,22 @@ export class Keys {
   lockFence(cluster: string): string {
     return `${this.bullPrefix}:lock:${cluster}:fence`;
   }
+  /** A cluster's backup schedules: a hash of schedule id → the schedule as JSON (src/schedules). */
+  schedules(cluster: string): string {
+    return `${this.bullPrefix}:sched:${cluster}`;
+  }
+  /** The counter behind a cluster's schedule ids (`s1`, `s2`, …). */
+  scheduleIds(cluster: string): string {
+    return `${this.bullPrefix}:sched:${cluster}:ids`;
+  }
+  /** What a schedule's runs left behind: a hash of lastRun, lastGood, failures, missedFor (JSON each). */
+  scheduleState(cluster: string, id: string): string {
+    return `${this.bullPrefix}:sched:${cluster}:${id}:state`;
+  }
+  /** The Slack ts of a notice posted outside any request (a schedule's alert), so it can be rewritten. */
+  notice(key: string): string {
+    return `${this.bullPrefix}:notice:${key}`;
+  }
   /** Decisions made with a running request's buttons (skip a pod, abort, maintenance done), oldest first. */
   decisions(id: string): string {
     return `${this.bullPrefix}:req:${id}:decisions`;

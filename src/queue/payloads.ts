@@ -78,6 +78,19 @@ export const OutboxPayload = z.discriminatedUnion('kind', [
     /** Answer through the command's response_url (as the command's own answer); postEphemeral if it is spent. */
     responseUrl: z.string().optional(),
   }),
+  /**
+   * A message in a channel that belongs to no request (a backup schedule's notification), named by `key` so a
+   * later `notice-edit` can rewrite it (grouped failures, recovery).
+   */
+  OutboxBase.extend({ kind: z.literal('notice'), key: z.string().min(1), message: SlackMessage }),
+  /** Rewrites the notice named `key`, once it is posted. */
+  OutboxBase.extend({
+    kind: z.literal('notice-edit'),
+    key: z.string().min(1),
+    message: SlackMessage,
+    /** Rising with each rewrite: an older rewrite delivered after a newer one is dropped. */
+    version: z.number(),
+  }),
   /** Take the request's card down (or never post it): the request was withdrawn (src/requests/request-store.ts). */
   OutboxBase.extend({ kind: z.literal('withdraw'), requestId: z.string() }),
   /**
@@ -102,3 +115,10 @@ export const OutboxProgress = z.object({
   /** Times this reply found its turn not yet come (backs off). */
   waits: z.number().int().default(0),
 });
+
+/** A job on the `schedules` queue: a schedule's backup run, or the periodic missed-backup check. */
+export const SchedulesPayload = z.discriminatedUnion('kind', [
+  z.object({ v: z.literal(1), kind: z.literal('backup'), cluster: z.string(), scheduleId: z.string() }),
+  z.object({ v: z.literal(1), kind: z.literal('missed-check') }),
+]);
+export type SchedulesPayload = z.infer<typeof SchedulesPayload>;

@@ -34,6 +34,8 @@ export interface SandboxOptions {
   worker?: Partial<Config['worker']>;
   /** The `policy` section; SANDBOX_POLICY when left out (`{}`: anyone may do anything, no approvals). */
   policy?: unknown;
+  /** The `backups.notify` section (owners, channel, how often missed backups are looked for). */
+  backupsNotify?: unknown;
   logger: Logger;
 }
 
@@ -53,6 +55,8 @@ export interface RunningSandbox {
   config: Config;
   kubeconfigPath: string;
   clusterUrl: string;
+  /** Stops the worker (gracefully) and starts a new one on the same Redis, as a restart of the process would. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -127,7 +131,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         worker: { concurrency: 8, ...options.worker },
         log: { level: logger.level },
         clusters: [{ name: 'sandbox', kubeconfig: kubeconfigPath, channels, defaultIn: channels }],
-        backups: { store: { type: 'local', path: join(dir, 'backups') } },
+        backups: {
+          store: { type: 'local', path: join(dir, 'backups') },
+          ...(options.backupsNotify ? { notify: options.backupsNotify } : {}),
+        },
         policy: options.policy ?? SANDBOX_POLICY,
       },
     });
@@ -136,7 +143,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     stops.push(() => bot.stop());
     if (!options.socketMode)
       standIn.deliverTo({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events` });
-    const worker = await startWorker(config, logger.child({ process: 'worker' }));
+    let worker = await startWorker(config, logger.child({ process: 'worker' }));
     stops.push(() => worker.stop());
 
     await sim.settled({ timeoutMs: 120_000 });
@@ -156,6 +163,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       config,
       kubeconfigPath,
       clusterUrl: sim.url,
+      async restartWorker() {
+        await worker.stop();
+        worker = await startWorker(config, logger.child({ process: 'worker' }));
+      },
       stop: stopAll,
     };
   } catch (error) {

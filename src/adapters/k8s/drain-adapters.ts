@@ -17,7 +17,7 @@ export function kubeDrainPorts(
   kubeConfig: KubeConfig,
   cluster: string,
   clock: Clock,
-): Omit<ClusterPorts, 'resources' | 'backups'> {
+): Omit<ClusterPorts, 'resources' | 'backups' | 'schedules'> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const policy = kubeConfig.makeApiClient(PolicyV1Api);
@@ -40,7 +40,7 @@ export function kubeClusterPorts(
   cluster: string,
   clock: Clock,
   backups: BackupStore,
-): ClusterPorts {
+): Omit<ClusterPorts, 'schedules'> {
   return {
     ...kubeDrainPorts(kubeConfig, cluster, clock),
     resources: new KubeClusterResources(kubeConfig, cluster),

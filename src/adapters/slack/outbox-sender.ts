@@ -16,6 +16,16 @@ export interface OutboxSenderDeps {
   logger: Logger;
   /** How long to wait before looking again for a parent message or an earlier reply. */
   pollMs?: number;
+  /** Where notices (messages of no request) remember their ts, so they can be rewritten. */
+  notices?: NoticeLedger;
+}
+
+/** The Slack ts of each notice by its key (src/schedules/notice-ledger.ts). */
+export interface NoticeLedger {
+  ts(key: string): Promise<string | undefined>;
+  remember(key: string, ts: string): Promise<void>;
+  /** True when `version` is the newest rewrite of the notice so far (or the same one, retried); records it. */
+  claimVersion(key: string, version: number): Promise<boolean>;
 }
 
 type Progress = { sendAt?: number; failures: number; waits: number };
@@ -294,6 +304,45 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
           return {};
         } catch (error) {
           throw await onFailure(error, 'ephemeral');
+        }
+      }
+      case 'notice': {
+        if (!deps.notices) throw new UnrecoverableError('this sender keeps no notices');
+        if (await deps.notices.ts(payload.key)) return { duplicate: true };
+        const slot = await awaitSlot('post', rates.post);
+        if (slot) throw slot;
+        try {
+          const result = await deps.web.chat.postMessage({
+            channel: payload.channel,
+            ...withinLimits(payload.message),
+            unfurl_links: false,
+          });
+          const ts = String(result.ts);
+          await deps.notices.remember(payload.key, ts);
+          return { ts };
+        } catch (error) {
+          throw await onFailure(error, 'post');
+        }
+      }
+      case 'notice-edit': {
+        if (!deps.notices) throw new UnrecoverableError('this sender keeps no notices');
+        const ts = await deps.notices.ts(payload.key);
+        if (!ts) {
+          // The notice is not posted yet (it waits for its slot); look again shortly, for a while.
+          progress.waits += 1;
+          await saveProgress(progress);
+          if (progress.waits > 60) return { unknown: true };
+          throw await defer(job, token, Math.min(2000, pollMs * 2 ** Math.min(progress.waits, 4)));
+        }
+        const slot = await awaitSlot('update', rates.update);
+        if (slot) throw slot;
+        // Rewrites wait for the notice and for their slot; one overtaken by a newer rewrite says nothing.
+        if (!(await deps.notices.claimVersion(payload.key, payload.version))) return { superseded: true };
+        try {
+          await deps.web.chat.update({ channel: payload.channel, ts, ...withinLimits(payload.message) });
+          return { ts };
+        } catch (error) {
+          throw await onFailure(error, 'update');
         }
       }
       case 'direct-file': {
