@@ -156,11 +156,18 @@ describe('restoring a backup into a cluster', () => {
     expect(cm.metadata?.labels?.[RESTORE_LABEL]).toBeUndefined();
   });
 
-  it('brings a deleted namespace back with its objects and data; the Deployment makes its pods again', async () => {
+  it('brings a deleted namespace and the CRD of its custom objects back, with their data; the Deployment makes its pods again', async () => {
+    const crds = rig.kubeConfig.makeApiClient(ApiextensionsV1Api);
     await rig.core.deleteNamespace({ name: 'billing' });
+    await crds.deleteCustomResourceDefinition({ name: 'rates.example.com' });
     await eventually(
       'the namespace gone',
       () => gone(() => rig.core.readNamespace({ name: 'billing' })),
+      30_000,
+    );
+    await eventually(
+      'the CRD gone',
+      () => gone(() => crds.readCustomResourceDefinition({ name: 'rates.example.com' })),
       30_000,
     );
     const progress: number[] = [];
@@ -175,6 +182,7 @@ describe('restoring a backup into a cluster', () => {
         'created secrets billing/db',
         'created deployments.apps billing/api',
         'created services billing/front',
+        'created customresourcedefinitions.apiextensions.k8s.io rates.example.com',
         'created rates.example.com billing/standard',
         'skipped configmaps billing/kube-root-ca.crt',
         'skipped serviceaccounts billing/default',
@@ -190,6 +198,15 @@ describe('restoring a backup into a cluster', () => {
     expect(at('created configmaps billing/rates')).toBeLessThan(at('created deployments.apps billing/api'));
     expect(progress.at(-1)).toBe(result.plan.items.length);
 
+    // The custom object came back once its definition was Established.
+    const rate = (await rig.kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1',
+      namespace: 'billing',
+      plural: 'rates',
+      name: 'standard',
+    })) as { spec?: unknown };
+    expect(rate.spec).toEqual({ percent: 21 });
     const ns = await rig.core.readNamespace({ name: 'billing' });
     expect(ns.metadata?.labels?.team).toBe('money');
     const secret = await rig.core.readNamespacedSecret({ name: 'db', namespace: 'billing' });
