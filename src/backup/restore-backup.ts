@@ -64,18 +64,20 @@ export interface RestoreResult {
 }
 
 /**
- * A backup by id, or `latest`: the cluster's newest backup whose last verification passed. Undefined when
- * there is none.
+ * A backup by id, or `latest`: the cluster's newest backup whose last verification passed, of those finished by
+ * `asOf` (when the restore was asked for: what its approvers were shown stays what it restores, though a
+ * scheduled backup lands meanwhile). Undefined when there is none.
  */
 export async function findBackup(
   store: BackupStore,
   cluster: string,
   ref: string,
+  asOf = Number.POSITIVE_INFINITY,
 ): Promise<BackupManifest | undefined> {
   if (ref !== 'latest') return await store.manifest(cluster, ref);
   const all = await store.list(cluster);
   return all
-    .filter((m) => m.verification.state === 'passed')
+    .filter((m) => m.verification.state === 'passed' && Date.parse(m.finishedAt) <= asOf)
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id))
     .at(-1);
 }

@@ -90,7 +90,8 @@ async function backupOf(
   ctx: Pick<PreviewContext<RestoreCommand>, 'ports' | 'request' | 'env'>,
   ref: string,
 ): Promise<BackupManifest> {
-  const manifest = await findBackup(ctx.ports.backups, ctx.request.cluster, ref);
+  // `latest` as of when the command was typed: the preview and the run find the same backup.
+  const manifest = await findBackup(ctx.ports.backups, ctx.request.cluster, ref, ctx.request.requestedAt);
   if (manifest) return manifest;
   throw new BosunError(
     'BACKUP_NOT_FOUND',

@@ -143,6 +143,8 @@ describe('restoring a backup into a cluster', () => {
 
   it('finds the latest verified backup, and nothing for an unknown id', async () => {
     expect((await findBackup(store, 'sim', 'latest'))?.id).toBe(backup.id);
+    // As of a moment before it finished, there was none.
+    expect(await findBackup(store, 'sim', 'latest', Date.parse(backup.finishedAt) - 1)).toBeUndefined();
     expect(await findBackup(store, 'sim', '20200101-000000-aaaa')).toBeUndefined();
   });
 
