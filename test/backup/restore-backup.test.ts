@@ -243,6 +243,8 @@ describe('restoring a backup into a cluster', () => {
     );
     const cm = await rig.core.readNamespacedConfigMap({ name: 'rates', namespace: 'billing' });
     expect(cm.data).toEqual({ vat: '21' });
+    // Marked as replaced, so that a resumed restore counts it as such.
+    expect(cm.metadata?.annotations?.['bosun.dev/restore-action']).toBe('replaced');
   }, 30_000);
 
   it('restores into another namespace, records what the API server refuses with its message, and goes on', async () => {
