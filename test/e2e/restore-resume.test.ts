@@ -87,4 +87,29 @@ describe('a restore survives the death of its worker', () => {
     expect(JSON.stringify(summary.blocks)).toContain('It was resumed 1 time by another worker.');
     expect((await rig.reply(id, /^Every object of the restore/)).text).toContain(`(${OBJECTS + 3})`);
   }, 120_000);
+
+  it('says how far a cancelled restore got, and what it wrote stays', async () => {
+    // The worker of the test before is still running; the backup is the same.
+    rig.sim.faults.configure({ latencyMs: 600, pathPattern: '^/api/v1/namespaces/bulk-copy/configmaps$' });
+    const id = await rig.command('restore latest --namespace bulk --to-namespace bulk-copy');
+    await rig.standIn.waitFor(
+      () =>
+        rig.proxy.calls.filter(
+          (c) => c.status === 201 && c.path === '/api/v1/namespaces/bulk-copy/configmaps',
+        ).length >= 30 || undefined,
+      { timeoutMs: 30_000, intervalMs: 10, description: 'part of the copy written' },
+    );
+    await rig.command(`cancel ${id}`);
+    const stopped = await rig.reply(id, /^Restore stopped/, 30_000);
+    const done = Number(/(\d+) of 303 objects done/.exec(stopped.text)?.[1]);
+    expect(done).toBeGreaterThan(30);
+    expect(done).toBeLessThan(303);
+    expect(stopped.text).toContain(`bosun.dev/restore=${id}`);
+    expect(await rig.ended(id, 30_000)).toMatch(/Cancelled/);
+    const copied = await rig.core.listNamespacedConfigMap({
+      namespace: 'bulk-copy',
+      labelSelector: `bosun.dev/restore=${id}`,
+    });
+    expect(copied.items.length).toBeGreaterThanOrEqual(30);
+  }, 60_000);
 });
