@@ -44,9 +44,8 @@ describe('a restore survives the death of its worker', () => {
     await rig.core.deleteNamespace({ name: 'bulk' });
     await eventually('bulk gone', () => gone(() => rig.core.readNamespace({ name: 'bulk' })), 30_000);
 
-    // Slow creates down (30 ms each: the latency is simulated time, at the rig's scale of 0.05), so that the
-    // worker dies with part of the restore written.
-    rig.sim.faults.configure({ latencyMs: 600, pathPattern: CONFIGMAPS.source });
+    // Slow creates down (100 ms each, 8 at a time), so that the worker dies with part of the restore written.
+    rig.sim.faults.configure({ latencyMs: 100, pathPattern: CONFIGMAPS.source });
     // The test's own writes go straight to the simulator; the proxy sees only bosun's.
     const before = accepted(CONFIGMAPS);
     const id = await rig.command('restore latest --namespace bulk');
@@ -90,7 +89,7 @@ describe('a restore survives the death of its worker', () => {
 
   it('says how far a cancelled restore got, and what it wrote stays', async () => {
     // The worker of the test before is still running; the backup is the same.
-    rig.sim.faults.configure({ latencyMs: 600, pathPattern: '^/api/v1/namespaces/bulk-copy/configmaps$' });
+    rig.sim.faults.configure({ latencyMs: 100, pathPattern: '^/api/v1/namespaces/bulk-copy/configmaps$' });
     const id = await rig.command('restore latest --namespace bulk --to-namespace bulk-copy');
     await rig.standIn.waitFor(
       () =>
