@@ -139,6 +139,23 @@ export async function readBackupFiles(
   return files;
 }
 
+/**
+ * One list per kind and namespace, or one across all namespaces for a kind the restore writes into more than a
+ * few of them (a whole-cluster restore lists each kind once).
+ */
+function listsFor(
+  scopes: readonly { resource: ServedResource; namespace?: string }[],
+): { resource: ServedResource; namespace?: string }[] {
+  const byKind = new Map<string, { resource: ServedResource; namespace?: string }[]>();
+  for (const scope of scopes) {
+    const key = resourceKey(scope.resource);
+    byKind.set(key, [...(byKind.get(key) ?? []), scope]);
+  }
+  return [...byKind.values()].flatMap((list) =>
+    list.length > 3 && list[0] ? [{ resource: list[0].resource }] : list,
+  );
+}
+
 /** What the target cluster holds of the kinds and namespaces the restore writes: one paged list each. */
 export async function readTargetState(
   resources: ClusterResources,
@@ -151,7 +168,7 @@ export async function readTargetState(
   const served = new Map<string, ServedResource>();
   for (const r of discovery.resources) if (!r.resource.includes('/')) served.set(resourceKey(r), r);
   const existing = new Map<string, { restoredBy?: string; restoredAs?: string }>();
-  for (const scope of restoreScopes(files, filters)) {
+  for (const scope of listsFor(restoreScopes(files, filters))) {
     const resource = served.get(resourceKey(scope.resource));
     if (!resource) continue;
     let token: string | undefined;

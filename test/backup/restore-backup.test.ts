@@ -247,6 +247,47 @@ describe('restoring a backup into a cluster', () => {
     expect(cm.metadata?.annotations?.['bosun.dev/restore-action']).toBe('replaced');
   }, 30_000);
 
+  it('sees what exists across many namespaces (one list for them all) and skips it', async () => {
+    const names = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    for (const namespace of names) {
+      await rig.core.createNamespace({ body: { metadata: { name: namespace } } });
+      await rig.core.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name: 'c' }, data: { a: namespace } },
+      });
+    }
+    const many = await runBackup(
+      {
+        resources,
+        store,
+        version: new KubeServerVersion(rig.kubeConfig.makeApiClient(VersionApi), 'sim'),
+        clock: systemClock,
+        bosunVersion: '0.0.0-test',
+      },
+      {
+        id: newBackupId(Date.now()),
+        cluster: 'sim',
+        trigger: '<@UALICE>',
+        namespaces: names,
+        excludeKinds: [],
+        secrets: true,
+      },
+    );
+    const result = await restoreBackup(
+      deps(),
+      { cluster: 'sim', id: many.id },
+      options({ namespaces: names }),
+    );
+    expect(outcomes(result).filter((l) => l.includes('configmaps') && l.endsWith('/c'))).toEqual(
+      names.map((n) => `skipped configmaps ${n}/c`),
+    );
+    expect(result.results.filter((r) => r.outcome !== 'skipped')).toEqual([]);
+    // Known before writing (planned as skips), not learnt from AlreadyExists.
+    expect(result.plan.items.filter((i) => i.name === 'c').map((i) => i.skip?.code)).toEqual(
+      names.map(() => 'exists'),
+    );
+  }, 30_000);
+
   it('restores into another namespace, records what the API server refuses with its message, and goes on', async () => {
     const result = await restoreBackup(
       deps(),
