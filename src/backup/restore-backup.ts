@@ -64,18 +64,20 @@ export interface RestoreResult {
 }
 
 /**
- * A backup by id, or `latest`: the cluster's newest backup whose last verification passed. Undefined when
- * there is none.
+ * A backup by id, or `latest`: the cluster's newest backup whose last verification passed, of those finished by
+ * `asOf` (when the restore was asked for: what its approvers were shown stays what it restores, though a
+ * scheduled backup lands meanwhile). Undefined when there is none.
  */
 export async function findBackup(
   store: BackupStore,
   cluster: string,
   ref: string,
+  asOf = Number.POSITIVE_INFINITY,
 ): Promise<BackupManifest | undefined> {
   if (ref !== 'latest') return await store.manifest(cluster, ref);
   const all = await store.list(cluster);
   return all
-    .filter((m) => m.verification.state === 'passed')
+    .filter((m) => m.verification.state === 'passed' && Date.parse(m.finishedAt) <= asOf)
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id))
     .at(-1);
 }
@@ -137,6 +139,23 @@ export async function readBackupFiles(
   return files;
 }
 
+/**
+ * One list per kind and namespace, or one across all namespaces for a kind the restore writes into more than a
+ * few of them (a whole-cluster restore lists each kind once).
+ */
+function listsFor(
+  scopes: readonly { resource: ServedResource; namespace?: string }[],
+): { resource: ServedResource; namespace?: string }[] {
+  const byKind = new Map<string, { resource: ServedResource; namespace?: string }[]>();
+  for (const scope of scopes) {
+    const key = resourceKey(scope.resource);
+    byKind.set(key, [...(byKind.get(key) ?? []), scope]);
+  }
+  return [...byKind.values()].flatMap((list) =>
+    list.length > 3 && list[0] ? [{ resource: list[0].resource }] : list,
+  );
+}
+
 /** What the target cluster holds of the kinds and namespaces the restore writes: one paged list each. */
 export async function readTargetState(
   resources: ClusterResources,
@@ -149,7 +168,7 @@ export async function readTargetState(
   const served = new Map<string, ServedResource>();
   for (const r of discovery.resources) if (!r.resource.includes('/')) served.set(resourceKey(r), r);
   const existing = new Map<string, { restoredBy?: string; restoredAs?: string }>();
-  for (const scope of restoreScopes(files, filters)) {
+  for (const scope of listsFor(restoreScopes(files, filters))) {
     const resource = served.get(resourceKey(scope.resource));
     if (!resource) continue;
     let token: string | undefined;

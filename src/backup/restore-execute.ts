@@ -1,6 +1,6 @@
 import { type ClusterResources, type KubeObject, ResourceWriteError } from '../ports/cluster-resources.js';
 import type { Clock } from '../shared/clock.js';
-import type { RestoreItem, RestorePlan } from './restore-plan.js';
+import { RESTORE_ACTION_ANNOTATION, type RestoreItem, type RestorePlan } from './restore-plan.js';
 
 const CRDS = 'customresourcedefinitions.apiextensions.k8s.io';
 const NAMESPACES = 'namespaces';
@@ -177,10 +177,18 @@ export async function executeRestore(
   return results.map((r) => r ?? { outcome: 'skipped', reason: 'not reached' });
 }
 
-/** What the server keeps on an update: the object's resourceVersion, and a Service's allocated addresses. */
+/**
+ * What the server keeps on an update: the object's resourceVersion, and a Service's allocated addresses. The
+ * action annotation says replaced (a create that met AlreadyExists comes here with `created`).
+ */
 function withServerFields(object: KubeObject, current: KubeObject): KubeObject {
   const copy = structuredClone(object);
-  copy.metadata = { ...copy.metadata, resourceVersion: current.metadata?.resourceVersion };
+  const annotations = (copy.metadata?.annotations ?? {}) as Record<string, string>;
+  copy.metadata = {
+    ...copy.metadata,
+    resourceVersion: current.metadata?.resourceVersion,
+    annotations: { ...annotations, [RESTORE_ACTION_ANNOTATION]: 'replaced' },
+  };
   const spec = copy.spec as Record<string, unknown> | undefined;
   const old = current.spec as Record<string, unknown> | undefined;
   if (copy.kind === 'Service' && spec && old) {

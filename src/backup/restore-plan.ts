@@ -131,6 +131,10 @@ function prepare(
     [RESTORE_ACTION_ANNOTATION]: action === 'create' ? 'created' : 'replaced',
   };
   copy.metadata = metadata;
+  // The API server sets a pod's priority from its priorityClassName and refuses one that disagrees (Velero too
+  // drops it).
+  if (copy.kind === 'Pod' && typeof copy.spec === 'object' && copy.spec !== null)
+    delete (copy.spec as Record<string, unknown>).priority;
   return copy;
 }
 

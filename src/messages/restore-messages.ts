@@ -172,6 +172,17 @@ export function restoreProgressDetail(p: {
   return `Restoring: ${n(p.done)} of ${plural(p.total, 'object')} done${failed} (${p.key})`;
 }
 
+/** A restore cancelled while it ran: how far it got; what it wrote stays, and its label finds it. */
+export function restoreStoppedMessage(
+  p: { done: number; total: number; created: number; replaced: number; failed: number },
+  restoreId: string,
+): SlackMessage {
+  return notice(
+    'warning',
+    `Restore stopped: ${n(p.done)} of ${plural(p.total, 'object')} done (${n(p.created)} created, ${n(p.replaced)} replaced, ${n(p.failed)} failed). What was written stays; \`kubectl get all,configmaps,secrets -A -l bosun.dev/restore=${restoreId}\` lists most of it.`,
+  );
+}
+
 /** A worker picked up a restore another worker started (that one stopped or died). */
 export function restoreResumedMessage(written: number): SlackMessage {
   return notice(

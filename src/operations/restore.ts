@@ -7,7 +7,7 @@ import {
   readTargetState,
   restoreBackup,
 } from '../backup/restore-backup.js';
-import type { ItemResult, SavedResults } from '../backup/restore-execute.js';
+import type { ItemResult, RestoreProgress, SavedResults } from '../backup/restore-execute.js';
 import { planRestore, type RestoreFilters, type RestoreItem } from '../backup/restore-plan.js';
 import { clusterFlag, rawCommand } from '../commands/grammar.js';
 import { clusterRef } from '../commands/values.js';
@@ -19,9 +19,10 @@ import {
   restoreProgressDetail,
   restoreReport,
   restoreResumedMessage,
+  restoreStoppedMessage,
   restoreSummaryLine,
 } from '../messages/restore-messages.js';
-import { BosunError } from '../ops/errors.js';
+import { BosunError, CancelledError } from '../ops/errors.js';
 import type { BackupManifest } from '../ports/backup-manifest.js';
 import { commaList } from './backup.js';
 import { calmProgress } from './calm-progress.js';
@@ -90,7 +91,8 @@ async function backupOf(
   ctx: Pick<PreviewContext<RestoreCommand>, 'ports' | 'request' | 'env'>,
   ref: string,
 ): Promise<BackupManifest> {
-  const manifest = await findBackup(ctx.ports.backups, ctx.request.cluster, ref);
+  // `latest` as of when the command was typed: the preview and the run find the same backup.
+  const manifest = await findBackup(ctx.ports.backups, ctx.request.cluster, ref, ctx.request.requestedAt);
   if (manifest) return manifest;
   throw new BosunError(
     'BACKUP_NOT_FOUND',
@@ -235,6 +237,7 @@ export const restoreOperation = defineOperation<RestoreCommand>({
     const progress = calmProgress(ctx);
     await ctx.progress(`Reading backup ${backupId} and what the cluster holds…`);
     let result: RestoreResult;
+    let last: RestoreProgress | undefined;
     try {
       result = await restoreBackup(
         { resources: ports.resources, store: ports.backups, clock: env.clock },
@@ -257,9 +260,17 @@ export const restoreOperation = defineOperation<RestoreCommand>({
             await checkpoint.save({ backupId, runs, results });
           },
         },
-        (p) => progress.update(restoreProgressDetail(p)),
+        (p) => {
+          last = p;
+          progress.update(restoreProgressDetail(p));
+        },
         signal,
       );
+    } catch (error) {
+      // Cancelled (not paused for another worker): say how far it got before the card says cancelled.
+      if (signal.aborted && signal.reason instanceof CancelledError && last)
+        await ctx.reply(restoreStoppedMessage(last, request.id));
+      throw error;
     } finally {
       progress.stop();
     }

@@ -69,6 +69,12 @@ const FILES: BackupFile[] = [
   },
   { path: 'shop/events/web.17a.yaml', object: obj('v1', 'Event', 'web.17a', 'shop') },
   {
+    path: 'shop/pods/debug.yaml',
+    object: obj('v1', 'Pod', 'debug', 'shop', {
+      spec: { priorityClassName: 'low', priority: 100, containers: [{ name: 'sh', image: 'busybox' }] },
+    }),
+  },
+  {
     path: 'shop/configmaps/kube-root-ca.crt.yaml',
     object: obj('v1', 'ConfigMap', 'kube-root-ca.crt', 'shop'),
   },
@@ -144,6 +150,7 @@ describe('planning a restore', () => {
       'create secrets shop/db',
       'skip configmaps shop/kube-root-ca.crt (the cluster makes it in every namespace)',
       'create configmaps shop/settings',
+      'create pods shop/debug',
       'skip pods shop/web-7d4f-x1 (owned by ReplicaSet web-7d4f, which makes it again)',
       'skip replicasets.apps shop/web-7d4f (owned by Deployment web, which makes it again)',
       'create endpoints shop/external-db',
@@ -178,6 +185,14 @@ describe('planning a restore', () => {
     expect(
       FILES.find((f) => f.path === 'shop/configmaps/settings.yaml')?.object.metadata?.ownerReferences,
     ).toHaveLength(1);
+  });
+
+  it("leaves a pod's priority to the API server, which sets it from its priorityClassName", () => {
+    const debug = planRestore(FILES, filters(), empty, 'r-1').items.find((i) => i.name === 'debug');
+    expect(debug?.object?.spec).toEqual({
+      priorityClassName: 'low',
+      containers: [{ name: 'sh', image: 'busybox' }],
+    });
   });
 
   it('skips what exists unless --overwrite, which replaces it', () => {

@@ -44,9 +44,8 @@ describe('a restore survives the death of its worker', () => {
     await rig.core.deleteNamespace({ name: 'bulk' });
     await eventually('bulk gone', () => gone(() => rig.core.readNamespace({ name: 'bulk' })), 30_000);
 
-    // Slow creates down (30 ms each: the latency is simulated time, at the rig's scale of 0.05), so that the
-    // worker dies with part of the restore written.
-    rig.sim.faults.configure({ latencyMs: 600, pathPattern: CONFIGMAPS.source });
+    // Slow creates down (100 ms each, 8 at a time), so that the worker dies with part of the restore written.
+    rig.sim.faults.configure({ latencyMs: 100, pathPattern: CONFIGMAPS.source });
     // The test's own writes go straight to the simulator; the proxy sees only bosun's.
     const before = accepted(CONFIGMAPS);
     const id = await rig.command('restore latest --namespace bulk');
@@ -87,4 +86,29 @@ describe('a restore survives the death of its worker', () => {
     expect(JSON.stringify(summary.blocks)).toContain('It was resumed 1 time by another worker.');
     expect((await rig.reply(id, /^Every object of the restore/)).text).toContain(`(${OBJECTS + 3})`);
   }, 120_000);
+
+  it('says how far a cancelled restore got, and what it wrote stays', async () => {
+    // The worker of the test before is still running; the backup is the same.
+    rig.sim.faults.configure({ latencyMs: 100, pathPattern: '^/api/v1/namespaces/bulk-copy/configmaps$' });
+    const id = await rig.command('restore latest --namespace bulk --to-namespace bulk-copy');
+    await rig.standIn.waitFor(
+      () =>
+        rig.proxy.calls.filter(
+          (c) => c.status === 201 && c.path === '/api/v1/namespaces/bulk-copy/configmaps',
+        ).length >= 30 || undefined,
+      { timeoutMs: 30_000, intervalMs: 10, description: 'part of the copy written' },
+    );
+    await rig.command(`cancel ${id}`);
+    const stopped = await rig.reply(id, /^Restore stopped/, 30_000);
+    const done = Number(/(\d+) of 303 objects done/.exec(stopped.text)?.[1]);
+    expect(done).toBeGreaterThan(30);
+    expect(done).toBeLessThan(303);
+    expect(stopped.text).toContain(`bosun.dev/restore=${id}`);
+    expect(await rig.ended(id, 30_000)).toMatch(/Cancelled/);
+    const copied = await rig.core.listNamespacedConfigMap({
+      namespace: 'bulk-copy',
+      labelSelector: `bosun.dev/restore=${id}`,
+    });
+    expect(copied.items.length).toBeGreaterThanOrEqual(30);
+  }, 60_000);
 });

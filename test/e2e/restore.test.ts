@@ -40,6 +40,19 @@ describe('/bosun restore in the sandbox', () => {
     (await core.listNamespacedPod({ namespace: 'ledger' })).items.filter((p) => p.status?.phase === 'Running')
       .length;
 
+  it('tells its author that there is no backup yet to restore as latest, and what to do', async () => {
+    const requestId = await command('restore latest --namespace ledger', 'UBOB');
+    const answer = await waitFor(
+      (all) => all.find((m) => m.requestId === requestId && m.ephemeral),
+      'the answer to its author',
+      30_000,
+    );
+    expect(answer.ephemeral).toEqual({ user: 'UBOB' });
+    expect(answer.text).toContain(
+      'sandbox has no backup that passed its verification. Take one with /bosun backup now.',
+    );
+  });
+
   it('brings back a deleted namespace with its ConfigMap, Secret and Deployment, once the other operator approves', async () => {
     await core.createNamespace({ body: { metadata: { name: 'ledger' } } });
     await core.createNamespacedConfigMap({

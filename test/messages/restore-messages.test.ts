@@ -7,6 +7,7 @@ import {
   restoreProgressDetail,
   restoreReport,
   restoreResumedMessage,
+  restoreStoppedMessage,
   restoreSummaryLine,
 } from '../../src/messages/restore-messages.js';
 import { expectGolden } from '../support/golden.js';
@@ -124,6 +125,12 @@ describe('restore messages', () => {
     expect(restoreProgressDetail({ done: 120, total: 2000, failed: 0, key: 'configmaps' })).toBe(
       'Restoring: 120 of 2,000 objects done (configmaps)',
     );
+    const stopped = restoreStoppedMessage(
+      { done: 120, total: 2000, created: 118, replaced: 2, failed: 0 },
+      'r-abc123def456',
+    );
+    expectWithinSlackLimits(stopped);
+    expectGolden(import.meta.url, 'restore-stopped', stopped);
     const resumed = restoreResumedMessage(57);
     expectWithinSlackLimits(resumed);
     expect(resumed.text).toBe(
