@@ -152,15 +152,6 @@ export function restoreReport(view: RestoreView): ReplyWithFile {
   };
 }
 
-/**
- * The reply that carries the file of every object's outcome: a file's message shows its text only, so the
- * report (its table and reasons) goes before it as a message of its own.
- */
-export function restoreListNote(view: RestoreView): SlackMessage {
-  const text = `Every object of the restore of ${view.backupId} and its outcome (${n(view.lines.length)}).`;
-  return { text, blocks: [section(text)] };
-}
-
 /** The card while a restore runs. */
 export function restoreProgressDetail(p: {
   done: number;

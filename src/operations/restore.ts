@@ -14,7 +14,6 @@ import { clusterRef } from '../commands/values.js';
 import {
   type RestoreLine,
   type RestoreView,
-  restoreListNote,
   restorePreviewSections,
   restoreProgressDetail,
   restoreReport,
@@ -286,10 +285,9 @@ export const restoreOperation = defineOperation<RestoreCommand>({
     const failed = result.results.some((r) => r.outcome === 'failed');
     const state = failed ? 'failed' : 'succeeded';
     // A short dry run is a read-only answer: on the card itself. A long one, and every restore, in the thread
-    // (the report, then the file of every object).
+    // (the report, then the file of every object under its title: the outbox posts them as two replies).
     if (command.dryRun && !attachment) return { summary: restoreSummaryLine(view), state, answer: message };
-    await ctx.reply(message);
-    if (attachment) await ctx.reply(restoreListNote(view), attachment);
+    await ctx.reply(message, attachment);
     return { summary: restoreSummaryLine(view), state };
   },
 });

@@ -2,7 +2,6 @@ import {
   type RestoreLine,
   type RestoreView,
   restoreCounts,
-  restoreListNote,
   restorePreviewSections,
   restoreProgressDetail,
   restoreReport,
@@ -108,9 +107,7 @@ describe('restore messages', () => {
     expectWithinSlackLimits(message);
     expect(attachment?.content.trim().split('\n')).toHaveLength(2001);
     expect(attachment?.filename).toBe('restore-20261207-153045-k3qf.txt');
-    expect(restoreListNote(view({ lines })).text).toBe(
-      'Every object of the restore of 20261207-153045-k3qf and its outcome (2,000).',
-    );
+    expect(attachment?.title).toBe('Restore of 20261207-153045-k3qf: every object and its outcome');
     expectGolden(import.meta.url, 'restore-report-long', message);
   });
 

@@ -131,11 +131,16 @@ describe('outbox', () => {
       content,
     });
     const parent = await rig.standIn.waitFor(
-      () => rig.standIn.messages('CFILES').find((m) => m.requestId === request.id && m.replies.length === 2),
+      () => rig.standIn.messages('CFILES').find((m) => m.requestId === request.id && m.replies.length === 3),
       { timeoutMs: 10_000 },
     );
     expect(parent.replies[0]?.text).toBe('summary first');
-    const file = parent.replies[1]?.files?.[0];
+    // The reply's blocks are shown as a message of their own (a file's message would show only its text),
+    // then the file under its title.
+    expect(JSON.stringify(parent.replies[1]?.blocks)).toContain('The full list:');
+    expect(parent.replies[1]?.files).toBeUndefined();
+    const file = parent.replies[2]?.files?.[0];
+    expect(parent.replies[2]?.text).toBe('Nodes');
     expect(file?.name).toBe('nodes.txt');
     expect(rig.standIn.fileContent(file?.id ?? '')?.toString()).toBe(content);
   });

@@ -200,10 +200,28 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         try {
           let ts: string | undefined;
           if (payload.attachment) {
+            // A file's message shows only its text (files.uploadV2's initial_comment), so a reply with blocks
+            // (a drain summary's headlines) is posted as a message of its own first, then the file under the
+            // attachment's title; the posted message is remembered, so a retry does not post it twice.
+            const blocks = (payload.message.blocks?.length ?? 0) > 0;
+            if (blocks) {
+              ts = await deps.requests.replyTs(payload.requestId, payload.seq);
+              if (!ts) {
+                const result = await deps.web.chat.postMessage({
+                  channel: payload.channel,
+                  thread_ts: parentTs,
+                  ...withinLimits(payload.message),
+                  metadata: metadataFor(payload.requestId),
+                  unfurl_links: false,
+                });
+                ts = String(result.ts);
+                await deps.requests.setReplyTs(payload.requestId, payload.seq, ts);
+              }
+            }
             await deps.web.filesUploadV2({
               channel_id: payload.channel,
               thread_ts: parentTs,
-              initial_comment: payload.message.text,
+              initial_comment: blocks ? payload.attachment.title : payload.message.text,
               filename: payload.attachment.filename,
               title: payload.attachment.title,
               content: payload.attachment.content,
