@@ -46,7 +46,7 @@ const whatFlag = z.string().transform((text, ctx) => {
 });
 
 /** `20261207-153045-k3qf`, as `backup list` shows it. */
-const backupIdArg = z
+export const backupIdArg = z
   .string()
   .regex(
     BACKUP_ID,

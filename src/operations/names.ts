@@ -12,5 +12,6 @@ export const OPERATION_NAMES = [
   'backup now',
   'backup list',
   'backup show',
+  'backup verify',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -1,5 +1,6 @@
 import { BOT_COMMANDS, type BotCommand, type CommandSpec } from '../commands/grammar.js';
 import { backupListOperation, backupNowOperation, backupShowOperation } from './backup.js';
+import { backupVerifyOperation } from './backup-verify.js';
 import { cordon, uncordon } from './cordon.js';
 import { drainOperation } from './drain.js';
 import { maintainOperation } from './maintain.js';
@@ -22,6 +23,7 @@ export const OPERATIONS = {
   'backup now': backupNowOperation,
   'backup list': backupListOperation,
   'backup show': backupShowOperation,
+  'backup verify': backupVerifyOperation,
 } satisfies { [N in OperationName]: Operation<OperationCommand & { name: N }> };
 
 type CommandOf<O> = O extends Operation<infer C> ? C : never;
@@ -53,6 +55,7 @@ export const COMMANDS = {
   'backup now': OPERATIONS['backup now'].grammar,
   'backup list': OPERATIONS['backup list'].grammar,
   'backup show': OPERATIONS['backup show'].grammar,
+  'backup verify': OPERATIONS['backup verify'].grammar,
   audit: BOT_COMMANDS.audit,
 } satisfies { readonly [N in CommandName]: Spec<N> };
 

@@ -188,7 +188,7 @@ describe('commands of more than one word', () => {
       return `${parsed.error.message} ${parsed.error.hint ?? ''}`.trim();
     };
     expect(messageOf('backup')).toBe(
-      '`backup` needs one of `now`, `list`, `show`. `help backup` explains them.',
+      '`backup` needs one of `now`, `list`, `show`, `verify`. `help backup` explains them.',
     );
     expect(messageOf('backup lsit')).toBe(
       '`backup lsit` is not a bosun command. Did you mean `backup list`? `help backup` explains them.',
