@@ -116,6 +116,7 @@ export async function startNodeOpsRig(options: NodeOpsRigOptions) {
       ],
       policy: options.policy ?? {},
       drain: { stuckAfterSeconds: 60, lockTtlMs: 30_000, ...options.drain },
+      backups: { store: { type: 'local', path: join(dir, 'backups') } },
     };
     const configPath = join(dir, 'bosun.yaml');
     await writeFile(configPath, YAML.stringify(raw));
