@@ -30,6 +30,8 @@ export interface BackupRequest {
   excludeKinds: readonly string[];
   /** False with `--no-secrets`. */
   secrets: boolean;
+  /** Said in the manifest's warnings (`--what all` while etcd snapshots do not exist). */
+  warnings?: readonly string[];
 }
 
 export interface BackupDeps {
@@ -67,7 +69,10 @@ export async function runBackup(
   const startedAt = deps.clock.now();
   const kubernetesVersion = await deps.version.gitVersion(signal);
   const discovery = await deps.resources.discover(signal);
-  const warnings = discovery.failures.map((f) => `discovery of ${f}: its resources are not in this backup`);
+  const warnings = [
+    ...(request.warnings ?? []),
+    ...discovery.failures.map((f) => `discovery of ${f}: its resources are not in this backup`),
+  ];
   const secretsReason = !request.secrets
     ? 'left out with --no-secrets'
     : !deps.store.allowsUnencryptedSecrets
