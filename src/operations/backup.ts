@@ -32,21 +32,26 @@ export function commaList(pattern: RegExp, what: string, example: string) {
   });
 }
 
+/** `--what resources|etcd|all`: resources are the only kind until etcd snapshots exist; `all` takes them, and says so. */
 const whatFlag = z.string().transform((text, ctx) => {
   const what = text.toLowerCase();
-  if (what === 'resources') return 'resources' as const;
+  if (what === 'resources' || what === 'all') return what;
   ctx.addIssue({
     code: 'custom',
     message:
-      what === 'etcd' || what === 'all'
+      what === 'etcd'
         ? `bosun does not take etcd snapshots yet; \`--what resources\` (the default) backs up every resource`
-        : `\`${quote(text)}\` is not a kind of backup; use \`resources\``,
+        : `\`${quote(text)}\` is not a kind of backup; use \`resources\`, \`etcd\` or \`all\``,
   });
   return z.NEVER;
 });
 
+/** The manifest's warning when `--what all` could take only the resources. */
+export const NO_ETCD_YET =
+  'asked for all: bosun does not take etcd snapshots yet, so this backup holds the resources only';
+
 /** `20261207-153045-k3qf`, as `backup list` shows it. */
-const backupIdArg = z
+export const backupIdArg = z
   .string()
   .regex(
     BACKUP_ID,
@@ -60,6 +65,8 @@ export const BackupNowCommand = z.object({
   selector: z.string().optional(),
   excludeKinds: z.array(z.string()),
   secrets: z.boolean(),
+  /** `--what all`; resources are all a backup holds until etcd snapshots exist. */
+  what: z.enum(['resources', 'all']).optional(),
 });
 export type BackupNowCommand = z.infer<typeof BackupNowCommand>;
 
@@ -93,8 +100,8 @@ export const backupNowOperation = defineOperation<BackupNowCommand>({
       {
         name: 'what',
         kind: 'value',
-        value: 'resources',
-        summary: 'what to back up (resources; etcd snapshots are to come)',
+        value: 'resources|etcd|all',
+        summary: 'what to back up (resources, the default; etcd snapshots are to come)',
       },
     ],
     examples: ['backup now', 'backup now --namespace shop,payments --no-secrets'],
@@ -115,6 +122,7 @@ export const backupNowOperation = defineOperation<BackupNowCommand>({
       selector: r.flags.selector,
       excludeKinds: r.flags['exclude-kinds'] ?? [],
       secrets: !r.flags['no-secrets'],
+      ...(r.flags.what === 'all' ? { what: 'all' as const } : {}),
     })),
   },
   command: BackupNowCommand,
@@ -147,6 +155,7 @@ export const backupNowOperation = defineOperation<BackupNowCommand>({
         selector: command.selector,
         excludeKinds: command.excludeKinds,
         secrets: command.secrets,
+        ...(command.what === 'all' ? { warnings: [NO_ETCD_YET] } : {}),
       },
       (p) =>
         progress.update(

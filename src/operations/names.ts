@@ -12,6 +12,7 @@ export const OPERATION_NAMES = [
   'backup now',
   'backup list',
   'backup show',
+  'backup verify',
   'backup status',
   'backup schedule set',
   'backup schedule list',

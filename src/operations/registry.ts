@@ -1,5 +1,6 @@
 import { BOT_COMMANDS, type BotCommand, type CommandSpec } from '../commands/grammar.js';
 import { backupListOperation, backupNowOperation, backupShowOperation } from './backup.js';
+import { backupVerifyOperation } from './backup-verify.js';
 import {
   backupScheduleDeleteOperation,
   backupScheduleListOperation,
@@ -29,6 +30,7 @@ export const OPERATIONS = {
   'backup now': backupNowOperation,
   'backup list': backupListOperation,
   'backup show': backupShowOperation,
+  'backup verify': backupVerifyOperation,
   'backup status': backupStatusOperation,
   'backup schedule set': backupScheduleSetOperation,
   'backup schedule list': backupScheduleListOperation,
@@ -65,6 +67,7 @@ export const COMMANDS = {
   'backup now': OPERATIONS['backup now'].grammar,
   'backup list': OPERATIONS['backup list'].grammar,
   'backup show': OPERATIONS['backup show'].grammar,
+  'backup verify': OPERATIONS['backup verify'].grammar,
   'backup status': OPERATIONS['backup status'].grammar,
   'backup schedule set': OPERATIONS['backup schedule set'].grammar,
   'backup schedule list': OPERATIONS['backup schedule list'].grammar,

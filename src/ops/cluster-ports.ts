@@ -2,6 +2,7 @@ import type { BackupSchedules } from '../ports/backup-schedules.js';
 import type { BackupStore } from '../ports/backup-store.js';
 import type { ClusterResources } from '../ports/cluster-resources.js';
 import type { NodeCapacities } from '../ports/node-capacity.js';
+import type { RestoreDrill } from '../ports/restore-drill.js';
 import type { ServerVersion } from '../ports/server-version.js';
 import type { DrainPorts } from './drain/drain-ports.js';
 
@@ -13,6 +14,8 @@ export type ClusterPorts = DrainPorts & {
   resources: ClusterResources;
   /** Where this installation keeps backups (config `backups.store`). */
   backups: BackupStore;
+  /** A restore drill into a scratch cluster, run by `backup verify` when present. */
+  drill?: RestoreDrill;
   /** This cluster's backup schedules (Redis and BullMQ job schedulers). */
   schedules: BackupSchedules;
 };

@@ -22,6 +22,8 @@ export const VerificationSchema = z.strictObject({
   checks: z.array(z.string()),
   /** What was wrong, naming the file. */
   problems: z.array(z.string()).default([]),
+  /** How it was checked, when a person should know (a dry run of a sample, objects not dry-run and why). */
+  notes: z.array(z.string()).optional(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 

@@ -181,6 +181,18 @@ describe('commands of more than one word', () => {
     });
   });
 
+  it('accepts --what resources and --what all (resources only until etcd snapshots exist)', () => {
+    expect(parseBackup('backup now --what resources')).toMatchObject({
+      ok: true,
+      command: { secrets: true },
+    });
+    expect(parseBackup('backup now --what resources')).not.toMatchObject({ command: { what: 'all' } });
+    expect(parseBackup('backup now --what ALL')).toMatchObject({
+      ok: true,
+      command: { name: 'backup now', what: 'all' },
+    });
+  });
+
   it('says what is wrong with a bad backup command', () => {
     const messageOf = (text: string) => {
       const parsed = parseBackup(text);
@@ -188,7 +200,7 @@ describe('commands of more than one word', () => {
       return `${parsed.error.message} ${parsed.error.hint ?? ''}`.trim();
     };
     expect(messageOf('backup')).toBe(
-      '`backup` needs one of `now`, `list`, `show`, `status`, `schedule set`, `schedule list`, `schedule delete`. `help backup` explains them.',
+      '`backup` needs one of `now`, `list`, `show`, `verify`, `status`, `schedule set`, `schedule list`, `schedule delete`. `help backup` explains them.',
     );
     expect(messageOf('backup lsit')).toBe(
       '`backup lsit` is not a bosun command. Did you mean `backup list`? `help backup` explains them.',
@@ -201,6 +213,9 @@ describe('commands of more than one word', () => {
     );
     expect(messageOf('backup now --what etcd')).toBe(
       '`--what`: bosun does not take etcd snapshots yet; `--what resources` (the default) backs up every resource',
+    );
+    expect(messageOf('backup now --what disks')).toBe(
+      '`--what`: `disks` is not a kind of backup; use `resources`, `etcd` or `all`',
     );
     expect(messageOf('help backup nothing')).toBe(
       'There is no command `backup nothing` to explain. Try `help` for the list of commands.',
