@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
+
+let library: typeof protobuf | undefined;
+
+/** protobufjs, loaded with the schema on the first protobuf body: a simulator nobody sends one to never pays for it. */
+function protobufjs(): typeof protobuf {
+  library ??= createRequire(import.meta.url)('protobufjs') as typeof protobuf;
+  return library;
+}
 
 /** The magic number before every Kubernetes protobuf body (apimachinery `runtime/serializer/protobuf/protobuf.go`). */
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -21,7 +30,7 @@ function schema(): { root: protobuf.Root; inline: Map<string, Set<string>> } {
   if (!loaded) {
     const data = JSON.parse(readFileSync(new URL('./k8s-schema.json', import.meta.url), 'utf8')) as Schema;
     loaded = {
-      root: protobuf.Root.fromJSON(data.root),
+      root: protobufjs().Root.fromJSON(data.root),
       inline: new Map(Object.entries(data.inline).map(([type, fields]) => [type, new Set(fields)])),
     };
   }
@@ -46,7 +55,7 @@ export function messageType(apiVersion: string, kind: string): protobuf.Type | u
   for (const pkg of [protoPackage(apiVersion), META]) {
     if (!pkg || !kind) continue;
     const found = root.lookup(`${pkg}.${kind}`);
-    if (found instanceof protobuf.Type) return found;
+    if (found instanceof protobufjs().Type) return found;
   }
   return undefined;
 }
@@ -122,7 +131,7 @@ function messageToJson(type: protobuf.Type, message: Record<string, unknown>): R
 
 function valueToJson(field: protobuf.Field, value: unknown): Json {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return special(resolved, value as Record<string, unknown>);
+  if (resolved instanceof protobufjs().Type) return special(resolved, value as Record<string, unknown>);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'object' && value !== null) return Number(String(value)); // a Long (int64)
