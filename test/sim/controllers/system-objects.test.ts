@@ -1,3 +1,4 @@
+import { simAnnotations } from '../../../src/sim/index.js';
 import { KUBECTL_EDGES } from '../../support/kubectl.js';
 import { eventually, type SimRig, startSimRig } from '../../support/sim.js';
 
@@ -293,6 +294,49 @@ describe('what every cluster has', () => {
     );
     expect(ready.subsets?.[0]?.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
     expect(ready.subsets?.[0]?.addresses?.[0]?.targetRef?.name).toBe('ports-1');
+    // A second pod runs but its readiness probe does not pass for an hour (simulated).
+    await rig.core.createNamespacedPod({
+      namespace: 'shop',
+      body: {
+        metadata: {
+          name: 'ports-2',
+          labels,
+          annotations: { [simAnnotations.readinessDelay]: String(3_600_000) },
+        },
+        spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ name: 'web', containerPort: 8080 }] }] },
+      },
+    });
+    const split = await eventually(
+      'ports-2 listed as not ready',
+      async () => {
+        const e = await rig.core.readNamespacedEndpoints({ name: 'ports', namespace: 'shop' });
+        return e.subsets?.[0]?.notReadyAddresses?.[0] ? e : undefined;
+      },
+      10_000,
+    );
+    expect(split.subsets).toHaveLength(1);
+    expect(split.subsets?.[0]?.addresses?.map((a) => a.targetRef?.name)).toEqual(['ports-1']);
+    expect(split.subsets?.[0]?.notReadyAddresses?.map((a) => a.targetRef?.name)).toEqual(['ports-2']);
+    const pod2 = await rig.core.readNamespacedPod({ name: 'ports-2', namespace: 'shop' });
+    expect(split.subsets?.[0]?.notReadyAddresses?.[0]?.ip).toBe(pod2.status?.podIP);
+    const [slice] = (
+      await rig.sim.registry.list(
+        { group: 'discovery.k8s.io', resource: 'endpointslices' },
+        { namespace: 'shop', labelSelector: 'kubernetes.io/service-name=ports' },
+      )
+    ).items;
+    const endpoints = (slice?.endpoints ?? []) as Array<{
+      targetRef?: { name?: string };
+      conditions?: { ready?: boolean };
+    }>;
+    const byPod = new Map(endpoints.map((e) => [e.targetRef?.name, e.conditions?.ready]));
+    expect(byPod).toEqual(
+      new Map([
+        ['ports-1', true],
+        ['ports-2', false],
+      ]),
+    );
+    await rig.core.deleteNamespacedPod({ name: 'ports-2', namespace: 'shop', gracePeriodSeconds: 0 });
     await rig.core.deleteNamespacedPod({ name: 'ports-1', namespace: 'shop' });
     await eventually(
       'ports endpoints empty',
