@@ -2,9 +2,10 @@ import { KUBECTL_EDGES, Kubectl } from '../../support/kubectl.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 /**
- * CRD structural schemas (contract tests 100–105): objects of a custom resource are pruned to what the schema
+ * Schemas (contract tests 100–106). CRD structural schemas: objects of a custom resource are pruned to what the schema
  * declares (unless `x-kubernetes-preserve-unknown-fields`), defaulted and validated with the API server's
- * texts, on create, update and patch alike; fieldValidation names the pruned fields.
+ * texts, on create, update and patch alike; fieldValidation names the pruned fields. Built-in kinds:
+ * `kubectl explain`, the decoder's typed errors and fieldValidation.
  */
 
 let t: TestApi;
@@ -162,4 +163,72 @@ describe('CRD structural schemas', () => {
     expect(fine.stderr).toBe('');
     expect((await getWidget(name)).spec).toEqual({ color: 'red', size: 5 });
   });
+});
+
+describe('built-in kinds', () => {
+  it.each(KUBECTL_EDGES)('104: kubectl %s explain reads the served OpenAPI schemas', async (minor) => {
+    const result = await kubectl(minor).run(['explain', 'deployment.spec.replicas']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/GROUP:\s+apps/);
+    expect(result.stdout).toMatch(/FIELD:\s+replicas <integer>/);
+    expect(result.stdout).toContain('Number of desired pods.');
+    const pod = await kubectl(minor).run(['explain', 'pods.spec.containers.image']);
+    expect(pod.stdout).toMatch(/FIELD:\s+image <string>/);
+  });
+
+  it.each(KUBECTL_EDGES)(
+    "105: kubectl %s: a wrong JSON type gets the decoder's 400, before any validation",
+    async (minor) => {
+      const result = await kubectl(minor).run(['create', '-n', 'default', '-f', '-'], {
+        input: JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: `typed-${minor.replace('.', '-')}` },
+          spec: {
+            replicas: 'three',
+            selector: { matchLabels: { app: 'x' } },
+            template: {
+              metadata: { labels: { app: 'x' } },
+              spec: { containers: [{ name: 'c', image: 'x' }] },
+            },
+          },
+        }),
+      });
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr.trim()).toBe(
+        'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+      );
+    },
+  );
+
+  it.each(KUBECTL_EDGES)(
+    '106: kubectl %s: an unknown field of a built-in kind is refused (Strict), warned about (Warn), dropped (Ignore)',
+    async (minor) => {
+      const suffix = minor.replace('.', '-');
+      const body = (name: string) =>
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name },
+          data: { a: 'b' },
+          extra: 1,
+        });
+      const strict = await kubectl(minor).run(['create', '-n', 'default', '-f', '-'], {
+        input: body(`s-${suffix}`),
+      });
+      expect(strict.stderr.trim()).toBe(
+        'Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "extra"',
+      );
+      const warn = await kubectl(minor).run(['create', '-n', 'default', '--validate=warn', '-f', '-'], {
+        input: body(`w-${suffix}`),
+      });
+      expect(warn.stderr.trim()).toBe('Warning: unknown field "extra"');
+      const ignore = await kubectl(minor).run(['create', '-n', 'default', '--validate=false', '-f', '-'], {
+        input: body(`i-${suffix}`),
+      });
+      expect(ignore.stderr).toBe('');
+      const stored = await t.kubectl.run(['get', 'cm', `i-${suffix}`, '-n', 'default', '-o', 'json']);
+      expect(JSON.parse(stored.stdout)).not.toHaveProperty('extra');
+    },
+  );
 });
