@@ -23,6 +23,11 @@ import {
 import { apiServicePrinter, componentStatusPrinter } from './discovery-printers.js';
 import { ageOf } from './human-duration.js';
 import {
+  persistentVolumeClaimPrinter,
+  persistentVolumePrinter,
+  storageClassPrinter,
+} from './storage-printers.js';
+import {
   cronJobPrinter,
   daemonSetPrinter,
   deploymentPrinter,
@@ -56,6 +61,9 @@ const PRINTERS: Readonly<Record<string, KindPrinter>> = {
   'coordination.k8s.io/leases': leasePrinter,
   '/componentstatuses': componentStatusPrinter,
   'apiregistration.k8s.io/apiservices': apiServicePrinter,
+  '/persistentvolumes': persistentVolumePrinter,
+  '/persistentvolumeclaims': persistentVolumeClaimPrinter,
+  'storage.k8s.io/storageclasses': storageClassPrinter,
 };
 
 /** `includeObject` of the Table request: what each row's `object` carries. */
