@@ -93,6 +93,29 @@ describe('the bootstrap policy', () => {
     },
   );
 
+  it.each(KUBECTL_EDGES)(
+    '56: kubectl %s prints ClusterRoles and bindings with the API server columns',
+    async (minor) => {
+      const kubectl = await admin(minor);
+      const role = await ok(kubectl, ['get', 'clusterrole', 'view']);
+      expect(role).toMatch(/^NAME\s+CREATED AT\nview\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      const binding = await ok(kubectl, [
+        'get',
+        'clusterrolebinding',
+        'cluster-admin',
+        'system:kube-dns',
+        '-o',
+        'wide',
+      ]);
+      const [header, masters, dns] = binding.trim().split('\n');
+      expect(header?.split(/\s+/)).toEqual(['NAME', 'ROLE', 'AGE', 'USERS', 'GROUPS', 'SERVICEACCOUNTS']);
+      expect(masters).toMatch(/^cluster-admin\s+ClusterRole\/cluster-admin\s+\S+\s+system:masters\s*$/);
+      expect(dns).toMatch(
+        /^system:kube-dns\s+ClusterRole\/system:kube-dns\s+\S+\s+kube-system\/kube-dns\s*$/,
+      );
+    },
+  );
+
   it('56: admin, edit and view carry the aggregated rules, and admin holds everything edit does', async () => {
     const kubectl = await admin();
     const rulesOf = async (name: string) =>

@@ -22,6 +22,7 @@ import {
 } from './core-printers.js';
 import { apiServicePrinter, componentStatusPrinter } from './discovery-printers.js';
 import { ageOf } from './human-duration.js';
+import { roleBindingPrinter, rolePrinter } from './rbac-printers.js';
 import {
   persistentVolumeClaimPrinter,
   persistentVolumePrinter,
@@ -64,6 +65,10 @@ const PRINTERS: Readonly<Record<string, KindPrinter>> = {
   '/persistentvolumes': persistentVolumePrinter,
   '/persistentvolumeclaims': persistentVolumeClaimPrinter,
   'storage.k8s.io/storageclasses': storageClassPrinter,
+  'rbac.authorization.k8s.io/roles': rolePrinter,
+  'rbac.authorization.k8s.io/clusterroles': rolePrinter,
+  'rbac.authorization.k8s.io/rolebindings': roleBindingPrinter,
+  'rbac.authorization.k8s.io/clusterrolebindings': roleBindingPrinter,
 };
 
 /** `includeObject` of the Table request: what each row's `object` carries. */
