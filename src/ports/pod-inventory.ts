@@ -82,4 +82,9 @@ export interface PodInventory {
     name: string,
     signal?: AbortSignal,
   ): Promise<{ exists: true } | { exists: false; message: string }>;
+  /**
+   * The message of the newest FailedScheduling Event about the pod (the scheduler's reason it stays Pending),
+   * undefined when there is none or Events cannot be read. Optional: an inventory without Events leaves it out.
+   */
+  failedScheduling?(pod: PodRef & { uid: string }, signal?: AbortSignal): Promise<string | undefined>;
 }

@@ -78,6 +78,8 @@ export interface ResourceInfo extends ResourceRef {
   otherVersions?: string[];
   /** Table columns of a custom resource (`additionalPrinterColumns`). */
   printerColumns?: PrinterColumn[];
+  /** A custom resource's `openAPIV3Schema` per served version (pruning, defaults, validation). */
+  schemas?: Record<string, unknown>;
 }
 
 /** A custom resource's `additionalPrinterColumns` entry. */

@@ -1,5 +1,5 @@
-import type { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import type { PodInventory, PodQuery, PodSummary } from '../../ports/pod-inventory.js';
+import type { AppsV1Api, CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
+import type { PodInventory, PodQuery, PodRef, PodSummary } from '../../ports/pod-inventory.js';
 import { statusOf, translateClusterError } from './cluster-errors.js';
 import { podSummary } from './pod-summary.js';
 import { withTimeout } from './with-timeout.js';
@@ -49,6 +49,33 @@ export class KubePodInventory implements PodInventory {
         return { exists: false, message: status.message ?? `daemonsets.apps "${name}" not found` } as const;
       }
       throw translateClusterError(error, this.cluster);
+    }
+  }
+
+  async failedScheduling(pod: PodRef & { uid: string }, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      const list = await withTimeout(
+        this.core.listNamespacedEvent({
+          namespace: pod.namespace,
+          fieldSelector: [
+            'involvedObject.kind=Pod',
+            `involvedObject.name=${pod.name}`,
+            `involvedObject.uid=${pod.uid}`,
+            'reason=FailedScheduling',
+          ].join(','),
+        }),
+        15_000,
+        signal,
+      );
+      // The scheduler writes events.k8s.io Events: the newest is the one last observed.
+      const seen = (event: CoreV1Event) =>
+        new Date(event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? 0).getTime();
+      const [newest] = [...list.items].sort((a, b) => seen(b) - seen(a));
+      return newest?.message || undefined;
+    } catch {
+      if (signal?.aborted) throw signal.reason;
+      // Best effort: without Events (or the right to read them) the pod's own condition still explains it.
+      return undefined;
     }
   }
 }

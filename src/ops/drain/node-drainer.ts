@@ -14,7 +14,7 @@ import {
   reconcileRecord,
 } from './drain-state.js';
 import { DrainAborted, DrainDeadline } from './drain-stop.js';
-import { type Replacement, replacementOf } from './replacements.js';
+import { failedSchedulingOf, type Replacement, replacementOf } from './replacements.js';
 import type { StuckPod } from './stuck-pod.js';
 import { nap, Waiter } from './waiter.js';
 
@@ -366,13 +366,13 @@ export class NodeDrainer {
   /** The budget's pods that are not Ready and not on their way out, with why; none when they cannot be listed. */
   private async unready(budget: BudgetSummary): Promise<Replacement[]> {
     try {
-      const pods = await this.ports.pods.listPods({}, this.stop);
-      return pods
+      const pods = (await this.ports.pods.listPods({}, this.stop))
         .filter((p) => p.namespace === budget.namespace && selectorMatches(budget.selector, p.labels))
         .filter((p) => !p.ready && p.deletionTimestamp === undefined)
         .filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed')
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map(replacementOf);
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const scheduling = await failedSchedulingOf(this.ports.pods, pods, this.stop);
+      return pods.map((pod) => replacementOf(pod, scheduling.get(pod.uid)));
     } catch {
       return [];
     }

@@ -40,6 +40,7 @@ const left = (pod: DrainedPod) => pod.evictedAt !== undefined || pod.state === '
 export function replacementsOf(
   nodes: readonly NodeDrain[],
   pods: readonly PodSummary[],
+  failedScheduling: ReadonlyMap<string, string> = new Map(),
 ): OwnerReplacements[] {
   const drained = new Set(nodes.map((n) => n.node));
   const gone = nodes.flatMap((n) => n.pods).filter((p) => left(p) && p.ownerUid && p.owner);
@@ -68,20 +69,24 @@ export function replacementsOf(
     const known = owners.get(pod.controller?.uid ?? '');
     if (!known || known.entry.replacements.length >= known.entry.evicted) continue;
     if (pod.createdAt < known.since - CREATION_SLACK_MS) continue;
-    known.entry.replacements.push(replacementOf(pod));
+    known.entry.replacements.push(replacementOf(pod, failedScheduling.get(pod.uid)));
   }
   return [...owners.values()]
     .map((o) => o.entry)
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.owner.localeCompare(b.owner));
 }
 
-/** A pod as "where is it and does it serve", with the cluster's reason when it does not. */
-export function replacementOf(pod: PodSummary): Replacement {
+/**
+ * A pod as "where is it and does it serve", with the cluster's reason when it does not: for a pod Pending
+ * without a node, the scheduler's FailedScheduling Event when there is one, else its PodScheduled condition.
+ */
+export function replacementOf(pod: PodSummary, failedScheduling?: string): Replacement {
+  const scheduler = failedScheduling ?? pod.unschedulable;
   const why = pod.ready
     ? undefined
     : pod.phase === 'Pending' && !pod.nodeName
-      ? pod.unschedulable
-        ? `Pending: ${pod.unschedulable}`
+      ? scheduler
+        ? `Pending: ${scheduler}`
         : NOT_SCHEDULED
       : (pod.waiting ?? (pod.phase === 'Running' ? 'Running, not Ready yet' : `${pod.phase}, not Ready`));
   return {
@@ -92,6 +97,41 @@ export function replacementOf(pod: PodSummary): Replacement {
     ready: pod.ready,
     ...(why === undefined ? {} : { why }),
   };
+}
+
+/** At most this many FailedScheduling lookups per look, so a broken cluster's Pending crowd costs little. */
+const MAX_SCHEDULING_LOOKUPS = 20;
+
+/** The FailedScheduling messages of those of `pods` Pending without a node, by uid (none without Events). */
+export async function failedSchedulingOf(
+  inventory: PodInventory,
+  pods: readonly PodSummary[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const messages = new Map<string, string>();
+  if (!inventory.failedScheduling) return messages;
+  const pending = pods.filter((p) => p.phase === 'Pending' && !p.nodeName && !p.ready);
+  for (const pod of pending.slice(0, MAX_SCHEDULING_LOOKUPS)) {
+    const message = await inventory.failedScheduling(pod, signal);
+    if (message) messages.set(pod.uid, message);
+  }
+  return messages;
+}
+
+/** The drained pods' replacements, those Pending explained by the scheduler's FailedScheduling Events. */
+async function explainedReplacements(
+  inventory: PodInventory,
+  nodes: readonly NodeDrain[],
+  pods: readonly PodSummary[],
+  signal?: AbortSignal,
+): Promise<OwnerReplacements[]> {
+  const owners = replacementsOf(nodes, pods);
+  const named = new Set(
+    owners.flatMap((o) => o.replacements.filter((r) => !r.ready).map((r) => `${r.namespace}/${r.name}`)),
+  );
+  const candidates = pods.filter((p) => named.has(`${p.namespace}/${p.name}`));
+  const messages = await failedSchedulingOf(inventory, candidates, signal);
+  return messages.size === 0 ? owners : replacementsOf(nodes, pods, messages);
 }
 
 /** Every evicted pod has a Ready replacement. */
@@ -134,7 +174,12 @@ export async function awaitReplacements(
   let waiting = false;
   for (;;) {
     try {
-      owners = replacementsOf(nodes, await pods.listPods({}, options.signal));
+      owners = await explainedReplacements(
+        pods,
+        nodes,
+        await pods.listPods({}, options.signal),
+        options.signal,
+      );
     } catch (error) {
       // The drain is over: a failed look at its replacements leaves the summary without them, not the drain failed.
       if (owners) return owners;

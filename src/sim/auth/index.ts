@@ -11,6 +11,7 @@ import { type ReviewAnswer, serveReview } from './reviews.js';
 import { ServiceAccountTokens } from './tokens.js';
 import { SYSTEM_MASTERS, type UserInfo, unauthorized } from './user.js';
 
+export { ensureBootstrapPolicy } from './bootstrap-policy.js';
 export { ADMIN_USER, INSECURE_USER, type UserInfo } from './user.js';
 
 export interface AuthOptions {

@@ -1,6 +1,6 @@
 import type { KubeObject, Registry } from '../types.js';
 import type { RequestAttributes } from './attributes.js';
-import { AUTHENTICATED, SYSTEM_MASTERS, type UserInfo } from './user.js';
+import { SYSTEM_MASTERS, type UserInfo } from './user.js';
 
 export interface PolicyRule {
   verbs: string[];
@@ -17,36 +17,9 @@ const CLUSTER_ROLES = { group: RBAC, resource: 'clusterroles' };
 const CLUSTER_ROLE_BINDINGS = { group: RBAC, resource: 'clusterrolebindings' };
 
 /**
- * The bootstrap policy every authenticated user has (kubernetes' bootstrappolicy): `system:discovery`,
- * `system:basic-user` and `system:public-info-viewer`, bound to `system:authenticated`. The sim applies them
- * without storing the ClusterRoles.
+ * cluster-admin's rules, which system:masters has whatever the stored policy says (as the API server's
+ * privileged-group authorizer gives them before RBAC is asked).
  */
-const AUTHENTICATED_RULES: PolicyRule[] = [
-  {
-    verbs: ['get'],
-    nonResourceURLs: [
-      '/livez',
-      '/readyz',
-      '/healthz',
-      '/version',
-      '/version/',
-      '/openapi',
-      '/openapi/*',
-      '/api',
-      '/api/*',
-      '/apis',
-      '/apis/*',
-    ],
-  },
-  {
-    verbs: ['create'],
-    apiGroups: ['authorization.k8s.io'],
-    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
-  },
-  { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
-];
-
-/** cluster-admin, bound to system:masters. */
 const MASTERS_RULES: PolicyRule[] = [
   { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
   { verbs: ['*'], nonResourceURLs: ['*'] },
@@ -122,16 +95,6 @@ function rulesOf(role: KubeObject): PolicyRule[] {
   return Array.isArray(role.rules) ? (role.rules as PolicyRule[]) : [];
 }
 
-function matchesLabels(object: KubeObject, selectors: unknown): boolean {
-  if (!Array.isArray(selectors)) return false;
-  const labels = object.metadata.labels ?? {};
-  return selectors.some((selector) => {
-    const wanted = (selector as { matchLabels?: Record<string, string> }).matchLabels ?? {};
-    const keys = Object.keys(wanted);
-    return keys.length > 0 && keys.every((key) => labels[key] === wanted[key]);
-  });
-}
-
 export interface RuleSet {
   rules: PolicyRule[];
   /** Resolution errors (`clusterrole.rbac.authorization.k8s.io "x" not found`), as RBAC reports them. */
@@ -139,23 +102,21 @@ export interface RuleSet {
 }
 
 /**
- * Every rule that applies to `user` in `namespace` ('' = cluster-wide only): the default rules, ClusterRoleBindings,
- * then the namespace's RoleBindings (`DefaultRuleResolver.VisitRulesFor`). ClusterRoles with an aggregationRule get
- * the rules of the ClusterRoles their matchLabels selectors pick.
+ * Every rule that applies to `user` in `namespace` ('' = cluster-wide only): system:masters', the stored
+ * ClusterRoleBindings (the bootstrap policy's among them), then the namespace's RoleBindings
+ * (`DefaultRuleResolver.VisitRulesFor`).
  */
 export async function rulesFor(registry: Registry, user: UserInfo, namespace: string): Promise<RuleSet> {
   const rules: PolicyRule[] = [];
   const errors: string[] = [];
   if (user.groups.includes(SYSTEM_MASTERS)) rules.push(...MASTERS_RULES);
-  if (user.groups.includes(AUTHENTICATED)) rules.push(...AUTHENTICATED_RULES);
-  const clusterRoles = (await registry.list(CLUSTER_ROLES)).items;
-  const clusterRoleRules = (name: string): PolicyRule[] | undefined => {
-    const role = clusterRoles.find((candidate) => candidate.metadata.name === name);
-    if (!role) return undefined;
-    const aggregation = (role.aggregationRule as { clusterRoleSelectors?: unknown } | undefined)
-      ?.clusterRoleSelectors;
-    if (!aggregation) return rulesOf(role);
-    return clusterRoles.filter((other) => matchesLabels(other, aggregation)).flatMap(rulesOf);
+  // Aggregated ClusterRoles count with the rules the aggregation controller stored, as RBAC reads them.
+  const clusterRoleRules = async (name: string): Promise<PolicyRule[] | undefined> => {
+    try {
+      return rulesOf(await registry.get(CLUSTER_ROLES, undefined, name));
+    } catch {
+      return undefined;
+    }
   };
   const roleRef = (binding: KubeObject) =>
     (binding.roleRef ?? {}) as { kind?: string; name?: string; apiGroup?: string };
@@ -165,7 +126,7 @@ export async function rulesFor(registry: Registry, user: UserInfo, namespace: st
   for (const binding of (await registry.list(CLUSTER_ROLE_BINDINGS)).items) {
     if (!subjects(binding).some((subject) => appliesTo(user, subject, ''))) continue;
     const ref = roleRef(binding);
-    const found = ref.kind === 'ClusterRole' ? clusterRoleRules(ref.name ?? '') : undefined;
+    const found = ref.kind === 'ClusterRole' ? await clusterRoleRules(ref.name ?? '') : undefined;
     if (found) rules.push(...found);
     else errors.push(`clusterrole.${RBAC} "${ref.name}" not found`);
   }
@@ -174,7 +135,7 @@ export async function rulesFor(registry: Registry, user: UserInfo, namespace: st
       if (!subjects(binding).some((subject) => appliesTo(user, subject, namespace))) continue;
       const ref = roleRef(binding);
       if (ref.kind === 'ClusterRole') {
-        const found = clusterRoleRules(ref.name ?? '');
+        const found = await clusterRoleRules(ref.name ?? '');
         if (found) rules.push(...found);
         else errors.push(`clusterrole.${RBAC} "${ref.name}" not found`);
         continue;

@@ -105,6 +105,7 @@ interface CrdVersion {
   storage: boolean;
   subresources?: { status?: unknown; scale?: unknown };
   additionalPrinterColumns?: PrinterColumn[];
+  schema?: unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -129,6 +130,7 @@ export function customResourceInfo(crd: KubeObject): ResourceInfo | undefined {
       served: v.served !== false,
       storage: v.storage === true,
       subresources: isRecord(v.subresources) ? v.subresources : undefined,
+      schema: isRecord(v.schema) ? v.schema.openAPIV3Schema : undefined,
       additionalPrinterColumns: Array.isArray(v.additionalPrinterColumns)
         ? v.additionalPrinterColumns.filter(
             (c): c is PrinterColumn =>
@@ -157,5 +159,8 @@ export function customResourceInfo(crd: KubeObject): ResourceInfo | undefined {
     tracksGeneration: true,
     custom: true,
     printerColumns: preferred.additionalPrinterColumns,
+    schemas: Object.fromEntries(
+      served.filter((v) => isRecord(v.schema)).map((v) => [v.name, v.schema] as const),
+    ),
   };
 }

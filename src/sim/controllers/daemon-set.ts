@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { syncControllerRevisions } from './controller-revisions.js';
 import { createPodRecorded, deletePodRecorded } from './events.js';
 import { objectKey } from './informer.js';
 import { scaledIntOrPercent } from './int-or-percent.js';
@@ -75,6 +76,7 @@ export function startDaemonSetController(context: ControllerContext): Controller
   const daemonSets = informers.for(resources.daemonSets);
   const nodes = informers.for(resources.nodes);
   const pods = informers.for(resources.pods);
+  const revisions = informers.for(resources.controllerRevisions);
   const recorder = context.events.legacy('daemonset-controller');
 
   const deletePod = async (pod: KubeObject) => {
@@ -96,6 +98,19 @@ export function startDaemonSetController(context: ControllerContext): Controller
     const hash = templateHash(template);
     const generation = String(ds.metadata.generation ?? 1);
     const owned = pods.inNamespace(namespace).filter((pod) => isControlledBy(pod, ds));
+    await syncControllerRevisions({
+      registry,
+      revisions,
+      owner: ds,
+      template,
+      hash,
+      hashLabel: 'controller-revision-hash',
+      inUse: new Set(
+        owned.map(
+          (pod) => `${ds.metadata.name ?? ''}-${pod.metadata.labels?.['controller-revision-hash'] ?? ''}`,
+        ),
+      ),
+    });
     const byNode = new Map<string, KubeObject[]>();
     for (const pod of owned) {
       const node = targetNode(pod);

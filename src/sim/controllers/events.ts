@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ScaledClock } from '../clock/scaled-clock.js';
 import { rfc3339 } from '../registry/rfc3339.js';
 import { type KubeObject, type Registry, type ResourceRef, StatusError } from '../types.js';
@@ -119,6 +120,14 @@ interface CoreEvent {
   reportingInstance: string;
 }
 
+/**
+ * The correlator's keys join whole messages and references; thousands are cached per recorder, so the caches
+ * keep a digest of each key instead (the same equality, a fraction of the memory).
+ */
+function digest(parts: Array<string | undefined>): string {
+  return createHash('sha1').update(parts.join('\u0000')).digest('base64');
+}
+
 function refKey(ref: ObjectReference, withFieldPath: boolean): string {
   return [
     ref.kind,
@@ -131,24 +140,22 @@ function refKey(ref: ObjectReference, withFieldPath: boolean): string {
 }
 
 function eventKey(event: CoreEvent): string {
-  return [
+  return digest([
     event.source.component,
     event.source.host ?? '',
     refKey(event.involvedObject, true),
     event.type,
     event.reason,
     event.message,
-  ].join('\u0000');
+  ]);
 }
 
 function spamKey(event: CoreEvent): string {
-  return [event.source.component, event.source.host ?? '', refKey(event.involvedObject, false)].join(
-    '\u0000',
-  );
+  return digest([event.source.component, event.source.host ?? '', refKey(event.involvedObject, false)]);
 }
 
 function aggregateKey(event: CoreEvent): string {
-  return [
+  return digest([
     event.source.component,
     event.source.host ?? '',
     refKey(event.involvedObject, false),
@@ -156,7 +163,7 @@ function aggregateKey(event: CoreEvent): string {
     event.reason,
     event.reportingComponent,
     event.reportingInstance,
-  ].join('\u0000');
+  ]);
 }
 
 interface ModernEvent {
@@ -258,7 +265,7 @@ export class EventRecorders {
         if (!record || now - record.last > this.clock.scale(aggregateIntervalMs)) {
           record = { localKeys: new Set(), last: now };
         }
-        record.localKeys.add(message);
+        record.localKeys.add(digest([message]));
         record.last = now;
         aggregates.set(groupKey, record);
         if (record.localKeys.size >= aggregateMaxEvents) {
@@ -319,9 +326,7 @@ export class EventRecorders {
         if (this.stopped) return;
         const now = this.clock.now();
         const reportingInstance = `${controller}-${instance()}`;
-        const key = [type, action, reason, controller, reportingInstance, JSON.stringify(regarding)].join(
-          '\u0000',
-        );
+        const key = digest([type, action, reason, controller, reportingInstance, JSON.stringify(regarding)]);
         const isomorphic = cache.get(key);
         if (isomorphic) {
           if (isomorphic.series) {

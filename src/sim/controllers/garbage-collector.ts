@@ -15,6 +15,12 @@ function groupOf(apiVersion: string): string {
   return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
+/**
+ * What kube-controller-manager's collector never monitors (garbagecollector.DefaultIgnoredResources): Events
+ * in both groups. Caching them would cost more than every other resource together.
+ */
+const IGNORED_RESOURCES = new Set(['/events', 'events.k8s.io/events']);
+
 function isNotFound(error: unknown): boolean {
   return error instanceof StatusError && error.code === 404;
 }
@@ -207,7 +213,8 @@ export function startGarbageCollector(context: ControllerContext): Controller {
     const added: Informer[] = [];
     for (const info of registry.catalog) {
       const key = `${info.group}/${info.resource}`;
-      if (watched.has(key) || !info.verbs.includes('watch') || !info.verbs.includes('list')) continue;
+      if (watched.has(key) || IGNORED_RESOURCES.has(key)) continue;
+      if (!info.verbs.includes('watch') || !info.verbs.includes('list')) continue;
       const informer = informers.for(info);
       watched.set(key, informer);
       subscriptions.push(informer.on(onEvent(info)));

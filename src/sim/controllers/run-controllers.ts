@@ -1,6 +1,7 @@
 import type { ScaledClock } from '../clock/scaled-clock.js';
 import type { Registry } from '../types.js';
 import { startApiServiceRegistration } from './apiservice-registration.js';
+import { startClusterRoleAggregation } from './cluster-role-aggregation.js';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { startCrdFinalizer } from './crd-finalizer.js';
 import { startDaemonSetController } from './daemon-set.js';
@@ -66,6 +67,7 @@ export async function startControllers(options: {
     startApiServiceRegistration(context),
     startServiceAccountController(context),
     startEndpointsController(context),
+    startClusterRoleAggregation(context),
   ];
   if (options.rootCaPem) controllers.push(startRootCaPublisher(context, options.rootCaPem));
   await context.informers.start();

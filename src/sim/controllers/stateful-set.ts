@@ -1,5 +1,6 @@
 import { type KubeObject, StatusError } from '../types.js';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { syncControllerRevisions } from './controller-revisions.js';
 import { referenceTo } from './events.js';
 import { objectKey } from './informer.js';
 import { controllerRefOf, isControlledBy } from './owner-references.js';
@@ -31,6 +32,7 @@ function runningAndReady(pod: KubeObject): boolean {
 export function startStatefulSetController(context: ControllerContext): Controller {
   const { registry, clock, informers } = context;
   const statefulSets = informers.for(resources.statefulSets);
+  const revisions = informers.for(resources.controllerRevisions);
   const pods = informers.for(resources.pods);
   const claims = informers.for(resources.persistentVolumeClaims);
   const recorder = context.events.legacy('statefulset-controller');
@@ -130,7 +132,8 @@ export function startStatefulSetController(context: ControllerContext): Controll
     const namespace = set.metadata.namespace;
     const name = set.metadata.name ?? '';
     const template: PodTemplate = set.spec?.template ?? {};
-    const revision = `${name}-${templateHash(template)}`;
+    const hash = templateHash(template);
+    const revision = `${name}-${hash}`;
     const replicas = Number(set.spec?.replicas ?? 1);
     const ordered = (set.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
     const byOrdinal = new Map<number, KubeObject>();
@@ -139,6 +142,17 @@ export function startStatefulSetController(context: ControllerContext): Controll
       const ordinal = ordinalOf(set, pod);
       if (ordinal !== undefined) byOrdinal.set(ordinal, pod);
     }
+    await syncControllerRevisions({
+      registry,
+      revisions,
+      owner: set,
+      template,
+      hash,
+      hashLabel: 'controller.kubernetes.io/hash',
+      inUse: new Set(
+        [...byOrdinal.values()].map((pod) => pod.metadata.labels?.['controller-revision-hash'] ?? ''),
+      ),
+    });
 
     let blocked = false;
     for (let ordinal = 0; ordinal < replicas && !blocked; ordinal++) {

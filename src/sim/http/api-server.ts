@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ZodError, z } from 'zod';
 import { type Clock, systemClock } from '../../shared/clock.js';
-import { ApiAuth } from '../auth/index.js';
+import { ApiAuth, ensureBootstrapPolicy } from '../auth/index.js';
 import { compareGroupVersions } from '../catalog/api-priorities.js';
 import { readLimitedBody } from '../registry/limits.js';
 import { resourceNotServed } from '../registry/status-errors.js';
@@ -140,6 +140,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     isNamespaced: (group, version, resource) =>
       Boolean(registryResources(group, version).find((info) => info.resource === resource)?.namespaced),
   });
+
+  // The rbac/bootstrap-roles post-start hook, before anyone can ask.
+  await ensureBootstrapPolicy(registry);
 
   const addAdminRoute = (method: string, path: RegExp, handler: AdminHandler) => {
     adminRoutes.push({ method: method.toUpperCase(), path, handler });

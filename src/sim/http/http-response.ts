@@ -13,6 +13,16 @@ export function writeJson(res: ServerResponse, code: number, body: unknown): voi
   res.end(text);
 }
 
+/** Writes an already encoded protobuf body (`application/vnd.kubernetes.protobuf`). */
+export function writeProtobuf(res: ServerResponse, code: number, body: Uint8Array): void {
+  res.writeHead(code, {
+    'Content-Type': 'application/vnd.kubernetes.protobuf',
+    'Content-Length': body.byteLength,
+    'Cache-Control': 'no-cache, private',
+  });
+  res.end(body);
+}
+
 /** Writes a Status with its code, and `Retry-After` when it carries retryAfterSeconds > 0 (`ErrorNegotiated`). */
 export function writeStatus(res: ServerResponse, status: Status): void {
   const retryAfter = status.details?.retryAfterSeconds;

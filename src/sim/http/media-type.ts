@@ -23,8 +23,17 @@ export function parseMediaRanges(header: string | undefined): MediaRange[] {
 }
 
 /**
- * Picks the first range we can serve, in the client's order: a Table, PartialObjectMetadata, or plain JSON.
- * Protobuf and anything else is answered with JSON, which client-go accepts.
+ * Whether the client's first choice is a plain protobuf object (`application/vnd.kubernetes.protobuf`, as
+ * kubectl 1.32+'s typed clients ask); built-in kinds are then answered in protobuf, everything else in JSON.
+ */
+export function prefersProtobuf(accept: string | undefined): boolean {
+  const [first] = parseMediaRanges(accept);
+  return first?.type === 'application/vnd.kubernetes.protobuf' && first.params.as === undefined;
+}
+
+/**
+ * Picks the first range we can serve, in the client's order: a Table, PartialObjectMetadata, or a plain object
+ * (JSON, or protobuf for built-in kinds when the client prefers it; see `prefersProtobuf`).
  */
 export function negotiateShape(accept: string | undefined): ResponseShape {
   for (const range of parseMediaRanges(accept)) {

@@ -16,9 +16,9 @@ import type { DeleteOptions, KubeObject, PatchType, Registry, ResourceInfo } fro
 import { COMPONENT_STATUS_WARNING, getComponentStatus, listComponentStatuses } from './component-statuses.js';
 import { decodeProtobufDeleteOptions, deleteOptionsFromJson } from './delete-options.js';
 import type { FaultInjector } from './fault-injector.js';
-import { writeJson } from './http-response.js';
-import { baseContentType, negotiateShape, type ResponseShape } from './media-type.js';
-import { decodeObject, PROTOBUF_CONTENT_TYPE } from './protobuf/k8s-protobuf.js';
+import { writeJson, writeProtobuf } from './http-response.js';
+import { baseContentType, negotiateShape, prefersProtobuf, type ResponseShape } from './media-type.js';
+import { decodeObject, encodeObject, PROTOBUF_CONTENT_TYPE } from './protobuf/k8s-protobuf.js';
 import { queryBool, queryOptionalBool } from './query-params.js';
 import type { ApiPath } from './request-path.js';
 import { includeObjectOf, tableVersion, withVersion } from './response-shape.js';
@@ -113,7 +113,7 @@ export async function serveResource(request: ResourceRequest): Promise<void> {
           items: items.map(partialObjectMetadata),
         });
       }
-      return writeJson(request.res, 200, {
+      return writeNegotiated(request, info, 200, {
         kind: `${info.kind}List`,
         apiVersion,
         metadata: listMetadata,
@@ -344,8 +344,21 @@ function writeObject(
   } else if (shape.shape === 'metadata' && request.method === 'GET') {
     writeJson(request.res, code, partialObjectMetadata(object));
   } else {
-    writeJson(request.res, code, object);
+    writeNegotiated(request, info, code, object);
   }
+}
+
+/** A plain object or list: protobuf when the client prefers it and the kind has a message, else JSON. */
+function writeNegotiated(
+  request: ResourceRequest,
+  info: ResourceInfo,
+  code: number,
+  body: Record<string, unknown>,
+): void {
+  const encoded =
+    !info.custom && prefersProtobuf(request.req.headers.accept) ? encodeObject(body) : undefined;
+  if (encoded) writeProtobuf(request.res, code, encoded);
+  else writeJson(request.res, code, body);
 }
 
 /** `?fieldManager=`, else the User-Agent's product (handlers/create.go managerOrUserAgent). */

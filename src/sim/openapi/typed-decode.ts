@@ -1,6 +1,8 @@
+import { customSchemaOf } from '../registry/custom-schema.js';
 import { badRequest } from '../registry/status-errors.js';
 import type { KubeObject, ResourceInfo } from '../types.js';
 import { kindClassName, loadModel, splitClassName } from './model-catalog.js';
+import { prune } from './structural-schema.js';
 
 /** `?fieldValidation=`: absent means Warn, as on the API server (handlers/rest.go `fieldValidation`). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -122,7 +124,8 @@ function decodeValue(value: unknown, type: string, format: string, site: Site, w
  * What the API server's decoder does with a create or update body of a built-in kind (handlers/create.go,
  * update.go): a wrong JSON type is 400 `<Kind> in version "<v>" cannot be handled as a <Kind>: json: cannot
  * unmarshal …`; unknown fields are dropped, and refused under Strict (`strict decoding error: unknown field
- * "spec.foo"`), returned as warnings under Warn. Custom resources and kinds without a model pass unchanged.
+ * "spec.foo"`), returned as warnings under Warn. A custom resource's unknown fields are those its CRD's schema
+ * does not declare; kinds without a model or schema pass unchanged.
  */
 export function decodeBuiltin(
   info: ResourceInfo,
@@ -131,17 +134,18 @@ export function decodeBuiltin(
   validation: FieldValidation,
   warnings: string[],
 ): KubeObject {
-  if (info.custom) return body;
-  const className = kindClassName(info.group, version, info.kind);
-  if (!className) return body;
   const walk: Walk = { unknown: [] };
-  const decoded = decodeValue(
-    body,
-    className,
-    '',
-    { struct: '', goPath: '', path: '', quantity: false },
-    walk,
-  );
+  let decoded: unknown = body;
+  if (info.custom) {
+    // The registry prunes what the CRD's schema does not declare; here only the fields are named.
+    const schema = customSchemaOf(info, typeof body.apiVersion === 'string' ? body.apiVersion : version);
+    if (!schema) return body;
+    prune(body, schema, '', walk.unknown, true);
+  } else {
+    const className = kindClassName(info.group, version, info.kind);
+    if (!className) return body;
+    decoded = decodeValue(body, className, '', { struct: '', goPath: '', path: '', quantity: false }, walk);
+  }
   const prefix = `${info.kind} in version "${version}" cannot be handled as a ${info.kind}`;
   if (walk.typeError) throw badRequest(`${prefix}: ${walk.typeError}`);
   const unknown = walk.unknown.map((path) => `unknown field "${path}"`);

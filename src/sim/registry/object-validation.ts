@@ -10,8 +10,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Kinds whose names must be DNS-1123 labels rather than subdomains. */
 const LABEL_NAMED = new Set(['namespaces', 'services']);
 
-/** Kinds whose names need only be a valid path segment (an APIService is `v1.` for the core group). */
-const PATH_SEGMENT_NAMED = new Set(['apiregistration.k8s.io/apiservices']);
+/**
+ * Kinds whose names need only be a valid path segment: an APIService is `v1.` for the core group, and RBAC's
+ * objects are named `system:controller:…` (ValidateRBACName is path.IsValidPathSegmentName).
+ */
+const PATH_SEGMENT_NAMED = new Set([
+  'apiregistration.k8s.io/apiservices',
+  'rbac.authorization.k8s.io/roles',
+  'rbac.authorization.k8s.io/rolebindings',
+  'rbac.authorization.k8s.io/clusterroles',
+  'rbac.authorization.k8s.io/clusterrolebindings',
+]);
 
 function required(field: string): Cause {
   return { reason: 'FieldValueRequired', message: 'Required value', field };

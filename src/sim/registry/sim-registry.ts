@@ -25,6 +25,7 @@ import {
 } from '../types.js';
 import { builtinSubresourceHandlers } from './builtin-subresources.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { applyCustomSchema } from './custom-schema.js';
 import { storageViewOf } from './event-conversion.js';
 import { FieldSelector } from './field-selector.js';
 import { validateImmutableFields } from './immutable-fields.js';
@@ -229,6 +230,7 @@ export class SimRegistry implements Registry {
     this.prepareKindOnCreate(info, object);
     decodeMicroTimes(info, object);
     applyDefaults(info, object);
+    applyCustomSchema(info, object);
     validateObject(info, object);
     checkDataLimits(info, object);
     if (options.fieldManager) {
@@ -798,6 +800,7 @@ export class SimRegistry implements Registry {
     }
     decodeMicroTimes(info, next);
     applyDefaults(info, next);
+    if (kind !== 'finalize') applyCustomSchema(info, next);
     if (service) this.services.reallocate(current, next, dryRun);
     if (kind === 'main') {
       validateObject(info, next);

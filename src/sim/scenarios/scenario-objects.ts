@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.js';
 import { buildCoreDns, buildKubeProxy, buildMirrorPods } from './build-kube-system.js';
+import { buildKubeadmRbac } from './build-kubeadm-rbac.js';
 import { buildNodes } from './build-nodes.js';
 import { buildServiceAccounts } from './build-service-accounts.js';
 import { buildStorageClasses } from './build-storage.js';
@@ -77,6 +78,7 @@ export function scenarioObjects(scenario: Scenario, now: Date): ScenarioObjects 
     .filter((ip) => ip !== '');
   const objects: KubeObject[] = [
     ...buildServiceAccounts([...namespaceNames]),
+    ...buildKubeadmRbac(),
     priorityClass(
       'system-cluster-critical',
       2000000000,

@@ -175,4 +175,33 @@ describe('awaitReplacements', () => {
     expect(bounded[0]?.replacements[0]?.why).toBe('Running, not Ready yet');
     expect(clock.now() - started).toBe(5000);
   });
+
+  it('says why a replacement is Pending in the words of its FailedScheduling Event, and stops waiting', async () => {
+    const clock = new ManualClock(T0 + 10_000);
+    const message =
+      '0/3 nodes are available: 1 node(s) had volume node affinity conflict, 2 node(s) were unschedulable.';
+    const asked: string[] = [];
+    const inventory = {
+      ...listing([live('web-c', { ready: false, phase: 'Pending', nodeName: undefined })]),
+      async failedScheduling(pod: { namespace: string; name: string; uid: string }) {
+        asked.push(`${pod.namespace}/${pod.name}/${pod.uid}`);
+        return message;
+      },
+    };
+    const owners = await clock.run(awaitReplacements(inventory, [node([gone('web-a')])], clock, { signal }));
+    expect(owners[0]?.replacements[0]?.why).toBe(`Pending: ${message}`);
+    expect(asked).toEqual(['shop/web-c/uid-web-c']);
+    // Without the Event the same pod is only "not scheduled yet", and the drain waits out its bound.
+    const started = clock.now();
+    const silent = await clock.run(
+      awaitReplacements(
+        listing([live('web-c', { ready: false, phase: 'Pending', nodeName: undefined })]),
+        [node([gone('web-a')])],
+        clock,
+        { signal, waitMs: 3000 },
+      ),
+    );
+    expect(silent[0]?.replacements[0]?.why).toBe('Pending, not scheduled yet');
+    expect(clock.now() - started).toBe(3000);
+  });
 });

@@ -1,3 +1,4 @@
+import { decodeObject } from '../../../src/sim/http/protobuf/k8s-protobuf.js';
 import type { KubeObject } from '../../../src/sim/types.js';
 import { CONFIGMAPS } from './support/seed.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -168,5 +169,43 @@ describe('protobuf contract (kubectl 1.33)', () => {
       'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
     );
     await expect(t.registry.list(CONFIGMAPS, { namespace: 'default' })).resolves.toBeDefined();
+  });
+
+  it('94: a GET preferring protobuf answers the magic and runtime.Unknown, decoding to the JSON answer', async () => {
+    const paths = [
+      '/api/v1/namespaces/proto-ns/configmaps/settings',
+      '/api/v1/namespaces/proto-ns/secrets/creds',
+      '/api/v1/namespaces/proto-ns/services/web',
+      '/api/v1/namespaces/proto-ns/pods/box',
+      '/apis/apps/v1/namespaces/proto-ns/deployments/web',
+      '/apis/batch/v1/namespaces/proto-ns/cronjobs/nightly',
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/proto-ns/rolebindings/robot-reads',
+      '/apis/policy/v1/namespaces/proto-ns/poddisruptionbudgets/web-pdb',
+      '/api/v1/nodes/worker-1',
+      '/api/v1/namespaces/proto-ns/pods',
+    ];
+    for (const path of paths) {
+      const response = await t.request(path, {
+        headers: { Accept: 'application/vnd.kubernetes.protobuf,application/json' },
+      });
+      expect(`${path} ${response.status} ${response.headers.get('content-type')}`).toBe(
+        `${path} 200 application/vnd.kubernetes.protobuf`,
+      );
+      const body = new Uint8Array(await response.arrayBuffer());
+      expect(Buffer.from(body.subarray(0, 4)).toString('hex')).toBe('6b387300');
+      const decoded = decodeObject(body);
+      const json = await getJson(path);
+      expect({ path, decoded }).toEqual({ path, decoded: json });
+    }
+    // A Table is still JSON, and so is a custom resource or an error.
+    const table = await t.request('/api/v1/namespaces/proto-ns/pods', {
+      headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+    });
+    expect(table.headers.get('content-type')).toBe('application/json');
+    const missing = await t.request('/api/v1/namespaces/proto-ns/pods/nothing', {
+      headers: { Accept: 'application/vnd.kubernetes.protobuf,application/json' },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/json');
   });
 });

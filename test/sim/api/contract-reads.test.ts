@@ -1,3 +1,4 @@
+import { decodeObject } from '../../../src/sim/http/protobuf/k8s-protobuf.js';
 import { NODES, nodeObject } from './support/seed.js';
 import { startTestApi, TABLE_ACCEPT, type TestApi } from './support/test-api.js';
 
@@ -99,12 +100,17 @@ describe('read contract', () => {
     expect(list.items[0]?.kind).toBeUndefined();
   });
 
-  it('6: protobuf in Accept is answered with JSON', async () => {
+  it('6: protobuf first in Accept is answered in protobuf for a built-in kind, JSON first in JSON', async () => {
     const response = await t.request('/api/v1/nodes/worker-1', {
       headers: { Accept: 'application/vnd.kubernetes.protobuf,application/json' },
     });
-    expect(response.headers.get('content-type')).toBe('application/json');
-    expect(((await response.json()) as { kind: string }).kind).toBe('Node');
+    expect(response.headers.get('content-type')).toBe('application/vnd.kubernetes.protobuf');
+    expect(decodeObject(new Uint8Array(await response.arrayBuffer()))?.kind).toBe('Node');
+    const json = await t.request('/api/v1/nodes/worker-1', {
+      headers: { Accept: 'application/json,application/vnd.kubernetes.protobuf' },
+    });
+    expect(json.headers.get('content-type')).toBe('application/json');
+    expect(((await json.json()) as { kind: string }).kind).toBe('Node');
   });
 
   it('14: GET of a missing object is a 404 Status naming the plural', async () => {

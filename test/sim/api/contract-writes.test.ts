@@ -1,3 +1,4 @@
+import { decodeObject } from '../../../src/sim/http/protobuf/k8s-protobuf.js';
 import type { KubeObject, WatchEvent } from '../../../src/sim/types.js';
 import { CONFIGMAPS, markRunning, NAMESPACES, NODES, PODS, podObject } from './support/seed.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -303,7 +304,9 @@ describe('write contract', () => {
       body,
     });
     expect(response.status).toBe(200);
-    const pod = (await response.json()) as KubeObject;
+    // The client asked for protobuf first, so the answer is the pod in protobuf.
+    expect(response.headers.get('content-type')).toBe('application/vnd.kubernetes.protobuf');
+    const pod = decodeObject(new Uint8Array(await response.arrayBuffer())) as KubeObject;
     expect(pod.metadata.deletionGracePeriodSeconds).toBe(7);
     expect(pod.metadata.deletionTimestamp).toBe(iso(now + 7000));
     await t.registry.delete(PODS, 'default', 'proto', { gracePeriodSeconds: 0 });

@@ -76,4 +76,34 @@ describe('garbage collector', () => {
       .items;
     expect(pods.filter((p) => !p.metadata?.deletionTimestamp)).toHaveLength(2);
   });
+
+  it('leaves Events alone, as kube-controller-manager does: an Event naming a deleted owner stays', async () => {
+    const owner = await rig.core.createNamespacedConfigMap({
+      namespace: 'apps',
+      body: { metadata: { name: 'gc-owner' } },
+    });
+    const ownerReferences = [
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'gc-owner', uid: owner.metadata?.uid ?? '' },
+    ];
+    await rig.core.createNamespacedConfigMap({
+      namespace: 'apps',
+      body: { metadata: { name: 'gc-dependent', ownerReferences } },
+    });
+    await rig.core.createNamespacedEvent({
+      namespace: 'apps',
+      body: {
+        metadata: { name: 'gc-owner.1', ownerReferences },
+        involvedObject: { kind: 'ConfigMap', namespace: 'apps', name: 'gc-owner' },
+        reason: 'Noted',
+        message: 'an event with an owner',
+        type: 'Normal',
+      },
+    });
+    await rig.core.deleteNamespacedConfigMap({ name: 'gc-owner', namespace: 'apps' });
+    await eventually('the dependent ConfigMap to be collected', () =>
+      gone(() => rig.core.readNamespacedConfigMap({ name: 'gc-dependent', namespace: 'apps' })),
+    );
+    const event = await rig.core.readNamespacedEvent({ name: 'gc-owner.1', namespace: 'apps' });
+    expect(event.message).toBe('an event with an owner');
+  });
 });

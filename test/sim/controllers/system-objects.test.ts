@@ -1,3 +1,4 @@
+import { simAnnotations } from '../../../src/sim/index.js';
 import { KUBECTL_EDGES } from '../../support/kubectl.js';
 import { eventually, type SimRig, startSimRig } from '../../support/sim.js';
 
@@ -293,6 +294,49 @@ describe('what every cluster has', () => {
     );
     expect(ready.subsets?.[0]?.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
     expect(ready.subsets?.[0]?.addresses?.[0]?.targetRef?.name).toBe('ports-1');
+    // A second pod runs but its readiness probe does not pass for an hour (simulated).
+    await rig.core.createNamespacedPod({
+      namespace: 'shop',
+      body: {
+        metadata: {
+          name: 'ports-2',
+          labels,
+          annotations: { [simAnnotations.readinessDelay]: String(3_600_000) },
+        },
+        spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ name: 'web', containerPort: 8080 }] }] },
+      },
+    });
+    const split = await eventually(
+      'ports-2 listed as not ready',
+      async () => {
+        const e = await rig.core.readNamespacedEndpoints({ name: 'ports', namespace: 'shop' });
+        return e.subsets?.[0]?.notReadyAddresses?.[0] ? e : undefined;
+      },
+      10_000,
+    );
+    expect(split.subsets).toHaveLength(1);
+    expect(split.subsets?.[0]?.addresses?.map((a) => a.targetRef?.name)).toEqual(['ports-1']);
+    expect(split.subsets?.[0]?.notReadyAddresses?.map((a) => a.targetRef?.name)).toEqual(['ports-2']);
+    const pod2 = await rig.core.readNamespacedPod({ name: 'ports-2', namespace: 'shop' });
+    expect(split.subsets?.[0]?.notReadyAddresses?.[0]?.ip).toBe(pod2.status?.podIP);
+    const [slice] = (
+      await rig.sim.registry.list(
+        { group: 'discovery.k8s.io', resource: 'endpointslices' },
+        { namespace: 'shop', labelSelector: 'kubernetes.io/service-name=ports' },
+      )
+    ).items;
+    const endpoints = (slice?.endpoints ?? []) as Array<{
+      targetRef?: { name?: string };
+      conditions?: { ready?: boolean };
+    }>;
+    const byPod = new Map(endpoints.map((e) => [e.targetRef?.name, e.conditions?.ready]));
+    expect(byPod).toEqual(
+      new Map([
+        ['ports-1', true],
+        ['ports-2', false],
+      ]),
+    );
+    await rig.core.deleteNamespacedPod({ name: 'ports-2', namespace: 'shop', gracePeriodSeconds: 0 });
     await rig.core.deleteNamespacedPod({ name: 'ports-1', namespace: 'shop' });
     await eventually(
       'ports endpoints empty',
@@ -331,4 +375,109 @@ describe('what every cluster has', () => {
       expect(config.stdout).toContain('serviceSubnet: 10.96.0.0/12');
     },
   );
+
+  it.each(KUBECTL_EDGES)(
+    '59: kubectl %s rollout history and undo of a DaemonSet read its ControllerRevisions',
+    async (minor) => {
+      const kubectl = await rig.kubectl(minor);
+      const name = `history-${minor.replace('.', '-')}`;
+      const labels = { app: name };
+      await rig.apps.createNamespacedDaemonSet({
+        namespace: 'monitoring',
+        body: {
+          metadata: { name },
+          spec: {
+            selector: { matchLabels: labels },
+            template: { metadata: { labels }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
+          },
+        },
+      });
+      const revisions = async () =>
+        (
+          await rig.sim.registry.list(
+            { group: 'apps', resource: 'controllerrevisions' },
+            { namespace: 'monitoring', labelSelector: `app=${name}` },
+          )
+        ).items;
+      const [first] = await eventually('the first revision', async () =>
+        (await revisions()).length === 1 ? revisions() : undefined,
+      );
+      expect(first?.revision).toBe(1);
+      expect(first?.metadata.name).toMatch(new RegExp(`^${name}-[bcdfghjklmnpqrstvwxz2456789]+$`));
+      expect(first?.metadata.ownerReferences?.[0]).toMatchObject({
+        kind: 'DaemonSet',
+        name,
+        controller: true,
+      });
+      expect(first?.metadata.labels?.['controller-revision-hash']).toBe(
+        first?.metadata.name?.slice(name.length + 1),
+      );
+      const set = await kubectl.run(['set', 'image', `ds/${name}`, 'agent=agent:2', '-n', 'monitoring']);
+      expect(set.stderr).toBe('');
+      await eventually('the second revision', async () =>
+        (await revisions()).length === 2 ? true : undefined,
+      );
+      const history = await kubectl.run(['rollout', 'history', `ds/${name}`, '-n', 'monitoring']);
+      expect(history.stderr).toBe('');
+      expect(rows(history.stdout).map((row) => row[0])).toEqual(['REVISION', '1', '2']);
+      const second = await kubectl.run([
+        'rollout',
+        'history',
+        `ds/${name}`,
+        '-n',
+        'monitoring',
+        '--revision=2',
+      ]);
+      expect(second.stdout).toContain('agent:2');
+      const undo = await kubectl.run(['rollout', 'undo', `ds/${name}`, '-n', 'monitoring']);
+      expect(undo.stderr).toBe('');
+      expect(undo.stdout.trim()).toBe(`daemonset.apps/${name} rolled back`);
+      const image = async () =>
+        (await rig.apps.readNamespacedDaemonSet({ name, namespace: 'monitoring' })).spec?.template.spec
+          ?.containers[0]?.image;
+      expect(await image()).toBe('agent:1');
+      // Going back renumbers revision 1 as 3, as the controller's history does.
+      await eventually('revision 1 renumbered', async () => {
+        const numbers = (await revisions()).map((r) => [r.metadata.name, r.revision]);
+        return numbers.some(([n, r]) => n === first?.metadata.name && r === 3) ? true : undefined;
+      });
+      await rig.apps.deleteNamespacedDaemonSet({ name, namespace: 'monitoring' });
+    },
+  );
+
+  it('59: a StatefulSet has a ControllerRevision per template, labelled controller.kubernetes.io/hash', async () => {
+    const labels = { app: 'history-sts' };
+    await rig.apps.createNamespacedStatefulSet({
+      namespace: 'monitoring',
+      body: {
+        metadata: { name: 'history-sts' },
+        spec: {
+          serviceName: 'history-sts',
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+        },
+      },
+    });
+    const set = await eventually('the StatefulSet status', async () => {
+      const s = await rig.apps.readNamespacedStatefulSet({ name: 'history-sts', namespace: 'monitoring' });
+      return s.status?.updateRevision ? s : undefined;
+    });
+    const revision = await rig.apps.readNamespacedControllerRevision({
+      name: set.status?.updateRevision ?? '',
+      namespace: 'monitoring',
+    });
+    expect(revision.revision).toBe(1);
+    expect(revision.metadata?.labels).toEqual({
+      app: 'history-sts',
+      'controller.kubernetes.io/hash': (set.status?.updateRevision ?? '').slice('history-sts-'.length),
+    });
+    const data = revision.data as { spec: { template: { $patch: string; spec: { containers: unknown[] } } } };
+    expect(data.spec.template.$patch).toBe('replace');
+    // The template as stored, defaults included.
+    expect(data.spec.template.spec.containers).toEqual([
+      expect.objectContaining({ name: 'db', image: 'db:1', imagePullPolicy: 'IfNotPresent' }),
+    ]);
+    await rig.apps.deleteNamespacedStatefulSet({ name: 'history-sts', namespace: 'monitoring' });
+  });
 });

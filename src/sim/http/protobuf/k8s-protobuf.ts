@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
+
+let library: typeof protobuf | undefined;
+
+/** protobufjs, loaded with the schema on the first protobuf body: a simulator nobody sends one to never pays for it. */
+function protobufjs(): typeof protobuf {
+  library ??= createRequire(import.meta.url)('protobufjs') as typeof protobuf;
+  return library;
+}
 
 /** The magic number before every Kubernetes protobuf body (apimachinery `runtime/serializer/protobuf/protobuf.go`). */
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -21,7 +30,7 @@ function schema(): { root: protobuf.Root; inline: Map<string, Set<string>> } {
   if (!loaded) {
     const data = JSON.parse(readFileSync(new URL('./k8s-schema.json', import.meta.url), 'utf8')) as Schema;
     loaded = {
-      root: protobuf.Root.fromJSON(data.root),
+      root: protobufjs().Root.fromJSON(data.root),
       inline: new Map(Object.entries(data.inline).map(([type, fields]) => [type, new Set(fields)])),
     };
   }
@@ -46,7 +55,7 @@ export function messageType(apiVersion: string, kind: string): protobuf.Type | u
   for (const pkg of [protoPackage(apiVersion), META]) {
     if (!pkg || !kind) continue;
     const found = root.lookup(`${pkg}.${kind}`);
-    if (found instanceof protobuf.Type) return found;
+    if (found instanceof protobufjs().Type) return found;
   }
   return undefined;
 }
@@ -104,7 +113,10 @@ function messageToJson(type: protobuf.Type, message: Record<string, unknown>): R
     if (field.map) {
       const entries = Object.entries(value as Record<string, unknown>);
       if (entries.length === 0) continue;
-      out[field.name] = Object.fromEntries(entries.map(([key, entry]) => [key, valueToJson(field, entry)]));
+      // A map's empty string is a value too (a label `node-role.kubernetes.io/worker: ""`).
+      out[field.name] = Object.fromEntries(
+        entries.map(([key, entry]) => [key, entry === '' ? '' : valueToJson(field, entry)]),
+      );
     } else if (field.repeated) {
       const items = value as unknown[];
       if (items.length === 0) continue;
@@ -122,7 +134,7 @@ function messageToJson(type: protobuf.Type, message: Record<string, unknown>): R
 
 function valueToJson(field: protobuf.Field, value: unknown): Json {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return special(resolved, value as Record<string, unknown>);
+  if (resolved instanceof protobufjs().Type) return special(resolved, value as Record<string, unknown>);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'object' && value !== null) return Number(String(value)); // a Long (int64)
@@ -183,4 +195,96 @@ function goDuration(nanoseconds: number): string {
   if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}`;
   if (minutes > 0) return `${sign}${minutes}m${seconds}`;
   return `${sign}${seconds}`;
+}
+
+/**
+ * A JSON object of a built-in kind as the API server's protobuf serializer writes it: the magic, then
+ * runtime.Unknown{typeMeta, raw}; undefined when its kind has no message here (the caller answers JSON).
+ */
+export function encodeObject(object: Record<string, unknown>): Uint8Array | undefined {
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  const type = messageType(apiVersion, kind);
+  if (!type) return undefined;
+  const raw = type.encode(jsonToMessage(type, object)).finish();
+  const unknownType = schema().root.lookupType(`${RUNTIME}.Unknown`);
+  const envelope = unknownType.encode({ typeMeta: { apiVersion, kind }, raw }).finish();
+  return Buffer.concat([PROTOBUF_MAGIC, envelope]);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function jsonToMessage(type: protobuf.Type, json: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const inline = schema().inline.get(type.fullName.slice(1));
+  for (const field of type.fieldsArray) {
+    if (inline?.has(field.name)) {
+      // An inlined struct's fields sit in the parent's JSON (a Volume's VolumeSource).
+      const resolved = field.resolvedType;
+      if (resolved instanceof protobufjs().Type) out[field.name] = jsonToMessage(resolved, json);
+      continue;
+    }
+    const value = json[field.name];
+    if (value === null || value === undefined) continue;
+    if (field.map) {
+      if (!isRecord(value)) continue;
+      out[field.name] = Object.fromEntries(
+        Object.entries(value).map(([key, entry]) => [key, valueToMessage(field, entry)]),
+      );
+    } else if (field.repeated) {
+      if (Array.isArray(value)) out[field.name] = value.map((item) => valueToMessage(field, item));
+    } else {
+      out[field.name] = valueToMessage(field, value);
+    }
+  }
+  return out;
+}
+
+function valueToMessage(field: protobuf.Field, value: unknown): unknown {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobufjs().Type) return specialToMessage(resolved, value);
+  if (field.type === 'bytes') return typeof value === 'string' ? Buffer.from(value, 'base64') : value;
+  return value;
+}
+
+function timeToMessage(value: unknown): { seconds: number; nanos: number } {
+  const text = String(value);
+  const ms = Date.parse(text);
+  const fraction = /\.(\d+)Z$/.exec(text)?.[1] ?? '';
+  return {
+    seconds: Math.floor(ms / 1000),
+    nanos: fraction ? Number(fraction.padEnd(9, '0').slice(0, 9)) : 0,
+  };
+}
+
+/** Go's time.ParseDuration for the units Kubernetes objects carry (`1h0m0s`, `30s`, `1.5s`, `500ms`). */
+function parseGoDuration(text: string): number {
+  const units: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/([\d.]+)(h|ms|m|s|us|µs|ns)/g)) {
+    total += Number(amount) * (units[unit ?? 's'] ?? 0);
+  }
+  return Math.round(text.startsWith('-') ? -total : total);
+}
+
+function specialToMessage(type: protobuf.Type, value: unknown): unknown {
+  switch (type.fullName.slice(1)) {
+    case `${META}.Time`:
+    case `${META}.MicroTime`:
+      return timeToMessage(value);
+    case `${META}.Duration`:
+      return { duration: parseGoDuration(String(value)) };
+    case 'k8s.io.apimachinery.pkg.api.resource.Quantity':
+      return { string: String(value) };
+    case 'k8s.io.apimachinery.pkg.util.intstr.IntOrString':
+      return typeof value === 'string' ? { type: 1, strVal: value } : { type: 0, intVal: Number(value) };
+    case `${META}.FieldsV1`:
+      return { Raw: Buffer.from(JSON.stringify(value)) };
+    case `${RUNTIME}.RawExtension`:
+      return { raw: Buffer.from(JSON.stringify(value)) };
+    default:
+      return isRecord(value) ? jsonToMessage(type, value) : {};
+  }
 }

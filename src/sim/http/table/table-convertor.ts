@@ -22,6 +22,12 @@ import {
 } from './core-printers.js';
 import { apiServicePrinter, componentStatusPrinter } from './discovery-printers.js';
 import { ageOf } from './human-duration.js';
+import { roleBindingPrinter, rolePrinter } from './rbac-printers.js';
+import {
+  persistentVolumeClaimPrinter,
+  persistentVolumePrinter,
+  storageClassPrinter,
+} from './storage-printers.js';
 import {
   cronJobPrinter,
   daemonSetPrinter,
@@ -56,6 +62,13 @@ const PRINTERS: Readonly<Record<string, KindPrinter>> = {
   'coordination.k8s.io/leases': leasePrinter,
   '/componentstatuses': componentStatusPrinter,
   'apiregistration.k8s.io/apiservices': apiServicePrinter,
+  '/persistentvolumes': persistentVolumePrinter,
+  '/persistentvolumeclaims': persistentVolumeClaimPrinter,
+  'storage.k8s.io/storageclasses': storageClassPrinter,
+  'rbac.authorization.k8s.io/roles': rolePrinter,
+  'rbac.authorization.k8s.io/clusterroles': rolePrinter,
+  'rbac.authorization.k8s.io/rolebindings': roleBindingPrinter,
+  'rbac.authorization.k8s.io/clusterrolebindings': roleBindingPrinter,
 };
 
 /** `includeObject` of the Table request: what each row's `object` carries. */
