@@ -1,12 +1,12 @@
 import { BOT_COMMANDS, type BotCommand, type CommandSpec } from '../commands/grammar.js';
 import { backupListOperation, backupNowOperation, backupShowOperation } from './backup.js';
-import { backupVerifyOperation } from './backup-verify.js';
 import {
   backupScheduleDeleteOperation,
   backupScheduleListOperation,
   backupScheduleSetOperation,
   backupStatusOperation,
 } from './backup-schedule.js';
+import { backupVerifyOperation } from './backup-verify.js';
 import { cordon, uncordon } from './cordon.js';
 import { drainOperation } from './drain.js';
 import { maintainOperation } from './maintain.js';

@@ -87,7 +87,12 @@ describe('a restore survives the death of its worker', () => {
     // The file of every object follows the report under its title: the ConfigMaps, their namespace and the skips.
     const file = (await rig.reply(id, /^Restore of \S+: every object and its outcome$/)).files?.[0];
     expect(file?.name).toMatch(/^restore-\S+\.txt$/);
-    const listed = rig.standIn.fileContent(file?.id ?? '')?.toString().trim().split('\n') ?? [];
+    const listed =
+      rig.standIn
+        .fileContent(file?.id ?? '')
+        ?.toString()
+        .trim()
+        .split('\n') ?? [];
     expect(listed).toHaveLength(OBJECTS + 3 + 1);
   }, 120_000);
 
