@@ -12,11 +12,7 @@ export async function digestOf(stream: Readable): Promise<{ sha256: string; byte
       bytes += (chunk as Buffer).length;
     }
   } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
-      (error as { name?: string }).name === 'NoSuchKey'
-    )
-      return undefined;
+    if (isMissingArtifact(error)) return undefined;
     throw error;
   }
   return { sha256: hash.digest('hex'), bytes };
@@ -70,4 +66,11 @@ export async function checkArtifacts(
   await Promise.all(Array.from({ length: READS_IN_FLIGHT }, reader));
   problems.push(...found.filter((p): p is string => p !== undefined));
   return problems;
+}
+
+/** A store's "no such file" (a local folder's ENOENT, S3's NoSuchKey): the artifact is missing, not unreadable. */
+export function isMissingArtifact(error: unknown): boolean {
+  return (
+    (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { name?: string }).name === 'NoSuchKey'
+  );
 }

@@ -13,7 +13,7 @@ import {
 import type { RestoreDrill } from '../ports/restore-drill.js';
 import type { Clock } from '../shared/clock.js';
 import { CHECKSUMS_FILE, CLUSTER_SCOPE_DIR, RESTORE_ORDER_FILE, resourceKey } from './artifact-path.js';
-import { checkArtifacts, parseChecksums } from './verify-artifacts.js';
+import { checkArtifacts, isMissingArtifact, parseChecksums } from './verify-artifacts.js';
 
 export interface VerifyDeps {
   store: BackupStore;
@@ -326,11 +326,7 @@ async function bytesOf(stream: Readable): Promise<Buffer | undefined> {
   try {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
   } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
-      (error as { name?: string }).name === 'NoSuchKey'
-    )
-      return undefined;
+    if (isMissingArtifact(error)) return undefined;
     throw error;
   }
   return Buffer.concat(chunks);

@@ -197,6 +197,16 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
         if (done < payload.seq - 1) throw await awaitTurn(payload.requestId);
         const slot = await awaitSlot('post', rates.post);
         if (slot) throw slot;
+        const postReply = async () => {
+          const result = await deps.web.chat.postMessage({
+            channel: payload.channel,
+            thread_ts: parentTs,
+            ...withinLimits(payload.message),
+            metadata: metadataFor(payload.requestId),
+            unfurl_links: false,
+          });
+          return String(result.ts);
+        };
         try {
           let ts: string | undefined;
           if (payload.attachment) {
@@ -207,14 +217,7 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
             if (blocks) {
               ts = await deps.requests.replyTs(payload.requestId, payload.seq);
               if (!ts) {
-                const result = await deps.web.chat.postMessage({
-                  channel: payload.channel,
-                  thread_ts: parentTs,
-                  ...withinLimits(payload.message),
-                  metadata: metadataFor(payload.requestId),
-                  unfurl_links: false,
-                });
-                ts = String(result.ts);
+                ts = await postReply();
                 await deps.requests.setReplyTs(payload.requestId, payload.seq, ts);
               }
             }
@@ -227,14 +230,7 @@ export function createOutboxProcessor(deps: OutboxSenderDeps) {
               content: payload.attachment.content,
             });
           } else {
-            const result = await deps.web.chat.postMessage({
-              channel: payload.channel,
-              thread_ts: parentTs,
-              ...withinLimits(payload.message),
-              metadata: metadataFor(payload.requestId),
-              unfurl_links: false,
-            });
-            ts = String(result.ts);
+            ts = await postReply();
           }
           if (payload.keep && ts) await deps.requests.setReplyTs(payload.requestId, payload.seq, ts);
           await deps.requests.markReplyDone(payload.requestId, payload.seq);
