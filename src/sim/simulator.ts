@@ -80,7 +80,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const log = options.logger ?? silentLog;
   const registry = createRegistry({ clock: base, serviceAccountAdmission: true });
   registry.setSubresourceHandler('pods', 'eviction', evictionHandler(clock));
-  await applyScenario(registry, scenario, base);
   const agents = new NodeAgents();
   // Nodes the scenario starts NotReady have no running kubelet until someone brings them back.
   const names = nodeNames(scenario);
@@ -106,6 +105,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     agents,
     rootCaPem: await clusterCaPem(server.ca),
   });
+  // The scenario comes up on running controllers, one workload after another (see applyScenario).
+  await applyScenario(registry, scenario, base, { controllersRunning: true });
   let version = scenario.kubernetesVersion;
 
   const waitFor = async (what: string, done: () => Promise<boolean>, timeoutMs: number) => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import { type KubeObject, type Registry, type ResourceInfo, StatusError } from '../types.js';
+import { awaitPlacement } from './await-placement.js';
 import { scenarioObjects } from './scenario-objects.js';
 import type { Scenario } from './scenario-schema.js';
 
@@ -30,9 +31,15 @@ async function create(
 /**
  * Creates a scenario's objects through the Registry, the way a kubeadm cluster comes up: namespaces, nodes
  * as their kubelets register them (status included), the control planes' mirror pods, then add-ons,
- * budgets and workloads. The controllers take it from there.
+ * budgets and workloads. The controllers take it from there. With `controllersRunning`, each workload's
+ * first pods are placed before the next workload is created, so a scenario always lands the same way.
  */
-export async function applyScenario(registry: Registry, scenario: Scenario, clock: Clock): Promise<void> {
+export async function applyScenario(
+  registry: Registry,
+  scenario: Scenario,
+  clock: Clock,
+  options: { controllersRunning?: boolean } = {},
+): Promise<void> {
   const { namespaces, nodes, mirrorPods, objects } = scenarioObjects(scenario, new Date(clock.now()));
   for (const namespace of namespaces) await create(registry, namespace);
   const uids = new Map<string, string>();
@@ -47,5 +54,8 @@ export async function applyScenario(registry: Registry, scenario: Scenario, cloc
     }));
     await create(registry, { ...pod, metadata: { ...pod.metadata, ownerReferences: owners } });
   }
-  for (const object of objects) await create(registry, object);
+  for (const object of objects) {
+    const created = await create(registry, object);
+    if (created && options.controllersRunning) await awaitPlacement(registry, created);
+  }
 }
