@@ -247,8 +247,12 @@ export class SimRegistry implements Registry {
       await this.services.ready();
       this.services.allocate(object, options.dryRun === true);
     }
-    if (options.dryRun) return object;
     const key = this.key(info, metadata.namespace, metadata.name ?? '');
+    if (options.dryRun) {
+      // The API server's dry-run storage still looks the key up: an existing object is AlreadyExists.
+      if (await this.store.get(key)) throw alreadyExists(info, metadata.name ?? '');
+      return object;
+    }
     const result = await this.store.put(key, this.encodeFor(info, object), 0).catch((error: unknown) => {
       if (service) this.services.release(metadata.uid);
       throw error;

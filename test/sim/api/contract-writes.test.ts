@@ -486,4 +486,31 @@ describe('write contract', () => {
       'is already assigned to node "worker-1"',
     );
   });
+
+  it('31: a dry-run create of an existing object is 409 AlreadyExists; of a new one, it answers the object and stores nothing', async () => {
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' }, data: { a: '1' } };
+    const fresh = await t.request('/api/v1/namespaces/default/configmaps?dryRun=All', {
+      method: 'POST',
+      ...json(body),
+    });
+    expect(fresh.status).toBe(201);
+    expect(((await fresh.json()) as KubeObject).metadata.name).toBe('dry');
+    expect((await t.request('/api/v1/namespaces/default/configmaps/dry')).status).toBe(404);
+    await t.registry.create(CONFIGMAPS, 'default', body);
+    const again = await t.request('/api/v1/namespaces/default/configmaps?dryRun=All', {
+      method: 'POST',
+      ...json(body),
+    });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({
+      reason: 'AlreadyExists',
+      message: 'configmaps "dry" already exists',
+      code: 409,
+    });
+    const kubectl = await t.kubectl.run(['create', '--dry-run=server', '-f', '-'], {
+      input: JSON.stringify(body),
+    });
+    expect(kubectl.exitCode).not.toBe(0);
+    expect(kubectl.stderr).toContain('configmaps "dry" already exists');
+  });
 });
