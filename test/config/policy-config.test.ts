@@ -93,7 +93,7 @@ describe('policy in the config file', () => {
   it('refuses a rule naming a command that does not exist, listing those that do', () => {
     const [problem] = problemsOf({ ...base, policy: { rules: [{ commands: ['reboot'], approvals: 1 }] } });
     expect(problem).toMatch(
-      /^policy\.rules\[0\]\.commands\[0\]: is not a command; use \* or one of nodes, versions, cordon, uncordon, drain, maintain, backup now, backup list, backup show, backup status, backup schedule set, backup schedule list, backup schedule delete, restore, audit$/,
+      /^policy\.rules\[0\]\.commands\[0\]: is not a command; use \* or one of nodes, versions, cordon, uncordon, drain, maintain, backup now, backup list, backup show, backup verify, backup status, backup schedule set, backup schedule list, backup schedule delete, restore, audit$/,
     );
   });
 });
