@@ -8,7 +8,10 @@ import { LocalBackupStore } from './local-store.js';
 import { S3BackupStore } from './s3-store.js';
 
 /** The store the config names, encrypted when `backups.encryption` is set. */
-export function backupStore(config: BackupsConfig, env: NodeJS.ProcessEnv = process.env): BackupStore {
+export function backupStore(
+  config: Pick<BackupsConfig, 'store' | 'encryption'>,
+  env: NodeJS.ProcessEnv = process.env,
+): BackupStore {
   const store = plainStore(config.store, env);
   return config.encryption ? new EncryptedStore(store, loadEncryptionKey(config.encryption, env)) : store;
 }

@@ -210,6 +210,11 @@ export const BackupsSchema = z
       .optional(),
     /** Where scheduled backups report, and whom a failure calls (src/schedules; defaults in NotifySchema). */
     notify: NotifySchema.optional(),
+    /**
+     * `backup verify` ends with a restore drill: the backup restored into a scratch simulated cluster started by
+     * the worker and thrown away (src/backup/restore-drill.ts). Off, verify stops after the dry run.
+     */
+    drill: z.boolean().default(true),
   })
   .superRefine((backups, ctx) => {
     const encryption = backups.encryption;

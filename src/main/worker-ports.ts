@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import { ClusterConnections } from '../adapters/k8s/cluster-connections.js';
 import { kubeClusterPorts } from '../adapters/k8s/drain-adapters.js';
 import { KubeLeaseLocks } from '../adapters/k8s/kube-lease-locks.js';
+import { startScratchSimulator } from '../adapters/k8s/scratch-simulator.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { messagePermalink } from '../adapters/slack/message-permalink.js';
 import { createWebClient } from '../adapters/slack/web-client.js';
 import { backupStore } from '../backup/backup-stores.js';
+import { restoreDrill } from '../backup/restore-drill.js';
 import type { Config } from '../config/schema.js';
 import type { BackupSchedules } from '../ports/backup-schedules.js';
 import type { RedisClient } from '../queue/connection.js';
@@ -40,9 +42,11 @@ export function workerPorts(
   const token = config.slack.botToken;
   const web = token ? createWebClient(token, logger, config.slack.apiUrl) : undefined;
   const backups = backupStore(config.backups);
+  const drill = config.backups.drill ? restoreDrill(startScratchSimulator, clock) : undefined;
   return {
     cluster: (name) => ({
       ...kubeClusterPorts(clusters.kubeConfig(name), name, clock, backups),
+      ...(drill ? { drill } : {}),
       schedules: schedules?.forCluster(name) ?? noSchedules,
     }),
     locks: config.leases.enabled

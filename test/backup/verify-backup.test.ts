@@ -6,9 +6,11 @@ import { ApiextensionsV1Api, CustomObjectsApi, VersionApi } from '@kubernetes/cl
 import { parse, stringify } from 'yaml';
 import { KubeClusterResources } from '../../src/adapters/k8s/kube-cluster-resources.js';
 import { KubeServerVersion } from '../../src/adapters/k8s/kube-server-version.js';
+import { startScratchSimulator } from '../../src/adapters/k8s/scratch-simulator.js';
 import { newBackupId } from '../../src/backup/backup-id.js';
 import { latestGoodBackup } from '../../src/backup/latest-backup.js';
 import { LocalBackupStore } from '../../src/backup/local-store.js';
+import { restoreDrill } from '../../src/backup/restore-drill.js';
 import { type BackupDeps, runBackup } from '../../src/backup/run-backup.js';
 import { type VerifyDeps, verifyBackup } from '../../src/backup/verify-backup.js';
 import { backupDetails, backupList } from '../../src/messages/backup-messages.js';
@@ -205,6 +207,48 @@ describe('backup verify, against a local folder and the simulator', () => {
     );
     const again = await verifyBackup({ ...deps, dryRunLimit: 5 }, 'sim', manifest.id);
     expect(again.dryRun.tried).toBe(first.dryRun.tried);
+  });
+
+  it('drills a whole-cluster backup: restored into a scratch simulator, every object found again or skipped as a restore skips it', async () => {
+    const manifest = await backUp([]);
+    const drill = restoreDrill(startScratchSimulator, systemClock);
+    const report = await verifyBackup({ ...deps, drill }, 'sim', manifest.id);
+    const verification = report.manifest.verification;
+    expect(verification.problems).toEqual([]);
+    expect(verification.state).toBe('passed');
+    expect(verification.checks).toEqual(['checksums', 'parse', 'dry-run', 'drill']);
+    const note = verification.notes?.find((line) => line.startsWith('restore drill:'));
+    expect(note).toMatch(
+      /^restore drill: [\d,]+ objects restored into a scratch cluster at v1\.31\.4 and found there, [\d,]+ skipped as a restore skips them$/,
+    );
+    // Every object of the backup is accounted for: written and found, or skipped as a restore skips it.
+    const [restored, skipped] = [/([\d,]+) objects restored/, /([\d,]+) skipped/].map((re) =>
+      Number(re.exec(note ?? '')?.[1]?.replace(/,/g, '')),
+    );
+    expect(restored).toBeGreaterThan(0);
+    expect((restored ?? 0) + (skipped ?? 0)).toBe(manifest.objects);
+    expect((await store.manifest('sim', manifest.id))?.verification.checks).toContain('drill');
+  });
+
+  it('fails the drill of a backup without the definition of its custom objects, which a dry run against the cluster cannot see', async () => {
+    const manifest = await runBackup(backupDeps, {
+      id: newBackupId(Date.now() + ids++ * 1000),
+      cluster: 'sim',
+      trigger: '<@UALICE>',
+      namespaces: ['shop'],
+      excludeKinds: ['customresourcedefinitions.apiextensions.k8s.io'],
+      secrets: true,
+    });
+    expect(manifest.kinds.map((k) => k.resource)).toContain('widgets.bosun.dev');
+    // Without the drill it passes: the cluster it came from serves Widgets.
+    expect((await verifyBackup(deps, 'sim', manifest.id)).manifest.verification.state).toBe('passed');
+    const drill = restoreDrill(startScratchSimulator, systemClock);
+    const verification = (await verifyBackup({ ...deps, drill }, 'sim', manifest.id)).manifest.verification;
+    expect(verification.state).toBe('failed');
+    expect(verification.problems).toEqual([
+      'restore drill: 1 object of widgets.bosun.dev could not be restored: the scratch cluster does not serve the kind (is its CustomResourceDefinition in the backup?)',
+    ]);
+    expect(latestGoodBackup(await store.list('sim'))?.id).not.toBe(manifest.id);
   });
 
   it('passes a backup of a namespace deleted since, and says its objects were not dry-run', async () => {
