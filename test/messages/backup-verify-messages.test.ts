@@ -72,6 +72,29 @@ describe('backup verify messages', () => {
     expectGolden(import.meta.url, 'backup-verify-sampled', message);
   });
 
+  it('a drilled backup says what came back in the scratch cluster', () => {
+    const message = backupVerified(
+      report(
+        {},
+        {
+          ...manifest.verification,
+          checks: ['checksums', 'parse', 'dry-run', 'drill'],
+          notes: [
+            'restore drill: 1,100 objects restored into a scratch cluster at v1.31.4 and found there, 134 skipped as a restore skips them',
+          ],
+        },
+      ),
+    );
+    expectWithinSlackLimits(message);
+    expect(message.text).toBe(
+      'Backup 20261207-153045-k3qf of prod passed verification (checksums, parse, dry-run, drill)',
+    );
+    expect(JSON.stringify(message.blocks)).toContain(
+      'Restore drill: 1,100 objects restored into a scratch cluster at v1.31.4 and found there, 134 skipped as a restore skips them.',
+    );
+    expectGolden(import.meta.url, 'backup-verify-drilled', message);
+  });
+
   it('a backup that failed: each problem with its file, and that it is not latest', () => {
     const problems = [
       'shop/configmaps/settings.yaml does not match its checksum in SHA256SUMS',
