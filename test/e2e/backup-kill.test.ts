@@ -95,6 +95,10 @@ describe('a backup survives the death of its worker', () => {
     const answer = JSON.stringify(rig.card(verify)?.blocks);
     expect(answer).toContain(`Backup *${stagedId}* of *sim* passed verification.`);
     expect(answer).toMatch(/objects accepted \(a sample of [\d,]+\)/);
+    // The worker's restore drill: the backup restored into a scratch simulator and found there.
+    expect(answer).toMatch(
+      /Restore drill: [\d,]+ objects restored into a scratch cluster at v1\.31\.4 and found there/,
+    );
 
     // `--what all` takes the resources, the only kind there is until etcd snapshots exist, and says so.
     const all = await rig.command('backup now --namespace kube-system --what all');
