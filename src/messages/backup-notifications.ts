@@ -25,13 +25,17 @@ export function scheduledBackupTaken(
     deleted.length === 0
       ? ''
       : ` Retention deleted ${deleted.length === 1 ? `backup ${deleted[0]}` : `${deleted.length} older backups`}.`;
+  const drilled = manifest.verification.checks.includes('drill')
+    ? manifest.verification.notes?.find((note) => note.startsWith('restore drill:'))
+    : undefined;
+  const drill = drilled ? ` ${escapeMrkdwn(`R${drilled.slice(1)}`)}.` : '';
   return {
     text: `Backup ${manifest.id} of ${manifest.cluster}: ${backupLine(manifest)}`,
     blocks: [
       section(
         `:white_check_mark: Backup *${manifest.id}* of *${escapeMrkdwn(manifest.cluster)}*: ${escapeMrkdwn(backupLine(manifest))}.`,
       ),
-      context(`${scheduleName(schedule)}.${retention} \`${slash} backup show ${manifest.id}\``),
+      context(`${scheduleName(schedule)}.${drill}${retention} \`${slash} backup show ${manifest.id}\``),
     ],
   };
 }

@@ -3,7 +3,7 @@ import type { BackupSchedule, ScheduleView } from '../ports/backup-schedules.js'
 import type { SlackMessage } from '../queue/payloads.js';
 import { humanDuration } from '../shared/human-duration.js';
 import { context, escapeMrkdwn, section } from './blocks.js';
-import { retentionText, scheduleScope, whenText, zoneTime } from './schedule-words.js';
+import { drillText, retentionText, scheduleScope, whenText, zoneTime } from './schedule-words.js';
 
 const notifyText = (s: BackupSchedule, channel: string) =>
   `${s.onlyFailures ? 'posts only failures and missed backups' : 'posts every backup, failure and missed backup'} in <#${channel}>`;
@@ -22,7 +22,7 @@ export function scheduleSet(
     text: `Backup schedule ${schedule.id} of ${schedule.cluster} ${verb}: ${schedule.cron} (${schedule.tz})`,
     blocks: [
       section(
-        `:calendar: Backup schedule *${schedule.id}* of *${escapeMrkdwn(schedule.cluster)}* ${verb}: ${whenText(schedule)}, ${escapeMrkdwn(schedule.tz)}; ${escapeMrkdwn(scheduleScope(schedule))}; ${retentionText(schedule)}.${nextText}`,
+        `:calendar: Backup schedule *${schedule.id}* of *${escapeMrkdwn(schedule.cluster)}* ${verb}: ${whenText(schedule)}, ${escapeMrkdwn(schedule.tz)}; ${escapeMrkdwn(scheduleScope(schedule))}; ${retentionText(schedule)}; ${drillText(schedule)}.${nextText}`,
       ),
       context(`It ${notifyText(schedule, channel)}. \`${slash} backup schedule list\` shows every schedule.`),
     ],
@@ -58,7 +58,7 @@ export function scheduleList(
   const lines = views.map((v) => {
     const s = v.schedule;
     const next = v.next !== undefined ? zoneTime(v.next, s.tz) : 'not scheduled';
-    return `*${s.id}* ${whenText(s)}: next ${escapeMrkdwn(next)}; ${escapeMrkdwn(scheduleScope(s))}; ${retentionText(s)}${s.onlyFailures ? '; only failures' : ''}; last ${escapeMrkdwn(lastText(v, now))}`;
+    return `*${s.id}* ${whenText(s)}: next ${escapeMrkdwn(next)}; ${escapeMrkdwn(scheduleScope(s))}; ${retentionText(s)}; ${drillText(s)}${s.onlyFailures ? '; only failures' : ''}; last ${escapeMrkdwn(lastText(v, now))}`;
   });
   return {
     text: `${cluster}: ${views.length} backup schedule${views.length === 1 ? '' : 's'}`,

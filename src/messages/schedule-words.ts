@@ -32,6 +32,20 @@ export function retentionText(schedule: Pick<BackupSchedule, 'keep' | 'maxAgeSec
   return parts.length > 0 ? parts.join(', ') : 'keeps every backup';
 }
 
+/** Which of the schedule's backups get the full verification, restore drill included. */
+export function drillText(schedule: Pick<BackupSchedule, 'drillEvery'>): string {
+  const n = schedule.drillEvery;
+  if (n === 0) return 'no restore drill';
+  if (n === 1) return 'restore drill of every backup';
+  return `restore drill of every ${n}${ordinalSuffix(n)} backup`;
+}
+
+function ordinalSuffix(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return 'th';
+  return ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+}
+
 /** `Every namespace`, `namespaces shop, payments`, with `no Secrets` when so. */
 export function scheduleScope(
   schedule: Pick<BackupSchedule, 'namespaces' | 'excludeKinds' | 'secrets'>,

@@ -67,6 +67,7 @@ export const BackupScheduleSetCommand = z.object({
   keep: z.number().int().min(1).optional(),
   maxAgeSeconds: z.number().int().min(1).optional(),
   onlyFailures: z.boolean(),
+  drillEvery: z.number().int().min(0),
   namespaces: z.array(z.string()),
   excludeKinds: z.array(z.string()),
   secrets: z.boolean(),
@@ -95,13 +96,19 @@ export const backupScheduleSetOperation = defineOperation<BackupScheduleSetComma
       },
       { name: 'tz', kind: 'value', value: 'ZONE', summary: 'read the cron in this time zone (default UTC)' },
       { name: 'only-failures', kind: 'boolean', summary: 'post only failures and missed backups' },
+      {
+        name: 'drill-every',
+        kind: 'value',
+        value: 'N',
+        summary: 'verify every Nth backup in full, restore drill included (default 1: every one; 0: never)',
+      },
       { name: 'namespace', kind: 'value', value: 'NS,…', summary: 'only these namespaces' },
       { name: 'exclude-kinds', kind: 'value', value: 'KIND,…', summary: 'leave these kinds out' },
       { name: 'no-secrets', kind: 'boolean', summary: 'leave Secrets out' },
     ],
     examples: [
       'backup schedule set "0 2 * * *" --keep 7 --tz Europe/Amsterdam',
-      'backup schedule set "0 */6 * * *" --max-age 30d --only-failures',
+      'backup schedule set "0 */6 * * *" --max-age 30d --only-failures --drill-every 4',
     ],
     schema: rawCommand({
       cluster: clusterRef.optional(),
@@ -113,6 +120,11 @@ export const backupScheduleSetOperation = defineOperation<BackupScheduleSetComma
       'max-age': durationFlag(TEN_YEARS).optional(),
       tz: zoneFlag.optional(),
       'only-failures': z.boolean().optional(),
+      'drill-every': z
+        .string()
+        .regex(/^(0|[1-9]\d{0,3})$/, 'is not a number of backups; write it like --drill-every 7 (0: never)')
+        .transform(Number)
+        .optional(),
       namespace: list(NAMESPACE, 'namespace', '--namespace shop,payments').optional(),
       'exclude-kinds': list(KIND, 'kind', '--exclude-kinds Pod,events').optional(),
       'no-secrets': z.boolean().optional(),
@@ -126,6 +138,7 @@ export const backupScheduleSetOperation = defineOperation<BackupScheduleSetComma
         keep: r.flags.keep,
         maxAgeSeconds: r.flags['max-age'],
         onlyFailures: r.flags['only-failures'] ?? false,
+        drillEvery: r.flags['drill-every'] ?? 1,
         namespaces: r.flags.namespace ?? [],
         excludeKinds: r.flags['exclude-kinds'] ?? [],
         secrets: !r.flags['no-secrets'],

@@ -12,6 +12,11 @@ export const BackupScheduleSchema = z.strictObject({
   maxAgeSeconds: z.number().int().min(1).optional(),
   /** Quiet on success: only failures and missed backups are posted. */
   onlyFailures: z.boolean(),
+  /**
+   * Every Nth backup of the schedule is verified in full after it is taken (dry run and restore drill); 1 every
+   * backup, 0 never (the write-time checksum check only). Schedules stored before this existed drill every run.
+   */
+  drillEvery: z.number().int().min(0).default(1),
   namespaces: z.array(z.string()),
   excludeKinds: z.array(z.string()),
   secrets: z.boolean(),
@@ -39,6 +44,8 @@ export const ScheduleStateSchema = z.object({
     .optional(),
   /** The last good backup's end time a missed alert was raised for: one alert per miss, not one per check. */
   missedFor: z.number().optional(),
+  /** How many backups the schedule has taken: which of them is the Nth that is drilled. */
+  taken: z.number().int().optional(),
 });
 export type ScheduleState = z.infer<typeof ScheduleStateSchema>;
 
@@ -49,7 +56,7 @@ export interface ScheduleView {
   next?: number;
 }
 
-export type NewSchedule = Omit<BackupSchedule, 'id' | 'createdAt'>;
+export type NewSchedule = Omit<z.input<typeof BackupScheduleSchema>, 'id' | 'createdAt'>;
 
 /** One cluster's backup schedules (durable, realised as job schedulers). */
 export interface BackupSchedules {

@@ -4,6 +4,7 @@ import { newBackupId } from '../backup/backup-id.js';
 import { chooseExpired } from '../backup/retention.js';
 import { runBackup } from '../backup/run-backup.js';
 import { missedAfter } from '../backup/schedule-cron.js';
+import { verifyBackup } from '../backup/verify-backup.js';
 import type { Config } from '../config/schema.js';
 import {
   missedBackup,
@@ -15,7 +16,7 @@ import {
 import type { ClusterPorts } from '../ops/cluster-ports.js';
 import { BosunError } from '../ops/errors.js';
 import type { BackupManifest } from '../ports/backup-manifest.js';
-import type { BackupSchedule } from '../ports/backup-schedules.js';
+import type { BackupSchedule, ScheduleState } from '../ports/backup-schedules.js';
 import type { Outbox } from '../queue/outbox.js';
 import { SchedulesPayload, type SlackMessage } from '../queue/payloads.js';
 import type { Clock } from '../shared/clock.js';
@@ -42,7 +43,10 @@ export const scheduleTrigger = (id: string) => `schedule ${id}`;
 
 /** What a failure is grouped by: its words, without the ids and numbers that differ from run to run. */
 function failureReason(error: unknown): string {
-  const text = error instanceof BosunError ? error.message : (error as Error).message || String(error);
+  return failureText(error instanceof BosunError ? error.message : (error as Error).message || String(error));
+}
+
+function failureText(text: string): string {
   return text
     .replace(/\d{8}-\d{6}-[a-z2-9]{4}/g, '…')
     .replace(/\s+/g, ' ')
@@ -102,7 +106,6 @@ export async function runScheduledBackup(
   const state = await deps.store.state(cluster, scheduleId);
   const now = deps.clock.now();
   const id = newBackupId(now);
-  const owners = notifySettings(deps.config).owners;
   let manifest: BackupManifest;
   try {
     manifest = await runBackup(
@@ -126,28 +129,25 @@ export async function runScheduledBackup(
     );
   } catch (error) {
     if (signal?.aborted) throw error;
-    const reason = failureReason(error);
     log.warn({ err: error }, 'scheduled backup failed');
-    const same = state.failures && state.failures.reason === reason ? state.failures : undefined;
-    const failures = same
-      ? { ...same, count: same.count + 1 }
-      : { reason, count: 1, since: now, notice: `failed-${cluster}-${scheduleId}-${id}` };
-    await deps.store.updateState(cluster, scheduleId, { lastRun: { at: now, ok: false, reason }, failures });
-    const message = scheduledBackupFailed(
-      {
-        schedule,
-        reason,
-        count: failures.count,
-        since: failures.since,
-        owners,
-        lastGood: state.lastGood,
-        now,
-      },
-      deps.slash,
-    );
-    if (same) await renotify(deps, schedule, failures.notice, message);
-    else await notify(deps, schedule, failures.notice, message);
-    return { deleted: [], failed: reason };
+    await reportFailure(deps, schedule, state, failureReason(error), id, { at: now, ok: false });
+    return { deleted: [], failed: failureReason(error) };
+  }
+  const taken = (state.taken ?? 0) + 1;
+  // Every Nth backup is verified in full (dry run, restore drill) before retention looks at it: a backup that
+  // fails is never the newest verified one retention keeps, nor `latest`.
+  if (ports.drill && schedule.drillEvery > 0 && (taken - 1) % schedule.drillEvery === 0) {
+    const failure = await verifyInFull(deps, ports, manifest, signal);
+    if (failure.manifest) manifest = failure.manifest;
+    if (failure.reason) {
+      log.warn({ backupId: manifest.id, reason: failure.reason }, 'scheduled backup failed verification');
+      await reportFailure(deps, schedule, { ...state, taken }, failure.reason, id, {
+        at: Date.parse(manifest.finishedAt),
+        ok: false,
+        backupId: manifest.id,
+      });
+      return { backupId: manifest.id, deleted: [], failed: failure.reason };
+    }
   }
   // The backup is taken: what follows (retention, notices) is not a failed backup, whatever goes wrong.
   const deleted = await applyRetention(deps, ports, schedule, log);
@@ -156,6 +156,7 @@ export async function runScheduledBackup(
     lastRun: { at: finished, ok: true, backupId: manifest.id },
     lastGood: { at: finished, backupId: manifest.id },
     failures: undefined,
+    taken,
   });
   const missedSince = state.lastGood?.at ?? schedule.createdAt;
   if (state.missedFor !== undefined && state.missedFor === missedSince) {
@@ -184,6 +185,75 @@ export async function runScheduledBackup(
   }
   log.info({ backupId: manifest.id, deleted }, 'scheduled backup taken');
   return { backupId: manifest.id, deleted };
+}
+
+/**
+ * Records a failed run and alerts: the reason and the owners, or, when it failed the same way last time, the
+ * same alert rewritten with the count.
+ */
+async function reportFailure(
+  deps: ScheduledBackupDeps,
+  schedule: BackupSchedule,
+  state: ScheduleState,
+  reason: string,
+  runId: string,
+  lastRun: NonNullable<ScheduleState['lastRun']>,
+): Promise<void> {
+  const { cluster, id: scheduleId } = schedule;
+  const now = deps.clock.now();
+  const same = state.failures && state.failures.reason === reason ? state.failures : undefined;
+  const failures = same
+    ? { ...same, count: same.count + 1 }
+    : { reason, count: 1, since: now, notice: `failed-${cluster}-${scheduleId}-${runId}` };
+  await deps.store.updateState(cluster, scheduleId, {
+    lastRun: { ...lastRun, reason },
+    failures,
+    ...(state.taken !== undefined ? { taken: state.taken } : {}),
+  });
+  const message = scheduledBackupFailed(
+    {
+      schedule,
+      reason,
+      count: failures.count,
+      since: failures.since,
+      owners: notifySettings(deps.config).owners,
+      lastGood: state.lastGood,
+      now,
+    },
+    deps.slash,
+  );
+  if (same) await renotify(deps, schedule, failures.notice, message);
+  else await notify(deps, schedule, failures.notice, message);
+}
+
+/** `backup verify` of a backup the schedule just took, restore drill included; the reason when it failed. */
+async function verifyInFull(
+  deps: ScheduledBackupDeps,
+  ports: ClusterPorts,
+  manifest: BackupManifest,
+  signal?: AbortSignal,
+): Promise<{ manifest?: BackupManifest; reason?: string }> {
+  try {
+    const report = await verifyBackup(
+      { store: ports.backups, resources: ports.resources, clock: deps.clock, drill: ports.drill },
+      manifest.cluster,
+      manifest.id,
+      () => {},
+      signal,
+    );
+    const { problems } = report.manifest.verification;
+    if (report.manifest.verification.state === 'passed') return { manifest: report.manifest };
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    return {
+      manifest: report.manifest,
+      reason: failureText(
+        `the backup failed verification: ${problems[0] ?? 'no problem named'}${more}; it is kept, listed as FAILED and never taken as latest`,
+      ),
+    };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return { reason: `the backup was taken but its verification could not run: ${failureReason(error)}` };
+  }
 }
 
 async function applyRetention(

@@ -24,6 +24,7 @@ describe('backup schedule commands', () => {
         keep: 7,
         maxAgeSeconds: 30 * 86_400,
         onlyFailures: true,
+        drillEvery: 1,
         namespaces: [],
         excludeKinds: [],
         secrets: true,
@@ -43,6 +44,20 @@ describe('backup schedule commands', () => {
         onlyFailures: false,
       },
     });
+  });
+
+  it('drills every Nth backup as asked, never with 0, and refuses what is not a count', () => {
+    expect(parseSchedule('backup schedule set "0 2 * * *" --drill-every 7')).toMatchObject({
+      ok: true,
+      command: { drillEvery: 7 },
+    });
+    expect(parseSchedule('backup schedule set "0 2 * * *" --drill-every 0')).toMatchObject({
+      ok: true,
+      command: { drillEvery: 0 },
+    });
+    expect(messageOf('backup schedule set "0 2 * * *" --drill-every weekly')).toContain(
+      'is not a number of backups; write it like --drill-every 7 (0: never)',
+    );
   });
 
   it('refuses an invalid cron at once, with an example that works', () => {

@@ -81,7 +81,7 @@ describe('/bosun backup schedule in Slack', () => {
 
     const list = await ask('backup schedule list');
     expect(shown(list)).toMatch(
-      /\*s1\* every 2 seconds .*: next .* UTC; every namespace, no Secrets; keeps 2; last ok/,
+      /\*s1\* every 2 seconds .*: next .* UTC; every namespace, no Secrets; keeps 2; restore drill of every backup; last ok/,
     );
 
     await sandbox.restartWorker();

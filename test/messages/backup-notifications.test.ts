@@ -48,6 +48,7 @@ const schedule: BackupSchedule = {
   keep: 7,
   maxAgeSeconds: 30 * 86_400,
   onlyFailures: false,
+  drillEvery: 1,
   namespaces: [],
   excludeKinds: [],
   secrets: true,
