@@ -40,6 +40,7 @@ describe('the backups configuration', () => {
 `);
     const config = loadConfig({ env: env(file) });
     expect(config.backups).toEqual({
+      drill: true,
       store: {
         type: 'git',
         repository: join(dir, 'backups.git'),
