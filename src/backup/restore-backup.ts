@@ -7,6 +7,7 @@ import type { BackupStore } from '../ports/backup-store.js';
 import type { ClusterResources, KubeObject, ServedResource } from '../ports/cluster-resources.js';
 import type { Clock } from '../shared/clock.js';
 import { CHECKSUMS_FILE, resourceKey } from './artifact-path.js';
+import { listAll } from './list-all.js';
 import {
   executeRestore,
   type ItemResult,
@@ -171,28 +172,24 @@ export async function readTargetState(
   for (const scope of listsFor(restoreScopes(files, filters))) {
     const resource = served.get(resourceKey(scope.resource));
     if (!resource) continue;
-    let token: string | undefined;
-    do {
-      const page = await resources.list(
-        resource,
-        { namespace: scope.namespace, limit: pageSize, continue: token },
-        signal,
+    for await (const item of listAll(
+      resources,
+      resource,
+      { namespace: scope.namespace, limit: pageSize },
+      signal,
+    )) {
+      const metadata = item.metadata ?? {};
+      const labels = (metadata.labels ?? {}) as Record<string, string>;
+      const annotations = (metadata.annotations ?? {}) as Record<string, string>;
+      existing.set(
+        objectKey(
+          resourceKey(resource),
+          resource.namespaced ? metadata.namespace : undefined,
+          metadata.name ?? '',
+        ),
+        { restoredBy: labels[RESTORE_LABEL], restoredAs: annotations[RESTORE_ACTION_ANNOTATION] },
       );
-      for (const item of page.items) {
-        const metadata = item.metadata ?? {};
-        const labels = (metadata.labels ?? {}) as Record<string, string>;
-        const annotations = (metadata.annotations ?? {}) as Record<string, string>;
-        existing.set(
-          objectKey(
-            resourceKey(resource),
-            resource.namespaced ? metadata.namespace : undefined,
-            metadata.name ?? '',
-          ),
-          { restoredBy: labels[RESTORE_LABEL], restoredAs: annotations[RESTORE_ACTION_ANNOTATION] },
-        );
-      }
-      token = page.continue;
-    } while (token);
+    }
   }
   return { served: [...served.values()], existing };
 }

@@ -4,6 +4,7 @@ import type { BackupStore } from '../ports/backup-store.js';
 import type { ClusterResources, ServedResource } from '../ports/cluster-resources.js';
 import type { DrillResult, RestoreDrill } from '../ports/restore-drill.js';
 import type { Clock } from '../shared/clock.js';
+import { listAll } from './list-all.js';
 import { restoreBackup } from './restore-backup.js';
 import { RESTORE_LABEL, type RestoreItem } from './restore-plan.js';
 
@@ -33,27 +34,6 @@ function readOnlyStore(manifest: BackupManifest, read: (path: string) => Readabl
     read: (_cluster, _id, path) => read(path),
     delete: refuse,
   };
-}
-
-/** How many objects of `resource` carry this restore's label in the scratch cluster. */
-async function countRestored(
-  resources: ClusterResources,
-  resource: ServedResource,
-  restoreId: string,
-  signal?: AbortSignal,
-): Promise<number> {
-  let count = 0;
-  let token: string | undefined;
-  do {
-    const page = await resources.list(
-      resource,
-      { labelSelector: `${RESTORE_LABEL}=${restoreId}`, limit: 500, continue: token },
-      signal,
-    );
-    count += page.items.length;
-    token = page.continue;
-  } while (token);
-  return count;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) =>
@@ -111,9 +91,15 @@ export function restoreDrill(startScratch: StartScratchCluster, clock: Clock): R
         }
         if (!entry) continue;
         written += entry.written;
-        skipped += entry.items.filter((item) => item.action === 'skip').length;
+        // A kind not served is no skip a restore makes: it is a problem, below.
+        skipped += entry.items.filter(
+          (item) => item.action === 'skip' && item.skip?.code !== 'unserved',
+        ).length;
         if (entry.written === 0) continue;
-        const present = await countRestored(scratch.resources, entry.resource, restoreId, signal);
+        let present = 0;
+        const labelSelector = `${RESTORE_LABEL}=${restoreId}`;
+        for await (const _ of listAll(scratch.resources, entry.resource, { labelSelector }, signal))
+          present++;
         if (present < entry.written) {
           problems.push(
             `restore drill: ${kind.resource}: ${entry.written} written, but the scratch cluster holds ${present} of them`,
@@ -125,7 +111,6 @@ export function restoreDrill(startScratch: StartScratchCluster, clock: Clock): R
       for (const item of result.plan.items) {
         if (item.skip?.code !== 'unserved') continue;
         unserved.set(item.key, (unserved.get(item.key) ?? 0) + 1);
-        skipped--;
       }
       for (const [key, count] of unserved) {
         problems.push(

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { BosunError } from '../ops/errors.js';
 import type { Artifact, BackupManifest } from '../ports/backup-manifest.js';
 import type { BackupStore, StagedBackup } from '../ports/backup-store.js';
-import type { ClusterResources, KubeObject, ListPage, ServedResource } from '../ports/cluster-resources.js';
+import type { ClusterResources, KubeObject, ServedResource } from '../ports/cluster-resources.js';
 import type { ServerVersion } from '../ports/server-version.js';
 import type { Clock } from '../shared/clock.js';
 import {
@@ -16,6 +16,7 @@ import {
   resourceKey,
 } from './artifact-path.js';
 import { cleanForBackup, isControlled } from './clean-object.js';
+import { listAll } from './list-all.js';
 import { objectToYaml } from './object-yaml.js';
 import { backupResources, matchesKind, NEVER_RESTORED } from './resource-order.js';
 import { checkArtifacts } from './verify-artifacts.js';
@@ -108,14 +109,24 @@ export async function runBackup(
       signal?.throwIfAborted();
       if (resource.namespaced) {
         for (const namespace of scoped ? request.namespaces : [undefined]) {
-          for await (const object of listAll(deps, resource, namespace, request.selector, signal)) {
+          for await (const object of listAll(
+            deps.resources,
+            resource,
+            { namespace, labelSelector: request.selector, limit: deps.pageSize },
+            signal,
+          )) {
             await write(resource, object);
             // Only custom resources have a definition of that name; a built-in's lookup finds nothing.
             if (resource.group) customKinds.add(`${resource.resource}.${resource.group}`);
           }
         }
       } else if (!scoped) {
-        for await (const object of listAll(deps, resource, undefined, request.selector, signal))
+        for await (const object of listAll(
+          deps.resources,
+          resource,
+          { labelSelector: request.selector, limit: deps.pageSize },
+          signal,
+        ))
           await write(resource, object);
       } else if (resourceKey(resource) === 'namespaces') {
         for (const name of request.namespaces) {
@@ -187,27 +198,6 @@ export async function runBackup(
   } catch (error) {
     await staged.discard();
     throw error;
-  }
-}
-
-async function* listAll(
-  deps: BackupDeps,
-  resource: ServedResource,
-  namespace: string | undefined,
-  labelSelector: string | undefined,
-  signal?: AbortSignal,
-): AsyncGenerator<KubeObject> {
-  const limit = deps.pageSize ?? 500;
-  const fetch = (token: string | undefined) =>
-    deps.resources.list(resource, { namespace, labelSelector, limit, continue: token }, signal);
-  // The next page is asked for before this one is written: the API server and the disk work at the same time.
-  let next: Promise<ListPage> | undefined = fetch(undefined);
-  while (next) {
-    const page: ListPage = await next;
-    next = page.continue ? fetch(page.continue) : undefined;
-    // A failed prefetch is seen when awaited; until then it must not count as unhandled.
-    next?.catch(() => {});
-    yield* page.items;
   }
 }
 
